@@ -1,0 +1,106 @@
+using OpenTrain.Clean.Domain.Common;
+
+namespace OpenTrain.Clean.Domain.Billing;
+
+public enum PaymentMethodType
+{
+    Card,
+    UsBankAccount,
+}
+
+public enum BillingPlan
+{
+    None,
+    Agency,
+    Recruiting,
+}
+
+public enum SubscriptionStatus
+{
+    None,
+    Incomplete,
+    Active,
+    PastDue,
+    Canceled,
+}
+
+/// <summary>What Stripe tells us of a payment method; card data itself never reaches us.</summary>
+public sealed record PaymentMethodSummary(string ProviderId, PaymentMethodType Type, string? Brand, string? Last4);
+
+public sealed record DefaultPaymentMethodChanged(UserId EmployerId, string PaymentMethodId, DateTimeOffset OccurredAt) : IDomainEvent;
+
+/// <summary>The employer's side of Stripe: customer, default payment method and plan.</summary>
+public sealed class EmployerBillingProfile : AggregateRoot<UserId>
+{
+    public const string PaymentMethodRequired = "payment_method_required";
+    public const string SubscriptionRequired = "subscription_required";
+
+    private EmployerBillingProfile()
+    {
+    }
+
+    public string? CustomerId { get; private set; }
+
+    public PaymentMethodSummary? DefaultPaymentMethod { get; private set; }
+
+    public BillingPlan Plan { get; private set; }
+
+    public SubscriptionStatus SubscriptionStatus { get; private set; }
+
+    public string? SubscriptionId { get; private set; }
+
+    public DateTimeOffset CreatedAt { get; private set; }
+
+    public static EmployerBillingProfile Open(UserId employerId, DateTimeOffset now) => new()
+    {
+        Id = employerId,
+        Plan = BillingPlan.None,
+        SubscriptionStatus = SubscriptionStatus.None,
+        CreatedAt = now,
+    };
+
+    public void LinkCustomer(string customerId)
+    {
+        if (CustomerId is not null && CustomerId != customerId)
+        {
+            throw new DomainException("customer_already_linked", $"Employer {Id} already has customer {CustomerId}.");
+        }
+
+        CustomerId = customerId;
+    }
+
+    public void SetDefaultPaymentMethod(PaymentMethodSummary paymentMethod, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(paymentMethod);
+        if (CustomerId is null)
+        {
+            throw new DomainException("customer_required", "A payment method is attached to a customer; link the customer first.");
+        }
+
+        DefaultPaymentMethod = paymentMethod;
+        Raise(new DefaultPaymentMethodChanged(Id, paymentMethod.ProviderId, now));
+    }
+
+    public void ChangePlan(BillingPlan plan, SubscriptionStatus status, string? subscriptionId)
+    {
+        Plan = plan;
+        SubscriptionStatus = status;
+        SubscriptionId = subscriptionId;
+    }
+
+    /// <summary>Funding needs a payment method and, on plans that require one, an active subscription.</summary>
+    public PaymentMethodSummary EnsureCanFund()
+    {
+        if (DefaultPaymentMethod is null || CustomerId is null)
+        {
+            throw new DomainException(PaymentMethodRequired, "Add a payment method in Settings → Billing before funding a milestone.");
+        }
+
+        if (Plan != BillingPlan.None && SubscriptionStatus != SubscriptionStatus.Active)
+        {
+            throw new DomainException(SubscriptionRequired, $"The {Plan} plan needs an active subscription before milestones can be funded.");
+        }
+
+        return DefaultPaymentMethod;
+    }
+}

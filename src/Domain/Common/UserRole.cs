@@ -1,0 +1,8 @@
+namespace OpenTrain.Clean.Domain.Common;
+
+public enum UserRole
+{
+    Employer,
+    Trainer,
+    Admin,
+}
