@@ -1,0 +1,400 @@
+using OpenTrain.Clean.Domain.Common;
+using OpenTrain.Clean.Domain.Milestones;
+using static OpenTrain.Clean.Domain.Milestones.MilestoneStatus;
+using static OpenTrain.Clean.Domain.UnitTests.Milestones.MilestoneAction;
+
+namespace OpenTrain.Clean.Domain.UnitTests.Milestones;
+
+/// <summary>Every business action a milestone exposes, as the grid's columns.</summary>
+public enum MilestoneAction
+{
+    UpdateDetails,
+    BeginFunding,
+    MarkFundingAwaitingAction,
+    MarkFunded,
+    MarkFundingFailed,
+    Submit,
+    RequestChanges,
+    Approve,
+    DeferPayout,
+    FailPayout,
+    RetryPayout,
+    MarkPaid,
+    Cancel,
+    Refund,
+    OpenDispute,
+    CloseDispute,
+}
+
+/// <summary>
+/// The whole state x action grid of the milestone. The expected table is written out by hand
+/// from DESIGN.md, so changing a transition rule in the domain breaks a row here.
+/// </summary>
+public sealed class MilestoneStateGridTests
+{
+    private const string NotEditable = "milestone_not_editable";
+    private const string NotFundable = "milestone_not_fundable";
+    private const string NotFunding = "milestone_not_funding";
+    private const string NotSubmittable = "milestone_not_submittable";
+    private const string NotAwaitingApproval = "milestone_not_awaiting_approval";
+    private const string NotApprovable = "milestone_not_approvable";
+    private const string NotReleasing = "milestone_not_releasing";
+    private const string NotCancellable = "milestone_not_cancellable";
+    private const string NotRefundable = "milestone_not_refundable";
+    private const string NotDisputable = "milestone_not_disputable";
+    private const string NotDisputed = "milestone_not_disputed";
+
+    private const string RetryPayoutRaisesNoEvent =
+        "domain bug: Milestone.RetryPayout changes the payout (Pending/Queued, next attempt) and appends a timeline entry but raises no domain event, so nothing reaches the outbox";
+
+    /// <summary>The expected outcome of every (state, action) pair. One row per pair, no computed rows.</summary>
+    private static readonly GridRow[] _grid =
+    [
+        // NotFunded: editable, fundable, cancellable; nothing else.
+        Legal(NotFunded, UpdateDetails, NotFunded, typeof(MilestoneUpdated)),
+        Legal(NotFunded, BeginFunding, Funding, typeof(MilestoneFundingStarted)),
+        Refused(NotFunded, MarkFundingAwaitingAction, NotFunding),
+        Refused(NotFunded, MarkFunded, NotFunding),
+        Refused(NotFunded, MarkFundingFailed, NotFunding),
+        Refused(NotFunded, Submit, NotSubmittable),
+        Refused(NotFunded, RequestChanges, NotAwaitingApproval),
+        Refused(NotFunded, Approve, NotApprovable),
+        Refused(NotFunded, DeferPayout, NotReleasing),
+        Refused(NotFunded, FailPayout, NotReleasing),
+        Refused(NotFunded, RetryPayout, NotReleasing),
+        Refused(NotFunded, MarkPaid, NotReleasing),
+        Legal(NotFunded, Cancel, Cancelled, typeof(MilestoneCancelled)),
+        Refused(NotFunded, Refund, NotRefundable),
+        Refused(NotFunded, OpenDispute, NotDisputable),
+        Refused(NotFunded, CloseDispute, NotDisputed),
+
+        // Funding: only the provider's answer about the current attempt moves it.
+        Refused(Funding, UpdateDetails, NotEditable),
+        Refused(Funding, BeginFunding, NotFundable),
+        Legal(Funding, MarkFundingAwaitingAction, Funding, typeof(MilestoneFundingAwaitingAction)),
+        Legal(Funding, MarkFunded, Funded, typeof(MilestoneFunded)),
+        Legal(Funding, MarkFundingFailed, NotFunded, typeof(MilestoneFundingFailed)),
+        Refused(Funding, Submit, NotSubmittable),
+        Refused(Funding, RequestChanges, NotAwaitingApproval),
+        Refused(Funding, Approve, NotApprovable),
+        Refused(Funding, DeferPayout, NotReleasing),
+        Refused(Funding, FailPayout, NotReleasing),
+        Refused(Funding, RetryPayout, NotReleasing),
+        Refused(Funding, MarkPaid, NotReleasing),
+        Refused(Funding, Cancel, NotCancellable),
+        Refused(Funding, Refund, NotRefundable),
+        Refused(Funding, OpenDispute, NotDisputable),
+        Refused(Funding, CloseDispute, NotDisputed),
+
+        // Funded: money held; the trainer submits, the employer approves, support refunds.
+        Refused(Funded, UpdateDetails, NotEditable),
+        Refused(Funded, BeginFunding, NotFundable),
+        Refused(Funded, MarkFundingAwaitingAction, NotFunding),
+        Refused(Funded, MarkFunded, NotFunding),
+        Refused(Funded, MarkFundingFailed, NotFunding),
+        Legal(Funded, Submit, Submitted, typeof(MilestoneSubmitted)),
+        Refused(Funded, RequestChanges, NotAwaitingApproval),
+        Legal(Funded, Approve, Releasing, typeof(MilestoneApproved)),
+        Refused(Funded, DeferPayout, NotReleasing),
+        Refused(Funded, FailPayout, NotReleasing),
+        Refused(Funded, RetryPayout, NotReleasing),
+        Refused(Funded, MarkPaid, NotReleasing),
+        Refused(Funded, Cancel, NotCancellable),
+        Legal(Funded, Refund, Refunded, typeof(MilestoneRefunded)),
+        Legal(Funded, OpenDispute, Funded, typeof(MilestoneDisputeOpened)),
+        Refused(Funded, CloseDispute, NotDisputed),
+
+        // Submitted: awaiting approval; still held, so still refundable by support.
+        Refused(Submitted, UpdateDetails, NotEditable),
+        Refused(Submitted, BeginFunding, NotFundable),
+        Refused(Submitted, MarkFundingAwaitingAction, NotFunding),
+        Refused(Submitted, MarkFunded, NotFunding),
+        Refused(Submitted, MarkFundingFailed, NotFunding),
+        Refused(Submitted, Submit, NotSubmittable),
+        Legal(Submitted, RequestChanges, Funded, typeof(MilestoneChangesRequested)),
+        Legal(Submitted, Approve, Releasing, typeof(MilestoneApproved)),
+        Refused(Submitted, DeferPayout, NotReleasing),
+        Refused(Submitted, FailPayout, NotReleasing),
+        Refused(Submitted, RetryPayout, NotReleasing),
+        Refused(Submitted, MarkPaid, NotReleasing),
+        Refused(Submitted, Cancel, NotCancellable),
+        Legal(Submitted, Refund, Refunded, typeof(MilestoneRefunded)),
+        Legal(Submitted, OpenDispute, Submitted, typeof(MilestoneDisputeOpened)),
+        Refused(Submitted, CloseDispute, NotDisputed),
+
+        // Releasing: approved; only the payout machinery (and a chargeback) touches it.
+        Refused(Releasing, UpdateDetails, NotEditable),
+        Refused(Releasing, BeginFunding, NotFundable),
+        Refused(Releasing, MarkFundingAwaitingAction, NotFunding),
+        Refused(Releasing, MarkFunded, NotFunding),
+        Refused(Releasing, MarkFundingFailed, NotFunding),
+        Refused(Releasing, Submit, NotSubmittable),
+        Refused(Releasing, RequestChanges, NotAwaitingApproval),
+        Refused(Releasing, Approve, NotApprovable),
+        Legal(Releasing, DeferPayout, Releasing, typeof(MilestonePayoutDeferred)),
+        Legal(Releasing, FailPayout, Releasing, typeof(MilestonePayoutFailed)),
+        KnownBug(Legal(Releasing, RetryPayout, Releasing, expectedEvent: null), RetryPayoutRaisesNoEvent),
+        Legal(Releasing, MarkPaid, Paid, typeof(MilestonePaid)),
+        Refused(Releasing, Cancel, NotCancellable),
+        Refused(Releasing, Refund, NotRefundable),
+        Legal(Releasing, OpenDispute, Releasing, typeof(MilestoneDisputeOpened)),
+        Refused(Releasing, CloseDispute, NotDisputed),
+
+        // Paid: final. Released funds are never reversed by a self-serve call.
+        Refused(Paid, UpdateDetails, NotEditable),
+        Refused(Paid, BeginFunding, NotFundable),
+        Refused(Paid, MarkFundingAwaitingAction, NotFunding),
+        Refused(Paid, MarkFunded, NotFunding),
+        Refused(Paid, MarkFundingFailed, NotFunding),
+        Refused(Paid, Submit, NotSubmittable),
+        Refused(Paid, RequestChanges, NotAwaitingApproval),
+        Refused(Paid, Approve, NotApprovable),
+        Refused(Paid, DeferPayout, NotReleasing),
+        Refused(Paid, FailPayout, NotReleasing),
+        Refused(Paid, RetryPayout, NotReleasing),
+        Refused(Paid, MarkPaid, NotReleasing),
+        Refused(Paid, Cancel, NotCancellable),
+        Refused(Paid, Refund, NotRefundable),
+        Refused(Paid, OpenDispute, NotDisputable),
+        Refused(Paid, CloseDispute, NotDisputed),
+
+        // Cancelled: final.
+        Refused(Cancelled, UpdateDetails, NotEditable),
+        Refused(Cancelled, BeginFunding, NotFundable),
+        Refused(Cancelled, MarkFundingAwaitingAction, NotFunding),
+        Refused(Cancelled, MarkFunded, NotFunding),
+        Refused(Cancelled, MarkFundingFailed, NotFunding),
+        Refused(Cancelled, Submit, NotSubmittable),
+        Refused(Cancelled, RequestChanges, NotAwaitingApproval),
+        Refused(Cancelled, Approve, NotApprovable),
+        Refused(Cancelled, DeferPayout, NotReleasing),
+        Refused(Cancelled, FailPayout, NotReleasing),
+        Refused(Cancelled, RetryPayout, NotReleasing),
+        Refused(Cancelled, MarkPaid, NotReleasing),
+        Refused(Cancelled, Cancel, NotCancellable),
+        Refused(Cancelled, Refund, NotRefundable),
+        Refused(Cancelled, OpenDispute, NotDisputable),
+        Refused(Cancelled, CloseDispute, NotDisputed),
+
+        // Refunded: final.
+        Refused(Refunded, UpdateDetails, NotEditable),
+        Refused(Refunded, BeginFunding, NotFundable),
+        Refused(Refunded, MarkFundingAwaitingAction, NotFunding),
+        Refused(Refunded, MarkFunded, NotFunding),
+        Refused(Refunded, MarkFundingFailed, NotFunding),
+        Refused(Refunded, Submit, NotSubmittable),
+        Refused(Refunded, RequestChanges, NotAwaitingApproval),
+        Refused(Refunded, Approve, NotApprovable),
+        Refused(Refunded, DeferPayout, NotReleasing),
+        Refused(Refunded, FailPayout, NotReleasing),
+        Refused(Refunded, RetryPayout, NotReleasing),
+        Refused(Refunded, MarkPaid, NotReleasing),
+        Refused(Refunded, Cancel, NotCancellable),
+        Refused(Refunded, Refund, NotRefundable),
+        Refused(Refunded, OpenDispute, NotDisputable),
+        Refused(Refunded, CloseDispute, NotDisputed),
+    ];
+
+    /// <summary>The API names of the statuses, as the error details must carry them.</summary>
+    private static readonly Dictionary<MilestoneStatus, string> _apiNames = new()
+    {
+        [NotFunded] = "not_funded",
+        [Funding] = "funding",
+        [Funded] = "active_funded",
+        [Submitted] = "pending_approval",
+        [Releasing] = "payout_pending",
+        [Paid] = "paid",
+        [Cancelled] = "cancelled",
+        [Refunded] = "refunded",
+    };
+
+    public static TheoryData<MilestoneStatus, MilestoneAction, MilestoneStatus, Type> LegalMoves
+    {
+        get
+        {
+            var data = new TheoryData<MilestoneStatus, MilestoneAction, MilestoneStatus, Type>();
+            foreach (var row in _grid.Where(r => r.ExpectedCode is null && r.KnownBug is null))
+            {
+                data.Add(row.From, row.Action, row.ExpectedStatus!.Value, row.ExpectedEvent!);
+            }
+
+            return data;
+        }
+    }
+
+    public static TheoryData<MilestoneStatus, MilestoneAction, string> IllegalMoves
+    {
+        get
+        {
+            var data = new TheoryData<MilestoneStatus, MilestoneAction, string>();
+            foreach (var row in _grid.Where(r => r.ExpectedCode is not null))
+            {
+                data.Add(row.From, row.Action, row.ExpectedCode!);
+            }
+
+            return data;
+        }
+    }
+
+    [Fact]
+    public void Grid_WhenEnumerated_HoldsExactlyOneRowForEveryStateAndAction()
+    {
+        var expectedPairs =
+            from state in Enum.GetValues<MilestoneStatus>()
+            from action in Enum.GetValues<MilestoneAction>()
+            select (state, action);
+
+        var rows = _grid.Select(r => (r.From, r.Action)).ToList();
+
+        Assert.Equal(8 * 16, rows.Count);
+        Assert.Equal(rows.Count, rows.Distinct().Count());
+        Assert.Equal(expectedPairs.OrderBy(p => p.state).ThenBy(p => p.action), rows.OrderBy(p => p.From).ThenBy(p => p.Action));
+    }
+
+    [Theory]
+    [MemberData(nameof(LegalMoves))]
+    public void Act_WhenMoveIsLegal_ReachesExpectedStatusWithOneEventAndOneTimelineEntry(
+        MilestoneStatus from, MilestoneAction action, MilestoneStatus expectedStatus, Type expectedEvent)
+    {
+        var milestone = MilestoneBuilder.InState(from);
+        var eventsBefore = milestone.DomainEvents.Count;
+        var timelineBefore = milestone.Timeline.Count;
+
+        Apply(milestone, action, Moments.Later);
+
+        Assert.Equal(expectedStatus, milestone.Status);
+
+        Assert.Equal(eventsBefore + 1, milestone.DomainEvents.Count);
+        var raised = milestone.DomainEvents[^1];
+        Assert.IsType(expectedEvent, raised);
+        Assert.Equal(Moments.Later, raised.OccurredAt);
+
+        Assert.Equal(timelineBefore + 1, milestone.Timeline.Count);
+        var entry = milestone.Timeline[^1];
+        Assert.Equal(timelineBefore + 1, entry.Sequence);
+        Assert.Equal(Moments.Later, entry.At);
+        Assert.Equal(from, entry.From);
+        Assert.Equal(expectedStatus, entry.To);
+    }
+
+    [Theory]
+    [MemberData(nameof(IllegalMoves))]
+    public void Act_WhenMoveIsIllegal_ThrowsStableCodeAndChangesNothing(MilestoneStatus from, MilestoneAction action, string expectedCode)
+    {
+        var milestone = MilestoneBuilder.InState(from);
+        var before = MilestoneSnapshot.Of(milestone);
+
+        var error = Assert.Throws<DomainException>(() => Apply(milestone, action, Moments.Later));
+
+        Assert.Equal(expectedCode, error.Code);
+        Assert.Equal(before, MilestoneSnapshot.Of(milestone));
+        if (expectedCode != NotDisputed)
+        {
+            Assert.Equal(_apiNames[from], error.Details["status"]);
+            Assert.Equal(milestone.Id.Value, error.Details["milestoneId"]);
+        }
+    }
+
+    [Fact]
+    public void RetryPayout_WhenReleasing_StaysReleasingRequeuesAndAppendsTimelineEntry()
+    {
+        var milestone = MilestoneBuilder.InState(Releasing);
+        milestone.FailPayout("account_closed", Moments.Now.AddHours(2));
+        var timelineBefore = milestone.Timeline.Count;
+
+        milestone.RetryPayout(Moments.Later);
+
+        Assert.Equal(Releasing, milestone.Status);
+        Assert.Equal(PayoutStatus.Pending, milestone.PayoutStatus);
+        Assert.Equal(PayoutPendingReason.Queued, milestone.PayoutReason);
+        Assert.Equal(Moments.Later, milestone.NextPayoutAttemptAt);
+        Assert.Equal(timelineBefore + 1, milestone.Timeline.Count);
+        Assert.Equal("payout_retry_requested", milestone.Timeline[^1].Action);
+    }
+
+    [Fact(Skip = RetryPayoutRaisesNoEvent)]
+    public void RetryPayout_WhenReleasing_RaisesExactlyOneDomainEvent()
+    {
+        var milestone = MilestoneBuilder.InState(Releasing);
+        milestone.FailPayout("account_closed", Moments.Now.AddHours(2));
+        var eventsBefore = milestone.DomainEvents.Count;
+
+        milestone.RetryPayout(Moments.Later);
+
+        Assert.Equal(eventsBefore + 1, milestone.DomainEvents.Count);
+        Assert.Equal(Moments.Later, milestone.DomainEvents[^1].OccurredAt);
+    }
+
+    internal static void Apply(Milestone milestone, MilestoneAction action, DateTimeOffset at)
+    {
+        switch (action)
+        {
+            case UpdateDetails:
+                milestone.UpdateDetails(Parties.Employer, "Label 800 images", "Label 800 images with polygons", Money.FromCents(20_000), null, FeeSchedule.Default, at);
+                break;
+            case BeginFunding:
+                milestone.BeginFunding(Parties.Employer, at);
+                break;
+            case MarkFundingAwaitingAction:
+                milestone.MarkFundingAwaitingAction(milestone.FundingAttempts, "pi_grid", "pi_grid_secret", "requires_action", at);
+                break;
+            case MarkFunded:
+                milestone.MarkFunded(milestone.FundingAttempts, "pi_grid", "ch_grid", at);
+                break;
+            case MarkFundingFailed:
+                milestone.MarkFundingFailed(milestone.FundingAttempts, new FundingError("card_declined", "Your card was declined."), at);
+                break;
+            case Submit:
+                milestone.Submit(Parties.Trainer, "Ready for review.", at);
+                break;
+            case RequestChanges:
+                milestone.RequestChanges(Parties.Employer, "Boxes are too loose.", at);
+                break;
+            case Approve:
+                milestone.Approve(Parties.Employer, at);
+                break;
+            case DeferPayout:
+                milestone.DeferPayout(PayoutPendingReason.PayoutSetupIncomplete, at.AddHours(1), "payouts not enabled", at);
+                break;
+            case FailPayout:
+                milestone.FailPayout("account_closed", at);
+                break;
+            case RetryPayout:
+                milestone.RetryPayout(at);
+                break;
+            case MarkPaid:
+                milestone.MarkPaid("tr_grid", at);
+                break;
+            case Cancel:
+                milestone.Cancel(Parties.Employer, at);
+                break;
+            case Refund:
+                milestone.Refund("re_grid", at);
+                break;
+            case OpenDispute:
+                milestone.OpenDispute("dp_grid", at);
+                break;
+            case CloseDispute:
+                milestone.CloseDispute(at);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(action), action, null);
+        }
+    }
+
+    private static GridRow Legal(MilestoneStatus from, MilestoneAction action, MilestoneStatus to, Type? expectedEvent) =>
+        new(from, action, to, expectedEvent, null, null);
+
+    private static GridRow Refused(MilestoneStatus from, MilestoneAction action, string code) =>
+        new(from, action, null, null, code, null);
+
+    private static GridRow KnownBug(GridRow row, string bug) => row with { KnownBug = bug };
+
+    private sealed record GridRow(
+        MilestoneStatus From,
+        MilestoneAction Action,
+        MilestoneStatus? ExpectedStatus,
+        Type? ExpectedEvent,
+        string? ExpectedCode,
+        string? KnownBug);
+}
