@@ -1,6 +1,56 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using OpenTrain.Clean.Api.Endpoints;
+using OpenTrain.Clean.Api.Infrastructure;
+using OpenTrain.Clean.Application;
+using OpenTrain.Clean.Application.Abstractions;
+using OpenTrain.Clean.Infrastructure;
+
 var builder = WebApplication.CreateBuilder(args);
+
+builder.Services
+    .AddApplication()
+    .AddInfrastructure(builder.Configuration, builder.Environment);
+builder.Services.AddHttpContextAccessor();
+builder.Services.AddScoped<ICurrentUser, HttpCurrentUser>();
+builder.Services.AddBearerAuthentication(builder.Configuration, builder.Environment);
+builder.Services.AddProblemResponses();
+builder.Services.ConfigureHttpJsonOptions(options => JsonSetup.Configure(options.SerializerOptions));
+builder.Services.Configure<Microsoft.AspNetCore.Mvc.JsonOptions>(options => JsonSetup.Configure(options.JsonSerializerOptions));
+builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = builder.Configuration.GetValue("Api:MaxRequestBodyBytes", 256 * 1024));
+builder.Services.AddOpenApiDocument();
+
 var app = builder.Build();
-app.MapGet("/health/live", () => Results.Ok());
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.UseSwagger();
+app.UseSwaggerUI(options =>
+{
+    options.SwaggerEndpoint("/swagger/v1/swagger.json", "OpenTrain.Clean v1");
+    options.EnablePersistAuthorization();
+});
+
+app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
+app.MapGet("/", () => Results.Redirect("/swagger")).AllowAnonymous().ExcludeFromDescription();
+if (app.Environment.IsDevelopment())
+{
+    app.MapDevTokens();
+}
+
+app.MapAccount();
+app.MapJobs();
+app.MapContracts();
+app.MapMilestones();
+
+var gateway = app.Services.CreateScope().ServiceProvider.GetRequiredService<IPaymentGateway>();
+app.Logger.LogInformation("Payments go through the {Gateway} ({Kind})", gateway.Name, gateway.Name == "simulator" ? "offline, no money moves" : "live provider");
+
 app.Run();
 
+/// <summary>The entry point, visible to WebApplicationFactory in the functional tests.</summary>
 public partial class Program;

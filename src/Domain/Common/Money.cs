@@ -48,7 +48,7 @@ public readonly record struct Money
 
     public bool IsWithinChargeLimits => Amount is >= MinimumChargeCents and <= MaximumChargeCents;
 
-    public override string ToString() => $"{Amount / 100}.{Math.Abs(Amount % 100):00} {Currency}";
+    public override string ToString() => $"{(Amount < 0 ? "-" : string.Empty)}{Math.Abs(Amount / 100)}.{Math.Abs(Amount % 100):00} {Currency}";
 
     private static void EnsureSameCurrency(Money left, Money right)
     {

@@ -50,14 +50,20 @@ public sealed class InvoiceLine
     {
         Kind = kind;
         Description = description;
-        Amount = amount;
+        AmountCents = amount.Amount;
+        Currency = amount.Currency;
     }
 
     public InvoiceLineKind Kind { get; private set; }
 
     public string Description { get; private set; }
 
-    public Money Amount { get; private set; }
+    public Money Amount => new(AmountCents, Currency);
+
+    // Stored as two plain columns: a line lives inside the invoice, where EF maps no value-object structs.
+    private long AmountCents { get; set; }
+
+    private string Currency { get; set; } = Money.Usd;
 }
 
 /// <summary>What the milestone and its parties looked like when the invoice was issued.</summary>

@@ -153,6 +153,7 @@ public sealed class Milestone : AggregateRoot<MilestoneId>
         FundingAttempts++;
         FundingClientSecret = null;
         PaymentIntentId = null;
+        LastFundingError = null;
         TransitionTo(MilestoneStatus.Funding, now, "funding_started", employerId, null);
         Raise(new MilestoneFundingStarted(Id, FundingAttempts, EmployerTotal, now));
         return CurrentFundingAttempt;
@@ -199,6 +200,7 @@ public sealed class Milestone : AggregateRoot<MilestoneId>
         }
 
         Require(MilestoneStatus.Funded, MilestoneErrors.NotSubmittable, "submitted");
+        EnsureNoteLength(note);
         SubmittedAt = now;
         SubmissionNote = note;
         ChangesRequestedReason = null;
@@ -210,6 +212,7 @@ public sealed class Milestone : AggregateRoot<MilestoneId>
     {
         EnsureEmployer(employerId);
         Require(MilestoneStatus.Submitted, MilestoneErrors.NotAwaitingApproval, "sent back for changes");
+        EnsureNoteLength(reason);
         ChangesRequestedReason = reason;
         TransitionTo(MilestoneStatus.Funded, now, "changes_requested", employerId, reason);
         Raise(new MilestoneChangesRequested(Id, TrainerId, reason, now));
@@ -244,7 +247,9 @@ public sealed class Milestone : AggregateRoot<MilestoneId>
 
         PayoutAttempts++;
         PayoutStatus = PayoutStatus.Pending;
-        PayoutReason = reason;
+
+        // A dispute outranks any other reason: the payout waits for it whatever else happens.
+        PayoutReason = IsDisputed ? PayoutPendingReason.Disputed : reason;
         NextPayoutAttemptAt = nextAttemptAt;
         PayoutLastError = error;
         Record(now, "payout_deferred", Status, Status, null, error);
@@ -272,6 +277,7 @@ public sealed class Milestone : AggregateRoot<MilestoneId>
         PayoutReason = IsDisputed ? PayoutPendingReason.Disputed : PayoutPendingReason.Queued;
         NextPayoutAttemptAt = now;
         Record(now, "payout_retry_requested", Status, Status, null, null);
+        Raise(new MilestonePayoutRetryRequested(Id, TrainerId, now));
     }
 
     public void MarkPaid(string transferId, DateTimeOffset now)
@@ -365,6 +371,11 @@ public sealed class Milestone : AggregateRoot<MilestoneId>
             throw new DomainException(MilestoneErrors.DescriptionRequired, "A milestone needs a description of the deliverable.");
         }
 
+        if (description.Length > MaxDescriptionLength || title?.Length > MaxTitleLength)
+        {
+            throw new DomainException(MilestoneErrors.TextTooLong, $"A title is at most {MaxTitleLength} and a description at most {MaxDescriptionLength} characters.");
+        }
+
         if (!amount.IsWithinChargeLimits)
         {
             throw new DomainException(
@@ -386,6 +397,14 @@ public sealed class Milestone : AggregateRoot<MilestoneId>
         MarketplaceFee = quote.MarketplaceFee;
         ContractInitiationFee = quote.ContractInitiationFee;
         DueDate = dueDate;
+    }
+
+    private static void EnsureNoteLength(string? note)
+    {
+        if (note?.Length > MaxNoteLength)
+        {
+            throw new DomainException(MilestoneErrors.TextTooLong, $"A note is at most {MaxNoteLength} characters.");
+        }
     }
 
     private void Require(MilestoneStatus expected, string code, string action)

@@ -20,12 +20,13 @@ public static class MilestoneErrors
     public const string WrongParty = "milestone_wrong_party";
     public const string AmountOutOfRange = "amount_out_of_range";
     public const string DescriptionRequired = "description_required";
+    public const string TextTooLong = "text_too_long";
 
     internal static DomainException IllegalMove(string code, MilestoneId id, MilestoneStatus from, string action) =>
         new(code, $"Milestone {id} is {from.ToApiName()} and cannot be {action}.", new Dictionary<string, object?>
         {
             ["milestoneId"] = id.Value,
-            ["status"] = from.ToApiName(),
+            ["milestoneStatus"] = from.ToApiName(),
             ["action"] = action,
         });
 

@@ -23,6 +23,8 @@ public sealed record MilestoneApproved(MilestoneId MilestoneId, UserId TrainerId
 
 public sealed record MilestonePayoutDeferred(MilestoneId MilestoneId, UserId TrainerId, PayoutPendingReason Reason, DateTimeOffset? NextAttemptAt, DateTimeOffset OccurredAt) : IDomainEvent;
 
+public sealed record MilestonePayoutRetryRequested(MilestoneId MilestoneId, UserId TrainerId, DateTimeOffset OccurredAt) : IDomainEvent;
+
 public sealed record MilestonePayoutFailed(MilestoneId MilestoneId, string Error, DateTimeOffset OccurredAt) : IDomainEvent;
 
 public sealed record MilestonePaid(MilestoneId MilestoneId, UserId TrainerId, string TransferId, Money Payout, DateTimeOffset OccurredAt) : IDomainEvent;

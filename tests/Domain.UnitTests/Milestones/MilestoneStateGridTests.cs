@@ -133,7 +133,7 @@ public sealed class MilestoneStateGridTests
         Refused(Releasing, Approve, NotApprovable),
         Legal(Releasing, DeferPayout, Releasing, typeof(MilestonePayoutDeferred)),
         Legal(Releasing, FailPayout, Releasing, typeof(MilestonePayoutFailed)),
-        KnownBug(Legal(Releasing, RetryPayout, Releasing, expectedEvent: null), RetryPayoutRaisesNoEvent),
+        Legal(Releasing, RetryPayout, Releasing, typeof(MilestonePayoutRetryRequested)),
         Legal(Releasing, MarkPaid, Paid, typeof(MilestonePaid)),
         Refused(Releasing, Cancel, NotCancellable),
         Refused(Releasing, Refund, NotRefundable),
@@ -290,7 +290,7 @@ public sealed class MilestoneStateGridTests
         Assert.Equal(before, MilestoneSnapshot.Of(milestone));
         if (expectedCode != NotDisputed)
         {
-            Assert.Equal(_apiNames[from], error.Details["status"]);
+            Assert.Equal(_apiNames[from], error.Details["milestoneStatus"]);
             Assert.Equal(milestone.Id.Value, error.Details["milestoneId"]);
         }
     }
@@ -312,7 +312,7 @@ public sealed class MilestoneStateGridTests
         Assert.Equal("payout_retry_requested", milestone.Timeline[^1].Action);
     }
 
-    [Fact(Skip = RetryPayoutRaisesNoEvent)]
+    [Fact]
     public void RetryPayout_WhenReleasing_RaisesExactlyOneDomainEvent()
     {
         var milestone = MilestoneBuilder.InState(Releasing);

@@ -1,0 +1,74 @@
+using Mediator;
+using Microsoft.AspNetCore.Http.HttpResults;
+using OpenTrain.Clean.Api.Infrastructure;
+using OpenTrain.Clean.Application.Abstractions;
+using OpenTrain.Clean.Application.Milestones;
+using OpenTrain.Clean.Application.Milestones.ApproveMilestone;
+using OpenTrain.Clean.Application.Milestones.CancelMilestone;
+using OpenTrain.Clean.Application.Milestones.Funding;
+using OpenTrain.Clean.Application.Milestones.FundMilestone;
+using OpenTrain.Clean.Application.Milestones.GetMilestone;
+using OpenTrain.Clean.Application.Milestones.RequestChanges;
+using OpenTrain.Clean.Application.Milestones.SubmitMilestone;
+using OpenTrain.Clean.Application.Milestones.UpdateMilestone;
+
+namespace OpenTrain.Clean.Api.Endpoints;
+
+internal static class MilestonesEndpoints
+{
+    public static void MapMilestones(this IEndpointRouteBuilder app)
+    {
+        var milestones = app.MapGroup("/api/v1/milestones/{milestoneId:guid}").WithTags("Milestones")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        milestones.MapGet("/", GetMilestone).WithSummary("Get a milestone with its timeline");
+        milestones.MapPatch("/", UpdateMilestone).RequireAuthorization(Authentication.EmployerOnly)
+            .WithSummary("Change a milestone that is not funded yet")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict);
+        milestones.MapPost("/fund", FundMilestone).RequireAuthorization(Authentication.EmployerOnly)
+            .WithSummary("Fund a milestone")
+            .WithDescription("""
+                Charges the default payment method for the milestone plus fees and holds it in escrow.
+                200: funded (active_funded). 202: requires_action (confirm with Stripe.js using clientSecret) or processing (bank debit).
+                402 card_declined: the milestone stays not_funded with the decline kept. 409 payment_method_required, milestone_not_fundable.
+                """)
+            .ProducesProblem(StatusCodes.Status402PaymentRequired).ProducesProblem(StatusCodes.Status409Conflict);
+        milestones.MapPost("/submit", SubmitMilestone).RequireAuthorization(Authentication.TrainerOnly)
+            .WithSummary("Request approval (trainer)").WithDescription("From active_funded to pending_approval, with an optional note.")
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        milestones.MapPost("/request-changes", RequestChanges).RequireAuthorization(Authentication.EmployerOnly)
+            .WithSummary("Request changes (employer)").WithDescription("From pending_approval back to active_funded; the money stays in escrow.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict);
+        milestones.MapPost("/approve", ApproveMilestone).RequireAuthorization(Authentication.EmployerOnly)
+            .WithSummary("Approve and release payment (employer)")
+            .WithDescription("From active_funded or pending_approval to payout_pending; the payout to the trainer is made by the worker after this commits. Released funds are not self-serve reversible.")
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        milestones.MapPost("/cancel", CancelMilestone).RequireAuthorization(Authentication.EmployerOnly)
+            .WithSummary("Cancel a milestone that was never funded").ProducesProblem(StatusCodes.Status409Conflict);
+    }
+
+    private static async Task<Ok<MilestoneResponse>> GetMilestone(Guid milestoneId, ISender sender, CancellationToken ct) =>
+        TypedResults.Ok(await sender.Send(new GetMilestoneQuery(milestoneId), ct));
+
+    private static async Task<Ok<MilestoneResponse>> UpdateMilestone(Guid milestoneId, UpdateMilestoneRequest request, ISender sender, CancellationToken ct) =>
+        TypedResults.Ok(await sender.Send(new UpdateMilestoneCommand(milestoneId, request.Title, request.Description, request.Amount, request.DueDate), ct));
+
+    private static async Task<Results<Ok<FundingResponse>, Accepted<FundingResponse>>> FundMilestone(Guid milestoneId, NoInput? request, ISender sender, CancellationToken ct)
+    {
+        var funding = await sender.Send(new FundMilestoneCommand(milestoneId), ct);
+        return funding.Outcome == FundingOutcome.Succeeded
+            ? TypedResults.Ok(funding)
+            : TypedResults.Accepted($"/api/v1/milestones/{milestoneId}", funding);
+    }
+
+    private static async Task<Ok<MilestoneResponse>> SubmitMilestone(Guid milestoneId, SubmitMilestoneRequest? request, ISender sender, CancellationToken ct) =>
+        TypedResults.Ok(await sender.Send(new SubmitMilestoneCommand(milestoneId, request?.Note), ct));
+
+    private static async Task<Ok<MilestoneResponse>> RequestChanges(Guid milestoneId, RequestChangesRequest request, ISender sender, CancellationToken ct) =>
+        TypedResults.Ok(await sender.Send(new RequestChangesCommand(milestoneId, request.Reason), ct));
+
+    private static async Task<Ok<MilestoneResponse>> ApproveMilestone(Guid milestoneId, NoInput? request, ISender sender, CancellationToken ct) =>
+        TypedResults.Ok(await sender.Send(new ApproveMilestoneCommand(milestoneId), ct));
+
+    private static async Task<Ok<MilestoneResponse>> CancelMilestone(Guid milestoneId, NoInput? request, ISender sender, CancellationToken ct) =>
+        TypedResults.Ok(await sender.Send(new CancelMilestoneCommand(milestoneId), ct));
+}

@@ -1,0 +1,184 @@
+using System.Text.Json;
+using FluentValidation;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using OpenTrain.Clean.Application.Abstractions;
+using OpenTrain.Clean.Application.Common.Exceptions;
+using OpenTrain.Clean.Domain.Common;
+using OpenTrain.Clean.Domain.Milestones;
+
+namespace OpenTrain.Clean.Api.Infrastructure;
+
+/// <summary>
+/// The one place where failures become RFC 9457 problem responses, each with a stable
+/// <c>code</c> and the <c>traceId</c>. Anything unexpected is a 500 that reveals nothing.
+/// </summary>
+internal sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var problem = ToProblem(exception);
+        if (problem.Status >= StatusCodes.Status500InternalServerError)
+        {
+            LogUnhandled(exception, httpContext.Request.Method, httpContext.Request.Path);
+        }
+
+        httpContext.Response.StatusCode = problem.Status ?? StatusCodes.Status500InternalServerError;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
+    }
+
+    internal static ProblemDetails ToProblem(Exception exception) => exception switch
+    {
+        ValidationException validation => ValidationProblem(validation),
+        BadHttpRequestException badRequest => BadRequestProblem(badRequest),
+        NotFoundException notFound => Problem(StatusCodes.Status404NotFound, "not_found", "Not found", notFound.Message),
+        ForbiddenException forbidden => Problem(StatusCodes.Status403Forbidden, forbidden.Code, "Forbidden", forbidden.Message),
+        UnprocessableException unprocessable => WithField(
+            Problem(StatusCodes.Status422UnprocessableEntity, unprocessable.Code, "Unprocessable request", unprocessable.Message), unprocessable.Field, unprocessable.Message),
+        ConcurrencyConflictException conflict => Problem(StatusCodes.Status409Conflict, "concurrency_conflict", "Concurrent change", conflict.Message),
+        PaymentDeclinedException declined => WithDetails(
+            Problem(StatusCodes.Status402PaymentRequired, "card_declined", "Payment declined", declined.Message),
+            declined.Details),
+        PaymentMethodRejectedException rejected => WithField(
+            WithDetails(Problem(StatusCodes.Status422UnprocessableEntity, "payment_method_invalid", "Payment method not usable", rejected.Message), new Dictionary<string, object?> { ["providerCode"] = rejected.Code }),
+            "paymentMethodId",
+            rejected.Message),
+        PaymentProviderException => Problem(StatusCodes.Status502BadGateway, "payment_provider_unavailable", "Payment provider unavailable", "The payment provider could not be reached; try again shortly."),
+        DomainException domain => DomainProblem(domain),
+        _ => Problem(StatusCodes.Status500InternalServerError, "internal_error", "Internal error", "Something went wrong on our side; the traceId identifies it."),
+    };
+
+    private static ProblemDetails DomainProblem(DomainException exception)
+    {
+        var problem = exception.Code switch
+        {
+            MilestoneErrors.WrongParty => Problem(StatusCodes.Status403Forbidden, exception.Code, "Not your part to play", exception.Message),
+            MilestoneErrors.AmountOutOfRange => WithField(Problem(StatusCodes.Status400BadRequest, "validation_failed", "Invalid request", exception.Message), "amount", exception.Message),
+            _ => Problem(StatusCodes.Status409Conflict, exception.Code, "Not allowed in the current state", exception.Message),
+        };
+        return WithDetails(problem, exception.Details);
+    }
+
+    private static ProblemDetails ValidationProblem(ValidationException exception)
+    {
+        var errors = exception.Errors
+            .GroupBy(e => JsonPath(e.PropertyName))
+            .ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).Distinct().ToArray());
+        var problem = Problem(StatusCodes.Status400BadRequest, "validation_failed", "Invalid request", $"{errors.Count} field(s) are invalid: {string.Join(", ", errors.Keys)}.");
+        problem.Extensions["errors"] = errors;
+        return problem;
+    }
+
+    private static ProblemDetails BadRequestProblem(BadHttpRequestException exception)
+    {
+        if (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return Problem(StatusCodes.Status413PayloadTooLarge, "payload_too_large", "Request body too large", exception.Message);
+        }
+
+        var json = FindInner<JsonException>(exception);
+        if (json is not null)
+        {
+            var field = string.IsNullOrEmpty(json.Path) || json.Path == "$" ? "body" : json.Path.TrimStart('$', '.');
+            var missing = MissingMembers().Match(json.Message);
+            var detail = missing.Success
+                ? $"'{field}' is missing required members: {missing.Groups["members"].Value}."
+                : json.Path is null or "$" ? "The body is not valid JSON for this request." : $"'{field}' has a value of the wrong type or shape, or is not a member of this request.";
+            return WithField(Problem(StatusCodes.Status400BadRequest, "malformed_request", "Malformed request", detail), field, detail);
+        }
+
+        return Problem(StatusCodes.Status400BadRequest, "malformed_request", "Malformed request", exception.Message);
+    }
+
+    private static T? FindInner<T>(Exception exception)
+        where T : Exception
+    {
+        for (var current = exception.InnerException; current is not null; current = current.InnerException)
+        {
+            if (current is T match)
+            {
+                return match;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>FluentValidation's <c>FirstMilestone.Amount</c> becomes the body's <c>firstMilestone.amount</c>.</summary>
+    private static string JsonPath(string propertyName) =>
+        string.IsNullOrEmpty(propertyName) ? "body" : string.Join('.', propertyName.Split('.').Select(JsonNamingPolicy.CamelCase.ConvertName));
+
+    internal static ProblemDetails Problem(int status, string code, string title, string detail)
+    {
+        var problem = new ProblemDetails { Status = status, Title = title, Detail = detail, Type = $"urn:opentrain:problem:{code}" };
+        problem.Extensions["code"] = code;
+        return problem;
+    }
+
+    private static ProblemDetails WithField(ProblemDetails problem, string? field, string message)
+    {
+        if (field is not null)
+        {
+            problem.Extensions["errors"] = new Dictionary<string, string[]> { [field] = [message] };
+        }
+
+        return problem;
+    }
+
+    private static ProblemDetails WithDetails(ProblemDetails problem, IReadOnlyDictionary<string, object?> details)
+    {
+        foreach (var (key, value) in details)
+        {
+            problem.Extensions[key] = value;
+        }
+
+        return problem;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("missing required properties including: (?<members>.+?)\\.?$")]
+    private static partial System.Text.RegularExpressions.Regex MissingMembers();
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception on {Method} {Path}")]
+    private partial void LogUnhandled(Exception exception, string method, string path);
+}
+
+internal static class ProblemDetailsSetup
+{
+    /// <summary>Every problem (ours, the framework's 401/404/405/415) carries a <c>code</c> and the <c>traceId</c>.</summary>
+    public static IServiceCollection AddProblemResponses(this IServiceCollection services)
+    {
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            var problem = context.ProblemDetails;
+            problem.Extensions["traceId"] = System.Diagnostics.Activity.Current?.Id ?? context.HttpContext.TraceIdentifier;
+            if (!problem.Extensions.ContainsKey("code"))
+            {
+                var code = problem.Status switch
+                {
+                    400 => "bad_request",
+                    401 => "unauthorized",
+                    403 => "forbidden",
+                    404 => "not_found",
+                    405 => "method_not_allowed",
+                    406 => "not_acceptable",
+                    409 => "conflict",
+                    413 => "payload_too_large",
+                    415 => "unsupported_media_type",
+                    429 => "rate_limited",
+                    _ => "error",
+                };
+                problem.Extensions["code"] = code;
+                problem.Type ??= $"urn:opentrain:problem:{code}";
+                problem.Detail ??= problem.Status switch
+                {
+                    401 => "A valid bearer token is required (Authorization: Bearer ...).",
+                    403 => "Your role may not do this.",
+                    404 => "There is nothing at this address, or it is not yours.",
+                    _ => null,
+                };
+            }
+        });
+        return services;
+    }
+}

@@ -1,0 +1,62 @@
+using OpenTrain.Clean.Domain.Billing;
+using OpenTrain.Clean.Domain.Common;
+
+namespace OpenTrain.Clean.Application.Abstractions;
+
+/// <summary>
+/// The payment provider: Stripe when a secret key is configured, the offline simulator otherwise.
+/// Every call that can create something carries an idempotency key derived from our ids.
+/// </summary>
+public interface IPaymentGateway
+{
+    /// <summary>"stripe" or "simulator", for logs and the start-up line.</summary>
+    string Name { get; }
+
+    Task<string> EnsureCustomerAsync(CustomerRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Attaches a payment method (<c>pm_...</c>) to the customer; throws <see cref="PaymentMethodRejectedException"/>.</summary>
+    Task<PaymentMethodSummary> AttachPaymentMethodAsync(string customerId, string paymentMethodId, CancellationToken cancellationToken);
+
+    /// <summary>Charges the employer and holds the money on the platform (a confirmed PaymentIntent).</summary>
+    Task<FundingResult> FundAsync(FundingRequest request, CancellationToken cancellationToken);
+}
+
+public sealed record CustomerRequest(UserId EmployerId, string Name, string Email);
+
+public sealed record FundingRequest(
+    UserId EmployerId,
+    string CustomerId,
+    string PaymentMethodId,
+    Money Amount,
+    string IdempotencyKey,
+    string Description,
+    IReadOnlyDictionary<string, string> Metadata,
+    string TransferGroup);
+
+public enum FundingOutcome
+{
+    Succeeded,
+    Processing,
+    RequiresAction,
+    Declined,
+
+    /// <summary>The request may or may not have reached the provider; reconciliation finds out.</summary>
+    Unknown,
+}
+
+public sealed record FundingResult(
+    FundingOutcome Outcome,
+    string? PaymentIntentId = null,
+    string? ChargeId = null,
+    string? ClientSecret = null,
+    string? DeclineCode = null,
+    string? Message = null);
+
+/// <summary>The provider refused a payment method id (unknown, wrong type, not attachable).</summary>
+public sealed class PaymentMethodRejectedException(string code, string message) : Exception(message)
+{
+    public string Code { get; } = code;
+}
+
+/// <summary>The provider failed in a way that is not about the customer's money (outage, bad configuration).</summary>
+public sealed class PaymentProviderException(string message, Exception? inner = null) : Exception(message, inner);

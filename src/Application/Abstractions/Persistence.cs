@@ -1,0 +1,56 @@
+using OpenTrain.Clean.Domain.Common;
+using OpenTrain.Clean.Domain.Invoices;
+using OpenTrain.Clean.Domain.Milestones;
+
+namespace OpenTrain.Clean.Application.Abstractions;
+
+/// <summary>Loads an aggregate for a change and adds new ones; saving is the unit of work's job.</summary>
+public interface IRepository<TAggregate, in TId>
+    where TAggregate : class, IAggregateRoot
+    where TId : struct
+{
+    ValueTask<TAggregate?> FindAsync(TId id, CancellationToken cancellationToken);
+
+    void Add(TAggregate aggregate);
+}
+
+public interface IInvoiceRepository : IRepository<Invoice, InvoiceId>
+{
+    Task<Invoice?> FindFundingInvoiceAsync(MilestoneId milestoneId, int attempt, CancellationToken cancellationToken);
+}
+
+public interface IMilestoneRepository : IRepository<Milestone, MilestoneId>
+{
+    Task<IReadOnlyList<Milestone>> ListByStatusAsync(MilestoneStatus status, int limit, CancellationToken cancellationToken);
+}
+
+/// <summary>Hands out invoice numbers, gap-free per kind and year, inside the current transaction.</summary>
+public interface IInvoiceNumberSequence
+{
+    Task<string> NextAsync(InvoiceKind kind, int year, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// One transaction around a command: everything the handler changed is saved, with its outbox
+/// rows, and committed together, or nothing is.
+/// </summary>
+public interface IUnitOfWork
+{
+    Task<T> ExecuteAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// The read side: no-tracking queryables that handlers project straight into responses, and the
+/// async executors for them (the application does not reference EF Core).
+/// </summary>
+public interface IReadStore
+{
+    IQueryable<T> Query<T>()
+        where T : class;
+
+    Task<List<T>> ToListAsync<T>(IQueryable<T> query, CancellationToken cancellationToken);
+
+    Task<T?> FirstOrDefaultAsync<T>(IQueryable<T> query, CancellationToken cancellationToken);
+
+    Task<bool> AnyAsync<T>(IQueryable<T> query, CancellationToken cancellationToken);
+}

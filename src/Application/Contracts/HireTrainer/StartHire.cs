@@ -1,0 +1,76 @@
+using Mediator;
+using OpenTrain.Clean.Application.Abstractions;
+using OpenTrain.Clean.Application.Common;
+using OpenTrain.Clean.Application.Common.Exceptions;
+using OpenTrain.Clean.Application.Milestones;
+using OpenTrain.Clean.Application.Milestones.Funding;
+using Microsoft.Extensions.Options;
+using OpenTrain.Clean.Domain.Billing;
+using OpenTrain.Clean.Domain.Common;
+using OpenTrain.Clean.Domain.Contracts;
+using OpenTrain.Clean.Domain.Jobs;
+using OpenTrain.Clean.Domain.Milestones;
+using OpenTrain.Clean.Domain.Users;
+
+namespace OpenTrain.Clean.Application.Contracts.HireTrainer;
+
+/// <summary>
+/// Step 1 of a hire: checks everything that would refuse it before anything is created, then
+/// commits the contract, its first milestone and the milestone's first funding attempt together.
+/// </summary>
+public sealed record StartHireCommand(Guid JobId, Guid TrainerId, NewMilestone FirstMilestone) : ICommand<HireStarted>;
+
+public sealed record HireStarted(FundingInstruction Funding);
+
+public sealed class StartHireHandler(
+    IRepository<Job, JobId> jobs,
+    IRepository<Contract, ContractId> contracts,
+    IMilestoneRepository milestones,
+    IRepository<UserProfile, UserId> users,
+    IRepository<EmployerBillingProfile, UserId> billingProfiles,
+    IOptions<FeeOptions> fees,
+    ICurrentUser user,
+    TimeProvider clock) : ICommandHandler<StartHireCommand, HireStarted>
+{
+    public async ValueTask<HireStarted> Handle(StartHireCommand command, CancellationToken cancellationToken)
+    {
+        var job = await jobs.FindAsync(new JobId(command.JobId), cancellationToken);
+        if (job is null || job.EmployerId != user.Id)
+        {
+            throw new NotFoundException("Job", command.JobId);
+        }
+
+        var trainer = await users.FindAsync(new UserId(command.TrainerId), cancellationToken);
+        if (trainer is null || trainer.Role != UserRole.Trainer)
+        {
+            throw new UnprocessableException(
+                "trainer_not_found",
+                $"No trainer {command.TrainerId} is known. A trainer becomes known after their first sign-in (GET /api/v1/me).",
+                "trainerId");
+        }
+
+        var billing = await billingProfiles.FindAsync(user.Id, cancellationToken);
+        var paymentMethod = billing?.EnsureCanFund()
+            ?? throw new DomainException(EmployerBillingProfile.PaymentMethodRequired, "Add a payment method in Settings → Billing before hiring: the first milestone is funded at hire.");
+
+        var now = clock.GetUtcNow();
+        var contract = Contract.Hire(job, trainer.Id, now);
+        var first = command.FirstMilestone;
+        var milestone = Milestone.Create(
+            contract.Id,
+            job.Id,
+            job.EmployerId,
+            trainer.Id,
+            contract.NextMilestoneSequence(),
+            first.Title,
+            first.Description,
+            Money.FromCents(first.Amount),
+            first.DueDate,
+            fees.Value.ToSchedule(),
+            now);
+        milestone.BeginFunding(user.Id, now);
+        contracts.Add(contract);
+        milestones.Add(milestone);
+        return new HireStarted(FundingRequests.For(milestone, job, billing, paymentMethod));
+    }
+}

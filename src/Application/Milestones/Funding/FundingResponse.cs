@@ -1,0 +1,20 @@
+using OpenTrain.Clean.Application.Abstractions;
+using OpenTrain.Clean.Domain.Common;
+
+namespace OpenTrain.Clean.Application.Milestones.Funding;
+
+/// <summary>
+/// The result of a funding attempt. <c>outcome</c>: succeeded (held in escrow), processing (bank
+/// debit settling), requires_action (confirm with Stripe.js using <c>clientSecret</c>), unknown
+/// (the provider did not answer; reconciliation settles it).
+/// </summary>
+public sealed record FundingResponse(
+    MilestoneResponse Milestone,
+    FundingOutcome Outcome,
+    string? ClientSecret,
+    Guid? InvoiceId,
+    string? DeclineCode,
+    string? Message);
+
+/// <summary>A committed funding attempt, ready to be sent to the provider.</summary>
+public sealed record FundingInstruction(MilestoneId MilestoneId, ContractId ContractId, int Attempt, FundingRequest Request);

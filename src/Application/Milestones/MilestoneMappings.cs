@@ -1,0 +1,84 @@
+using OpenTrain.Clean.Domain.Milestones;
+
+namespace OpenTrain.Clean.Application.Milestones;
+
+/// <summary>
+/// Written by hand: the status names, the grouping of facts and who may see the client secret
+/// carry meaning a generated mapper would hide.
+/// </summary>
+public static class MilestoneMappings
+{
+    public static MilestoneState ToState(this MilestoneStatus status) => status switch
+    {
+        MilestoneStatus.NotFunded => MilestoneState.NotFunded,
+        MilestoneStatus.Funding => MilestoneState.Funding,
+        MilestoneStatus.Funded => MilestoneState.ActiveFunded,
+        MilestoneStatus.Submitted => MilestoneState.PendingApproval,
+        MilestoneStatus.Releasing => MilestoneState.PayoutPending,
+        MilestoneStatus.Paid => MilestoneState.Paid,
+        MilestoneStatus.Cancelled => MilestoneState.Cancelled,
+        MilestoneStatus.Refunded => MilestoneState.Refunded,
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
+    };
+
+    public static MilestoneStatus ToStatus(this MilestoneState state) => state switch
+    {
+        MilestoneState.NotFunded => MilestoneStatus.NotFunded,
+        MilestoneState.Funding => MilestoneStatus.Funding,
+        MilestoneState.ActiveFunded => MilestoneStatus.Funded,
+        MilestoneState.PendingApproval => MilestoneStatus.Submitted,
+        MilestoneState.PayoutPending => MilestoneStatus.Releasing,
+        MilestoneState.Paid => MilestoneStatus.Paid,
+        MilestoneState.Cancelled => MilestoneStatus.Cancelled,
+        MilestoneState.Refunded => MilestoneStatus.Refunded,
+        _ => throw new ArgumentOutOfRangeException(nameof(state), state, null),
+    };
+
+    /// <param name="milestone">The milestone.</param>
+    /// <param name="viewerIsEmployer">Only the paying employer sees the 3-D Secure client secret.</param>
+    /// <param name="includeTimeline">Single-milestone and contract views carry the timeline; lists do not.</param>
+    public static MilestoneResponse ToResponse(this Milestone milestone, bool viewerIsEmployer, bool includeTimeline)
+    {
+        ArgumentNullException.ThrowIfNull(milestone);
+        var m = milestone;
+        return new MilestoneResponse(
+            m.Id.Value,
+            m.ContractId.Value,
+            m.JobId.Value,
+            m.EmployerId.Value,
+            m.TrainerId.Value,
+            m.Sequence,
+            m.Title,
+            m.Description,
+            m.Amount.Amount,
+            m.Amount.Currency,
+            new MilestoneFees(m.MarketplaceFee.Amount, m.ContractInitiationFee.Amount, m.EmployerTotal.Amount),
+            m.DueDate,
+            m.Status.ToState(),
+            m.IsDisputed,
+            m.CreatedAt,
+            new MilestoneFunding(
+                m.FundingAttempts,
+                m.PaymentIntentId,
+                m.ChargeId,
+                m.FundedAt,
+                viewerIsEmployer ? m.FundingClientSecret : null,
+                m.LastFundingError is { } error ? new FundingErrorResponse(error.Code, error.Message) : null),
+            m.SubmittedAt is { } submittedAt ? new MilestoneSubmission(submittedAt, m.SubmissionNote) : null,
+            m.ChangesRequestedReason,
+            m.ApprovedAt is { } approvedAt && m.ApprovedBy is { } approvedBy ? new MilestoneApproval(approvedAt, approvedBy.Value) : null,
+            new MilestonePayout(
+                m.PayoutStatus,
+                m.PayoutReason == PayoutPendingReason.None ? null : m.PayoutReason,
+                m.PayoutAttempts,
+                m.NextPayoutAttemptAt,
+                m.PayoutLastError,
+                m.TransferId,
+                m.PaidAt),
+            includeTimeline
+                ? m.Timeline.OrderBy(t => t.Sequence)
+                    .Select(t => new TimelineEntryResponse(t.At, t.Action, t.From?.ToState(), t.To.ToState(), t.ActorId?.Value, t.Note))
+                    .ToList()
+                : null);
+    }
+}

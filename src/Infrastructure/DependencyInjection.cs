@@ -1,0 +1,108 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using OpenTrain.Clean.Application.Abstractions;
+using OpenTrain.Clean.Application.Common;
+using OpenTrain.Clean.Domain.Billing;
+using OpenTrain.Clean.Domain.Common;
+using OpenTrain.Clean.Domain.Contracts;
+using OpenTrain.Clean.Domain.Jobs;
+using OpenTrain.Clean.Domain.Payouts;
+using OpenTrain.Clean.Domain.Users;
+using OpenTrain.Clean.Infrastructure.Payments;
+using OpenTrain.Clean.Infrastructure.Payments.Simulator;
+using OpenTrain.Clean.Infrastructure.Persistence;
+using OpenTrain.Clean.Infrastructure.Persistence.Outbox;
+using OpenTrain.Clean.Infrastructure.Persistence.Repositories;
+
+namespace OpenTrain.Clean.Infrastructure;
+
+public static class DependencyInjection
+{
+    public const string ConnectionStringName = "OpenTrain";
+
+    public static IServiceCollection AddInfrastructure(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(environment);
+        services.AddOptions<FeeOptions>().Bind(configuration.GetSection(FeeOptions.SectionName))
+            .Validate(o => o.MarketplaceFeeRate is >= 0m and < 1m && o.ContractInitiationFeeCents >= 0, "Fees: the rate is in [0, 1) and the fee is not negative.")
+            .ValidateOnStart();
+        services.TryAddSingletonTimeProvider();
+        services.AddPersistence(configuration, environment);
+        services.AddPayments(configuration, environment);
+        return services;
+    }
+
+    /// <summary>Where the embedded default keeps its files: <c>{content root}/App_Data</c> unless <c>DataDirectory</c> says otherwise.</summary>
+    public static string DataDirectory(IConfiguration configuration, IHostEnvironment environment) =>
+        Path.GetFullPath(configuration["DataDirectory"] ?? Path.Combine(environment.ContentRootPath, "App_Data"));
+
+    private static void TryAddSingletonTimeProvider(this IServiceCollection services)
+    {
+        if (!services.Any(d => d.ServiceType == typeof(TimeProvider)))
+        {
+            services.AddSingleton(TimeProvider.System);
+        }
+    }
+
+    private static void AddPersistence(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        var database = configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.SectionName));
+        var connectionString = configuration.GetConnectionString(ConnectionStringName);
+        services.AddSingleton<DomainEventsToOutboxInterceptor>();
+
+        switch (database.Provider)
+        {
+            case DatabaseProvider.Sqlite:
+                connectionString ??= $"Data Source={Path.Combine(DataDirectory(configuration, environment), "opentrain.db")}";
+                services.AddDbContext<AppDbContext, SqliteAppDbContext>((sp, options) => options
+                    .UseSqlite(connectionString)
+                    .AddInterceptors(sp.GetRequiredService<DomainEventsToOutboxInterceptor>()));
+                break;
+            case DatabaseProvider.SqlServer:
+                if (string.IsNullOrWhiteSpace(connectionString))
+                {
+                    throw new InvalidOperationException($"Database:Provider is SqlServer but ConnectionStrings:{ConnectionStringName} is not set.");
+                }
+
+                services.AddDbContext<AppDbContext, SqlServerAppDbContext>((sp, options) => options
+                    .UseSqlServer(connectionString)
+                    .AddInterceptors(sp.GetRequiredService<DomainEventsToOutboxInterceptor>()));
+                break;
+            default:
+                throw new InvalidOperationException($"Unknown Database:Provider '{database.Provider}'. Use Sqlite or SqlServer.");
+        }
+
+        services.AddScoped<IUnitOfWork, UnitOfWork>();
+        services.AddScoped<IReadStore, ReadStore>();
+        services.AddScoped<IInvoiceNumberSequence, InvoiceNumberSequence>();
+        services.AddScoped<IMilestoneRepository, MilestoneRepository>();
+        services.AddScoped<IInvoiceRepository, InvoiceRepository>();
+        services.AddScoped<IRepository<Job, JobId>, EfRepository<Job, JobId>>();
+        services.AddScoped<IRepository<Contract, ContractId>, EfRepository<Contract, ContractId>>();
+        services.AddScoped<IRepository<UserProfile, UserId>, EfRepository<UserProfile, UserId>>();
+        services.AddScoped<IRepository<EmployerBillingProfile, UserId>, EfRepository<EmployerBillingProfile, UserId>>();
+        services.AddScoped<IRepository<TrainerPayoutAccount, UserId>, EfRepository<TrainerPayoutAccount, UserId>>();
+        services.AddHostedService<DatabaseInitializer>();
+        services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database", tags: ["ready"]);
+    }
+
+    private static void AddPayments(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        var payments = configuration.GetSection(PaymentOptions.SectionName).Get<PaymentOptions>() ?? new PaymentOptions();
+        services.AddOptions<PaymentOptions>().Bind(configuration.GetSection(PaymentOptions.SectionName));
+        if (!string.IsNullOrWhiteSpace(configuration["Stripe:SecretKey"]))
+        {
+            // Refuse rather than fall back: with a key set, money must never move on the simulator.
+            throw new InvalidOperationException(
+                "Stripe:SecretKey is set, but this build has no Stripe adapter yet; unset it to run on the offline payment simulator.");
+        }
+
+        var simulatorFile = payments.SimulatorDataFile ?? Path.Combine(DataDirectory(configuration, environment), "payment-simulator.db");
+        services.AddSingleton(_ => new SimulatorStore(simulatorFile));
+        services.AddScoped<IPaymentGateway, PaymentSimulator>();
+    }
+}

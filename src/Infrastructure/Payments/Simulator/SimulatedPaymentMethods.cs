@@ -1,0 +1,36 @@
+using OpenTrain.Clean.Domain.Billing;
+
+namespace OpenTrain.Clean.Infrastructure.Payments.Simulator;
+
+/// <summary>How a test payment method behaves when charged, after Stripe's test-mode ids.</summary>
+public enum SimulatedChargeBehaviour
+{
+    Succeeds,
+    Declines,
+    RequiresAction,
+    Processing,
+}
+
+public sealed record SimulatedPaymentMethod(
+    string Id,
+    PaymentMethodType Type,
+    string Brand,
+    string Last4,
+    SimulatedChargeBehaviour Behaviour,
+    string? DeclineCode = null,
+    string? DeclineMessage = null);
+
+/// <summary>Stripe's test payment method ids that the simulator knows.</summary>
+public static class SimulatedPaymentMethods
+{
+    public static IReadOnlyDictionary<string, SimulatedPaymentMethod> All { get; } = new[]
+    {
+        new SimulatedPaymentMethod("pm_card_visa", PaymentMethodType.Card, "visa", "4242", SimulatedChargeBehaviour.Succeeds),
+        new SimulatedPaymentMethod("pm_card_mastercard", PaymentMethodType.Card, "mastercard", "4444", SimulatedChargeBehaviour.Succeeds),
+        new SimulatedPaymentMethod("pm_card_amex", PaymentMethodType.Card, "amex", "8431", SimulatedChargeBehaviour.Succeeds),
+        new SimulatedPaymentMethod("pm_card_chargeDeclined", PaymentMethodType.Card, "visa", "0002", SimulatedChargeBehaviour.Declines, "generic_decline", "Your card was declined."),
+        new SimulatedPaymentMethod("pm_card_chargeDeclinedInsufficientFunds", PaymentMethodType.Card, "visa", "9995", SimulatedChargeBehaviour.Declines, "insufficient_funds", "Your card has insufficient funds."),
+        new SimulatedPaymentMethod("pm_card_authenticationRequired", PaymentMethodType.Card, "visa", "3184", SimulatedChargeBehaviour.RequiresAction),
+        new SimulatedPaymentMethod("pm_usBankAccount", PaymentMethodType.UsBankAccount, "STRIPE TEST BANK", "6789", SimulatedChargeBehaviour.Processing),
+    }.ToDictionary(pm => pm.Id, StringComparer.Ordinal);
+}

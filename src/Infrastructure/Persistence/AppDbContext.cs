@@ -1,0 +1,66 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using OpenTrain.Clean.Domain.Common;
+using OpenTrain.Clean.Infrastructure.Persistence.Outbox;
+
+namespace OpenTrain.Clean.Infrastructure.Persistence;
+
+/// <summary>
+/// The one model. Each provider has a subclass so that each keeps its own migrations
+/// (<see cref="SqliteAppDbContext"/>, <see cref="SqlServerAppDbContext"/>).
+/// </summary>
+public abstract class AppDbContext(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+
+    public DbSet<InvoiceSequence> InvoiceSequences => Set<InvoiceSequence>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(modelBuilder);
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(configurationBuilder);
+        configurationBuilder.Properties<UserId>().HaveConversion<TypedIdConverter<UserId>>();
+        configurationBuilder.Properties<JobId>().HaveConversion<TypedIdConverter<JobId>>();
+        configurationBuilder.Properties<ContractId>().HaveConversion<TypedIdConverter<ContractId>>();
+        configurationBuilder.Properties<MilestoneId>().HaveConversion<TypedIdConverter<MilestoneId>>();
+        configurationBuilder.Properties<InvoiceId>().HaveConversion<TypedIdConverter<InvoiceId>>();
+        configurationBuilder.Properties<string>().HaveMaxLength(4000);
+        ConfigureInstants(configurationBuilder);
+    }
+
+    /// <summary>How UTC instants are stored: each provider in a form it can compare and order.</summary>
+    protected abstract void ConfigureInstants(ModelConfigurationBuilder configurationBuilder);
+}
+
+/// <summary>Every typed id is stored as its Guid.</summary>
+public sealed class TypedIdConverter<TId>() : ValueConverter<TId, Guid>(
+    id => id.Value,
+    value => (TId)Activator.CreateInstance(typeof(TId), value)!)
+    where TId : struct, ITypedId;
+
+/// <summary>
+/// SQLite has no instant type and cannot compare DateTimeOffset text; instants are stored as
+/// UTC ticks (INTEGER), which compare and order correctly.
+/// </summary>
+public sealed class UtcTicksConverter() : ValueConverter<DateTimeOffset, long>(
+    instant => instant.UtcTicks,
+    ticks => new DateTimeOffset(ticks, TimeSpan.Zero));
+
+public sealed class SqliteAppDbContext(DbContextOptions<SqliteAppDbContext> options) : AppDbContext(options)
+{
+    protected override void ConfigureInstants(ModelConfigurationBuilder configurationBuilder) =>
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
+}
+
+public sealed class SqlServerAppDbContext(DbContextOptions<SqlServerAppDbContext> options) : AppDbContext(options)
+{
+    protected override void ConfigureInstants(ModelConfigurationBuilder configurationBuilder)
+    {
+        // datetimeoffset is native, comparable and orderable on SQL Server.
+    }
+}

@@ -1,0 +1,44 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using OpenTrain.Clean.Domain.Invoices;
+
+namespace OpenTrain.Clean.Infrastructure.Persistence.Configurations;
+
+internal sealed class InvoiceConfiguration : IEntityTypeConfiguration<Invoice>
+{
+    public void Configure(EntityTypeBuilder<Invoice> builder)
+    {
+        builder.ToTable("Invoices");
+        builder.HasKey(i => i.Id);
+        builder.Property(i => i.Id).ValueGeneratedNever();
+        builder.Property(i => i.Version).IsConcurrencyToken();
+        builder.Property(i => i.Number).HasMaxLength(32).IsUnicode(false);
+        builder.Property(i => i.Kind).HasConversion<string>().HasMaxLength(32);
+        builder.Property(i => i.BillingType).HasConversion<string>().HasMaxLength(32);
+        builder.Property(i => i.PaymentStatus).HasConversion<string>().HasMaxLength(32);
+        builder.Property(i => i.ProjectName).HasMaxLength(200);
+        builder.Property(i => i.Description).HasMaxLength(2000);
+        builder.Property(i => i.PaymentReference).HasMaxLength(255);
+        builder.ComplexProperty(i => i.Total, money => money.MapMoney("Total"));
+        builder.OwnsMany(i => i.Lines, line =>
+        {
+            line.ToTable("InvoiceLines");
+            line.WithOwner().HasForeignKey("InvoiceId");
+            line.Property<int>("Id");
+            line.HasKey("Id");
+            line.Property(l => l.Kind).HasConversion<string>().HasMaxLength(32);
+            line.Property(l => l.Description).HasMaxLength(2000);
+            line.Ignore(l => l.Amount);
+            line.Property<long>("AmountCents").HasColumnName("AmountCents");
+            line.Property<string>("Currency").HasColumnName("AmountCurrency").HasMaxLength(3).IsUnicode(false);
+        });
+        builder.Navigation(i => i.Lines).HasField("_lines");
+        builder.Ignore(i => i.DomainEvents);
+
+        builder.HasIndex(i => i.Number).IsUnique();
+        builder.HasIndex(i => new { i.MilestoneId, i.Kind, i.FundingAttempt });
+        builder.HasIndex(i => new { i.EmployerId, i.Kind });
+        builder.HasIndex(i => new { i.TrainerId, i.Kind });
+        builder.HasIndex(i => i.ContractId);
+    }
+}

@@ -1,0 +1,19 @@
+namespace OpenTrain.Clean.Infrastructure.Persistence;
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    SqlServer,
+}
+
+/// <summary>Configuration section <c>Database</c>.</summary>
+public sealed class DatabaseOptions
+{
+    public const string SectionName = "Database";
+
+    /// <summary>Chosen explicitly, never guessed from the OS or the connection string.</summary>
+    public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
+
+    /// <summary>Apply pending migrations at start (on by default for SQLite, the embedded default).</summary>
+    public bool? MigrateOnStartup { get; set; }
+}

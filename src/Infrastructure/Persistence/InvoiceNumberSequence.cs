@@ -1,0 +1,54 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using OpenTrain.Clean.Application.Abstractions;
+using OpenTrain.Clean.Domain.Invoices;
+
+namespace OpenTrain.Clean.Infrastructure.Persistence;
+
+/// <summary>
+/// Gap-free numbers: one counter row per prefix and year, incremented by a single atomic statement
+/// inside the caller's transaction. A rolled-back transaction gives its number back; concurrent
+/// writers queue on the row (SQLite: the database write lock; SQL Server: the MERGE's HOLDLOCK).
+/// </summary>
+internal sealed class InvoiceNumberSequence(AppDbContext db) : IInvoiceNumberSequence
+{
+    private const string SqliteUpsert = """
+        INSERT INTO "InvoiceSequences" ("Prefix", "Year", "LastNumber") VALUES ($prefix, $year, 1)
+        ON CONFLICT ("Prefix", "Year") DO UPDATE SET "LastNumber" = "LastNumber" + 1
+        RETURNING "LastNumber";
+        """;
+
+    private const string SqlServerMerge = """
+        MERGE [InvoiceSequences] WITH (HOLDLOCK) AS target
+        USING (SELECT @prefix AS [Prefix], @year AS [Year]) AS source
+        ON target.[Prefix] = source.[Prefix] AND target.[Year] = source.[Year]
+        WHEN MATCHED THEN UPDATE SET [LastNumber] = target.[LastNumber] + 1
+        WHEN NOT MATCHED THEN INSERT ([Prefix], [Year], [LastNumber]) VALUES (source.[Prefix], source.[Year], 1)
+        OUTPUT inserted.[LastNumber];
+        """;
+
+    public async Task<string> NextAsync(InvoiceKind kind, int year, CancellationToken cancellationToken)
+    {
+        var transaction = db.Database.CurrentTransaction
+            ?? throw new InvalidOperationException("Invoice numbers are handed out inside the command's transaction.");
+        var prefix = Invoice.PrefixOf(kind);
+        var connection = db.Database.GetDbConnection();
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction.GetDbTransaction();
+        var sqlite = db.Database.IsSqlite();
+        command.CommandText = sqlite ? SqliteUpsert : SqlServerMerge;
+        AddParameter(command, sqlite ? "$prefix" : "@prefix", prefix);
+        AddParameter(command, sqlite ? "$year" : "@year", year);
+        var next = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        return Invoice.FormatNumber(kind, year, next);
+    }
+
+    private static void AddParameter(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+    }
+}

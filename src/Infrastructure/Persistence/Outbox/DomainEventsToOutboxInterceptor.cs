@@ -1,0 +1,72 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using OpenTrain.Clean.Domain.Common;
+
+namespace OpenTrain.Clean.Infrastructure.Persistence.Outbox;
+
+/// <summary>
+/// On every save: bumps the concurrency version of each changed aggregate and turns its domain
+/// events into outbox rows, so they commit or roll back with the change. Nothing is dispatched here.
+/// </summary>
+public sealed class DomainEventsToOutboxInterceptor(TimeProvider clock) : SaveChangesInterceptor
+{
+    internal static readonly JsonSerializerOptions PayloadOptions = new(JsonSerializerDefaults.Web);
+
+    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+    {
+        ArgumentNullException.ThrowIfNull(eventData);
+        Capture(eventData.Context);
+        return base.SavingChanges(eventData, result);
+    }
+
+    public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(eventData);
+        Capture(eventData.Context);
+        return base.SavingChangesAsync(eventData, result, cancellationToken);
+    }
+
+    private void Capture(DbContext? context)
+    {
+        if (context is null)
+        {
+            return;
+        }
+
+        context.ChangeTracker.DetectChanges();
+        var aggregates = context.ChangeTracker.Entries<IAggregateRoot>()
+            .Where(entry => entry.State != EntityState.Deleted && entry.State != EntityState.Detached)
+            .Where(entry => entry.State != EntityState.Unchanged || entry.Entity.DomainEvents.Count > 0 || HasChangedOwnedEntries(entry))
+            .ToList();
+
+        var now = clock.GetUtcNow();
+        foreach (var entry in aggregates)
+        {
+            if (entry.State != EntityState.Added)
+            {
+                entry.Entity.IncrementVersion();
+            }
+
+            foreach (var domainEvent in entry.Entity.DomainEvents)
+            {
+                context.Add(new OutboxMessage
+                {
+                    Id = Guid.CreateVersion7(),
+                    Type = domainEvent.GetType().Name,
+                    Payload = JsonSerializer.Serialize(domainEvent, domainEvent.GetType(), PayloadOptions),
+                    OccurredAt = domainEvent.OccurredAt,
+                    Status = OutboxStatus.Pending,
+                    NextAttemptAt = now,
+                });
+            }
+
+            entry.Entity.ClearDomainEvents();
+        }
+    }
+
+    private static bool HasChangedOwnedEntries(EntityEntry entry) =>
+        entry.References.Any(r => r.TargetEntry is { State: EntityState.Added or EntityState.Modified or EntityState.Deleted })
+        || entry.Collections.Any(c => c.CurrentValue is not null && c.IsModified);
+}

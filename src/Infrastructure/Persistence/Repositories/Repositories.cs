@@ -1,0 +1,38 @@
+using Microsoft.EntityFrameworkCore;
+using OpenTrain.Clean.Application.Abstractions;
+using OpenTrain.Clean.Domain.Common;
+using OpenTrain.Clean.Domain.Invoices;
+using OpenTrain.Clean.Domain.Milestones;
+
+namespace OpenTrain.Clean.Infrastructure.Persistence.Repositories;
+
+internal class EfRepository<TAggregate, TId>(AppDbContext db) : IRepository<TAggregate, TId>
+    where TAggregate : class, IAggregateRoot
+    where TId : struct
+{
+    protected AppDbContext Db { get; } = db;
+
+    public ValueTask<TAggregate?> FindAsync(TId id, CancellationToken cancellationToken) =>
+        Db.Set<TAggregate>().FindAsync([id], cancellationToken);
+
+    public void Add(TAggregate aggregate) => Db.Set<TAggregate>().Add(aggregate);
+}
+
+internal sealed class MilestoneRepository(AppDbContext db) : EfRepository<Milestone, MilestoneId>(db), IMilestoneRepository
+{
+    public async Task<IReadOnlyList<Milestone>> ListByStatusAsync(MilestoneStatus status, int limit, CancellationToken cancellationToken) =>
+        await Db.Set<Milestone>().Where(m => m.Status == status).OrderBy(m => m.Id).Take(limit).ToListAsync(cancellationToken);
+}
+
+internal sealed class InvoiceRepository(AppDbContext db) : EfRepository<Invoice, InvoiceId>(db), IInvoiceRepository
+{
+    public async Task<Invoice?> FindFundingInvoiceAsync(MilestoneId milestoneId, int attempt, CancellationToken cancellationToken)
+    {
+        var tracked = Db.ChangeTracker.Entries<Invoice>()
+            .Select(e => e.Entity)
+            .FirstOrDefault(i => i.Kind == InvoiceKind.EmployerFunding && i.MilestoneId == milestoneId && i.FundingAttempt == attempt);
+        return tracked ?? await Db.Set<Invoice>().FirstOrDefaultAsync(
+            i => i.MilestoneId == milestoneId && i.Kind == InvoiceKind.EmployerFunding && i.FundingAttempt == attempt,
+            cancellationToken);
+    }
+}
