@@ -4,6 +4,7 @@ using OpenTrain.Clean.Api.Infrastructure;
 using OpenTrain.Clean.Application;
 using OpenTrain.Clean.Application.Abstractions;
 using OpenTrain.Clean.Infrastructure;
+using OpenTrain.Clean.Infrastructure.Jobs;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -19,6 +20,11 @@ builder.Services.Configure<Microsoft.AspNetCore.Mvc.JsonOptions>(options => Json
 builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = builder.Configuration.GetValue("Api:MaxRequestBodyBytes", 256 * 1024));
 builder.Services.AddOpenApiDocument();
+if (builder.Configuration.GetValue<bool?>("Worker:InProcess") ?? builder.Environment.IsDevelopment())
+{
+    // The embedded default runs the jobs in this process; production runs them in src/Worker.
+    builder.Services.AddBackgroundJobs(builder.Configuration);
+}
 
 var app = builder.Build();
 
@@ -46,8 +52,14 @@ app.MapAccount();
 app.MapJobs();
 app.MapContracts();
 app.MapMilestones();
+app.MapPayouts();
 
-var gateway = app.Services.CreateScope().ServiceProvider.GetRequiredService<IPaymentGateway>();
+var gateway = app.Services.GetRequiredService<IPaymentGateway>();
+if (gateway is OpenTrain.Clean.Infrastructure.Payments.Simulator.PaymentSimulator)
+{
+    app.MapSimulatorPages();
+}
+
 app.Logger.LogInformation("Payments go through the {Gateway} ({Kind})", gateway.Name, gateway.Name == "simulator" ? "offline, no money moves" : "live provider");
 
 app.Run();

@@ -23,7 +23,23 @@ public static class DependencyInjection
         });
         services.AddValidatorsFromAssembly(typeof(DependencyInjection).Assembly, ServiceLifetime.Scoped, includeInternalTypes: true);
         services.AddScoped<FundingProcess>();
+        services.AddScoped<Payouts.Execution.PayoutProcess>();
+        services.AddScoped<Notifications.Notifier>();
+        services.AddDomainEventHandlers();
         services.AddOptions<Common.FeeOptions>();
         return services;
+    }
+
+    /// <summary>Registers every <see cref="Abstractions.IDomainEventHandler{TEvent}"/> of this assembly, once per event it handles.</summary>
+    private static void AddDomainEventHandlers(this IServiceCollection services)
+    {
+        var handlerInterface = typeof(Abstractions.IDomainEventHandler<>);
+        foreach (var type in typeof(DependencyInjection).Assembly.GetTypes().Where(t => t is { IsClass: true, IsAbstract: false }))
+        {
+            foreach (var service in type.GetInterfaces().Where(i => i.IsGenericType && i.GetGenericTypeDefinition() == handlerInterface))
+            {
+                services.AddScoped(service, type);
+            }
+        }
     }
 }

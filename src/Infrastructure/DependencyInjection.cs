@@ -10,6 +10,9 @@ using OpenTrain.Clean.Domain.Contracts;
 using OpenTrain.Clean.Domain.Jobs;
 using OpenTrain.Clean.Domain.Payouts;
 using OpenTrain.Clean.Domain.Users;
+using OpenTrain.Clean.Application.Ops;
+using OpenTrain.Clean.Domain.Notifications;
+using OpenTrain.Clean.Infrastructure.Email;
 using OpenTrain.Clean.Infrastructure.Payments;
 using OpenTrain.Clean.Infrastructure.Payments.Simulator;
 using OpenTrain.Clean.Infrastructure.Persistence;
@@ -32,6 +35,18 @@ public static class DependencyInjection
         services.TryAddSingletonTimeProvider();
         services.AddPersistence(configuration, environment);
         services.AddPayments(configuration, environment);
+        services.AddOptions<PayoutOptions>().Bind(configuration.GetSection(PayoutOptions.SectionName));
+        services.AddOptions<FundingOptions>().Bind(configuration.GetSection(FundingOptions.SectionName));
+        services.AddOptions<EmailOptions>().Bind(configuration.GetSection(EmailOptions.SectionName));
+        if (string.IsNullOrWhiteSpace(configuration["Email:Smtp:Host"]))
+        {
+            services.AddScoped<IEmailSender, LogEmailSender>();
+        }
+        else
+        {
+            services.AddScoped<IEmailSender, SmtpEmailSender>();
+        }
+
         return services;
     }
 
@@ -86,6 +101,10 @@ public static class DependencyInjection
         services.AddScoped<IRepository<UserProfile, UserId>, EfRepository<UserProfile, UserId>>();
         services.AddScoped<IRepository<EmployerBillingProfile, UserId>, EfRepository<EmployerBillingProfile, UserId>>();
         services.AddScoped<IRepository<TrainerPayoutAccount, UserId>, EfRepository<TrainerPayoutAccount, UserId>>();
+        services.AddScoped<IRepository<Notification, NotificationId>, EfRepository<Notification, NotificationId>>();
+        services.AddScoped<IOutboxAdmin, OutboxAdmin>();
+        services.AddSingleton<OutboxDispatcher>();
+        services.AddOptions<OutboxOptions>().Bind(configuration.GetSection(OutboxOptions.SectionName));
         services.AddHostedService<DatabaseInitializer>();
         services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database", tags: ["ready"]);
     }
@@ -103,6 +122,7 @@ public static class DependencyInjection
 
         var simulatorFile = payments.SimulatorDataFile ?? Path.Combine(DataDirectory(configuration, environment), "payment-simulator.db");
         services.AddSingleton(_ => new SimulatorStore(simulatorFile));
-        services.AddScoped<IPaymentGateway, PaymentSimulator>();
+        services.AddSingleton<PaymentSimulator>();
+        services.AddSingleton<IPaymentGateway>(sp => sp.GetRequiredService<PaymentSimulator>());
     }
 }

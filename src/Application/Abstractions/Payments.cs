@@ -19,7 +19,52 @@ public interface IPaymentGateway
 
     /// <summary>Charges the employer and holds the money on the platform (a confirmed PaymentIntent).</summary>
     Task<FundingResult> FundAsync(FundingRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Where a funding stands now at the provider (reconciliation).</summary>
+    Task<FundingResult> GetFundingAsync(string paymentIntentId, CancellationToken cancellationToken);
+
+    /// <summary>Moves held money to the trainer's connected account; one transfer per idempotency key.</summary>
+    Task<TransferResult> TransferAsync(TransferRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Creates the trainer's connected account (Express) with the transfers capability requested.</summary>
+    Task<string> CreateConnectedAccountAsync(ConnectedAccountRequest request, CancellationToken cancellationToken);
+
+    Task<ConnectedAccountStatus> GetConnectedAccountAsync(string connectedAccountId, CancellationToken cancellationToken);
+
+    /// <summary>A fresh hosted-onboarding link (links expire, so one is minted per request).</summary>
+    Task<string> CreateOnboardingLinkAsync(string connectedAccountId, CancellationToken cancellationToken);
 }
+
+public sealed record TransferRequest(
+    string ConnectedAccountId,
+    Money Amount,
+    string? SourceChargeId,
+    string TransferGroup,
+    string IdempotencyKey,
+    IReadOnlyDictionary<string, string> Metadata);
+
+public enum TransferOutcome
+{
+    Succeeded,
+
+    /// <summary>The trainer's account cannot receive transfers yet (onboarding unfinished).</summary>
+    DestinationNotReady,
+
+    /// <summary>Rate limit, insufficient platform balance, 5xx: try again later.</summary>
+    Retryable,
+
+    /// <summary>Refused for good; an admin must look at it.</summary>
+    Failed,
+
+    /// <summary>The request may have reached the provider; retrying with the same key is safe.</summary>
+    Unknown,
+}
+
+public sealed record TransferResult(TransferOutcome Outcome, string? TransferId = null, string? Error = null);
+
+public sealed record ConnectedAccountRequest(UserId TrainerId, string Country, string Email, string IdempotencyKey);
+
+public sealed record ConnectedAccountStatus(string Id, bool PayoutsEnabled, bool TransfersActive, bool DetailsSubmitted, IReadOnlyList<string> RequirementsDue);
 
 public sealed record CustomerRequest(UserId EmployerId, string Name, string Email);
 

@@ -21,7 +21,8 @@ public interface IInvoiceRepository : IRepository<Invoice, InvoiceId>
 
 public interface IMilestoneRepository : IRepository<Milestone, MilestoneId>
 {
-    Task<IReadOnlyList<Milestone>> ListByStatusAsync(MilestoneStatus status, int limit, CancellationToken cancellationToken);
+    /// <summary>The trainer's approved milestones whose payout waits for their payout setup.</summary>
+    Task<IReadOnlyList<Milestone>> ListAwaitingPayoutSetupAsync(UserId trainerId, CancellationToken cancellationToken);
 }
 
 /// <summary>Hands out invoice numbers, gap-free per kind and year, inside the current transaction.</summary>

@@ -13,6 +13,9 @@ public sealed class Milestone : AggregateRoot<MilestoneId>
     public const int MaxDescriptionLength = 2000;
     public const int MaxNoteLength = 2000;
 
+    /// <summary>How long a funding request in flight is left alone before reconciliation looks at it.</summary>
+    public static readonly TimeSpan FundingCheckGrace = TimeSpan.FromMinutes(1);
+
     private readonly List<MilestoneTimelineEntry> _timeline = [];
 
     private Milestone()
@@ -61,6 +64,11 @@ public sealed class Milestone : AggregateRoot<MilestoneId>
     public DateTimeOffset? FundedAt { get; private set; }
 
     public FundingError? LastFundingError { get; private set; }
+
+    /// <summary>When reconciliation next asks the provider about the funding in flight.</summary>
+    public DateTimeOffset? NextFundingCheckAt { get; private set; }
+
+    public int FundingChecks { get; private set; }
 
     public DateTimeOffset? SubmittedAt { get; private set; }
 
@@ -154,6 +162,10 @@ public sealed class Milestone : AggregateRoot<MilestoneId>
         FundingClientSecret = null;
         PaymentIntentId = null;
         LastFundingError = null;
+        FundingChecks = 0;
+
+        // Should the request die before the provider answers, reconciliation takes over from here.
+        NextFundingCheckAt = now.Add(FundingCheckGrace);
         TransitionTo(MilestoneStatus.Funding, now, "funding_started", employerId, null);
         Raise(new MilestoneFundingStarted(Id, FundingAttempts, EmployerTotal, now));
         return CurrentFundingAttempt;
@@ -167,6 +179,14 @@ public sealed class Milestone : AggregateRoot<MilestoneId>
         FundingClientSecret = clientSecret;
         Record(now, reason, Status, Status, null, null);
         Raise(new MilestoneFundingAwaitingAction(Id, attempt, paymentIntentId, reason, now));
+    }
+
+    /// <summary>Reconciliation asked and the funding is still in flight: ask again at <paramref name="next"/>.</summary>
+    public void ScheduleFundingCheck(DateTimeOffset next)
+    {
+        Require(MilestoneStatus.Funding, MilestoneErrors.NotFunding, "checked");
+        FundingChecks++;
+        NextFundingCheckAt = next;
     }
 
     public void MarkFunded(int attempt, string paymentIntentId, string? chargeId, DateTimeOffset now)
@@ -236,6 +256,26 @@ public sealed class Milestone : AggregateRoot<MilestoneId>
         Raise(new MilestoneApproved(Id, TrainerId, Amount, now));
     }
 
+    /// <summary>Whether the worker should try to pay out now.</summary>
+    public bool IsPayoutDue(DateTimeOffset now) =>
+        Status == MilestoneStatus.Releasing && PayoutStatus == PayoutStatus.Pending && !IsDisputed
+        && NextPayoutAttemptAt is { } next && next <= now;
+
+    /// <summary>
+    /// A worker takes the due payout for itself until <paramref name="leaseUntil"/>: committed before
+    /// the provider is called, so a second worker finds it not due. Should the worker die, the payout
+    /// falls due again when the lease ends, and the transfer's idempotency key finds the same transfer.
+    /// </summary>
+    public void ClaimPayoutAttempt(DateTimeOffset now, DateTimeOffset leaseUntil)
+    {
+        if (!IsPayoutDue(now))
+        {
+            throw new DomainException(MilestoneErrors.PayoutNotDue, $"The payout of milestone {Id} is not due.");
+        }
+
+        NextPayoutAttemptAt = leaseUntil;
+    }
+
     /// <summary>The payout could not be sent yet; it stays pending with a visible reason.</summary>
     public void DeferPayout(PayoutPendingReason reason, DateTimeOffset? nextAttemptAt, string? error, DateTimeOffset now)
     {
@@ -286,6 +326,11 @@ public sealed class Milestone : AggregateRoot<MilestoneId>
         if (IsDisputed)
         {
             throw new DomainException(MilestoneErrors.Disputed, $"Milestone {Id} is disputed; its payout waits until the dispute closes.");
+        }
+
+        if (PayoutStatus == PayoutStatus.Failed)
+        {
+            throw new DomainException(MilestoneErrors.PayoutParked, $"The payout of milestone {Id} was parked; an admin must retry it.");
         }
 
         PayoutAttempts++;

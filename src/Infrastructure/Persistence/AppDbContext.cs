@@ -29,6 +29,7 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
         configurationBuilder.Properties<ContractId>().HaveConversion<TypedIdConverter<ContractId>>();
         configurationBuilder.Properties<MilestoneId>().HaveConversion<TypedIdConverter<MilestoneId>>();
         configurationBuilder.Properties<InvoiceId>().HaveConversion<TypedIdConverter<InvoiceId>>();
+        configurationBuilder.Properties<Domain.Notifications.NotificationId>().HaveConversion<TypedIdConverter<Domain.Notifications.NotificationId>>();
         configurationBuilder.Properties<string>().HaveMaxLength(4000);
         ConfigureInstants(configurationBuilder);
     }

@@ -22,6 +22,7 @@ public sealed class RecordFundingResultHandler(
     IRepository<Job, JobId> jobs,
     IInvoiceRepository invoices,
     IInvoiceNumberSequence invoiceNumbers,
+    Microsoft.Extensions.Options.IOptions<Common.FundingOptions> options,
     TimeProvider clock) : ICommandHandler<RecordFundingResultCommand, FundingResponse>
 {
     public async ValueTask<FundingResponse> Handle(RecordFundingResultCommand command, CancellationToken cancellationToken)
@@ -60,11 +61,15 @@ public sealed class RecordFundingResultHandler(
                 SetStatus(invoice, InvoicePaymentStatus.Paid, result.PaymentIntentId, now);
                 break;
             case FundingOutcome.Processing:
-                milestone.MarkFundingAwaitingAction(attempt, result.PaymentIntentId ?? string.Empty, null, "funding_processing", now);
-                SetStatus(invoice, InvoicePaymentStatus.Pending, result.PaymentIntentId, now);
-                break;
             case FundingOutcome.RequiresAction:
-                milestone.MarkFundingAwaitingAction(attempt, result.PaymentIntentId ?? string.Empty, result.ClientSecret, "funding_requires_action", now);
+                if (milestone.PaymentIntentId != result.PaymentIntentId)
+                {
+                    var reason = result.Outcome == FundingOutcome.Processing ? "funding_processing" : "funding_requires_action";
+                    var secret = result.Outcome == FundingOutcome.RequiresAction ? result.ClientSecret : null;
+                    milestone.MarkFundingAwaitingAction(attempt, result.PaymentIntentId ?? string.Empty, secret, reason, now);
+                }
+
+                milestone.ScheduleFundingCheck(now.Add(options.Value.CheckDelay(milestone.FundingChecks)));
                 SetStatus(invoice, InvoicePaymentStatus.Pending, result.PaymentIntentId, now);
                 break;
             case FundingOutcome.Declined:
@@ -76,6 +81,7 @@ public sealed class RecordFundingResultHandler(
                 break;
             case FundingOutcome.Unknown:
                 // Neither success nor failure: the milestone stays funding and reconciliation asks the provider.
+                milestone.ScheduleFundingCheck(now.Add(options.Value.CheckDelay(milestone.FundingChecks)));
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(result), result.Outcome, null);

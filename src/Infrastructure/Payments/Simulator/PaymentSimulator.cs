@@ -9,7 +9,7 @@ namespace OpenTrain.Clean.Infrastructure.Payments.Simulator;
 /// on a fresh machine. Idempotent like Stripe: a repeated key returns the first object.
 /// Never used when a Stripe secret key is configured.
 /// </summary>
-public sealed class PaymentSimulator(SimulatorStore store) : IPaymentGateway
+public sealed class PaymentSimulator(SimulatorStore store, Microsoft.Extensions.Options.IOptions<PaymentOptions> options, TimeProvider clock) : IPaymentGateway
 {
     public string Name => "simulator";
 
@@ -50,6 +50,106 @@ public sealed class PaymentSimulator(SimulatorStore store) : IPaymentGateway
         return Task.FromResult(ToResult(intent));
     }
 
+    public Task<FundingResult> GetFundingAsync(string paymentIntentId, CancellationToken cancellationToken)
+    {
+        var intent = store.Get<SimPaymentIntent>(paymentIntentId)
+            ?? throw new PaymentProviderException($"No such PaymentIntent: '{paymentIntentId}'.");
+        if (intent.Status == "processing" && intent.SettlesAt is { } settles && settles <= clock.GetUtcNow())
+        {
+            // A bank debit settles after a while, as ACH does.
+            intent = intent with { Status = "succeeded", ChargeId = NewId("ch") };
+            store.Put("payment_intent", intent.Id, intent);
+        }
+
+        return Task.FromResult(ToResult(intent));
+    }
+
+    /// <summary>The simulator's 3-D Secure page: the customer completes (or fails) authentication.</summary>
+    public SimPaymentIntent? CompleteAuthentication(string paymentIntentId, bool succeed)
+    {
+        var intent = store.Get<SimPaymentIntent>(paymentIntentId);
+        if (intent is null || intent.Status != "requires_action")
+        {
+            return intent;
+        }
+
+        intent = succeed
+            ? intent with { Status = "succeeded", ChargeId = NewId("ch"), ClientSecret = null }
+            : intent with { Status = "requires_payment_method", DeclineCode = "authentication_failed", DeclineMessage = "The customer failed 3-D Secure authentication." };
+        store.Put("payment_intent", intent.Id, intent);
+        return intent;
+    }
+
+    public Task<TransferResult> TransferAsync(TransferRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var account = store.Get<SimAccount>(request.ConnectedAccountId);
+        if (account is null)
+        {
+            return Task.FromResult(new TransferResult(TransferOutcome.Failed, Error: $"No such destination: '{request.ConnectedAccountId}'."));
+        }
+
+        if (!account.TransfersActive)
+        {
+            // Stripe refuses transfers to an account without the transfers capability; nothing is created.
+            return Task.FromResult(new TransferResult(TransferOutcome.DestinationNotReady, Error: "The destination account cannot receive transfers yet (onboarding unfinished)."));
+        }
+
+        var transfer = store.GetOrCreate(
+            "transfer",
+            request.IdempotencyKey,
+            () => new SimTransfer(NewId("tr"), request.Amount.Amount, request.Amount.Currency, request.ConnectedAccountId, request.SourceChargeId, request.TransferGroup, request.Metadata),
+            t => t.Id);
+        return Task.FromResult(new TransferResult(TransferOutcome.Succeeded, transfer.Id));
+    }
+
+    public IReadOnlyList<SimTransfer> Transfers() => store.List<SimTransfer>("transfer");
+
+    public IReadOnlyList<SimPaymentIntent> PaymentIntents() => store.List<SimPaymentIntent>("payment_intent");
+
+    public Task<string> CreateConnectedAccountAsync(ConnectedAccountRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var account = store.GetOrCreate(
+            "account",
+            request.IdempotencyKey,
+            () => new SimAccount(NewId("acct"), request.Country, request.Email, DetailsSubmitted: false, PayoutsEnabled: false, TransfersActive: false),
+            a => a.Id);
+        return Task.FromResult(account.Id);
+    }
+
+    public Task<ConnectedAccountStatus> GetConnectedAccountAsync(string connectedAccountId, CancellationToken cancellationToken)
+    {
+        var account = store.Get<SimAccount>(connectedAccountId) ?? throw new PaymentProviderException($"No such account: '{connectedAccountId}'.");
+        IReadOnlyList<string> due = account.DetailsSubmitted ? [] : ["individual.verification.document", "external_account", "tos_acceptance.date"];
+        return Task.FromResult(new ConnectedAccountStatus(account.Id, account.PayoutsEnabled, account.TransfersActive, account.DetailsSubmitted, due));
+    }
+
+    public Task<string> CreateOnboardingLinkAsync(string connectedAccountId, CancellationToken cancellationToken)
+    {
+        _ = store.Get<SimAccount>(connectedAccountId) ?? throw new PaymentProviderException($"No such account: '{connectedAccountId}'.");
+        var baseUrl = options.Value.PublicBaseUrl.TrimEnd('/');
+        return Task.FromResult($"{baseUrl}/simulator/onboarding/{connectedAccountId}?token={RandomToken(16)}");
+    }
+
+    /// <summary>The simulator's hosted onboarding page: the trainer submits everything and the account is enabled.</summary>
+    public SimAccount? CompleteOnboarding(string connectedAccountId)
+    {
+        var account = store.Get<SimAccount>(connectedAccountId);
+        if (account is null)
+        {
+            return null;
+        }
+
+        account = account with { DetailsSubmitted = true, PayoutsEnabled = true, TransfersActive = true };
+        store.Put("account", account.Id, account);
+        return account;
+    }
+
+    public SimPaymentIntent? FindPaymentIntent(string id) => store.Get<SimPaymentIntent>(id);
+
+    public SimAccount? FindAccount(string id) => store.Get<SimAccount>(id);
+
     private SimPaymentIntent CreateIntent(FundingRequest request)
     {
         var id = NewId("pi");
@@ -70,7 +170,10 @@ public sealed class PaymentSimulator(SimulatorStore store) : IPaymentGateway
             SimulatedChargeBehaviour.RequiresAction => new SimPaymentIntent(id, request.Amount.Amount, request.Amount.Currency, request.CustomerId, method.Id,
                 "requires_action", null, $"{id}_secret_{RandomToken(12)}", null, null, request.TransferGroup, request.Metadata),
             _ => new SimPaymentIntent(id, request.Amount.Amount, request.Amount.Currency, request.CustomerId, method.Id,
-                "processing", null, null, null, null, request.TransferGroup, request.Metadata),
+                "processing", null, null, null, null, request.TransferGroup, request.Metadata)
+            {
+                SettlesAt = clock.GetUtcNow().Add(options.Value.SimulatorBankDebitSettleDelay),
+            },
         };
     }
 
@@ -101,4 +204,19 @@ public sealed record SimPaymentIntent(
     string? DeclineCode,
     string? DeclineMessage,
     string TransferGroup,
+    IReadOnlyDictionary<string, string> Metadata)
+{
+    /// <summary>When a processing bank debit succeeds.</summary>
+    public DateTimeOffset? SettlesAt { get; init; }
+}
+
+public sealed record SimTransfer(
+    string Id,
+    long Amount,
+    string Currency,
+    string Destination,
+    string? SourceTransaction,
+    string TransferGroup,
     IReadOnlyDictionary<string, string> Metadata);
+
+public sealed record SimAccount(string Id, string Country, string Email, bool DetailsSubmitted, bool PayoutsEnabled, bool TransfersActive);

@@ -57,5 +57,6 @@ internal sealed class MilestoneConfiguration : IEntityTypeConfiguration<Mileston
         builder.HasIndex(m => new { m.EmployerId, m.Status });
         builder.HasIndex(m => new { m.TrainerId, m.Status });
         builder.HasIndex(m => new { m.Status, m.NextPayoutAttemptAt });
+        builder.HasIndex(m => new { m.Status, m.NextFundingCheckAt });
     }
 }

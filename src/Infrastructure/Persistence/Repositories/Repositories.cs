@@ -20,8 +20,11 @@ internal class EfRepository<TAggregate, TId>(AppDbContext db) : IRepository<TAgg
 
 internal sealed class MilestoneRepository(AppDbContext db) : EfRepository<Milestone, MilestoneId>(db), IMilestoneRepository
 {
-    public async Task<IReadOnlyList<Milestone>> ListByStatusAsync(MilestoneStatus status, int limit, CancellationToken cancellationToken) =>
-        await Db.Set<Milestone>().Where(m => m.Status == status).OrderBy(m => m.Id).Take(limit).ToListAsync(cancellationToken);
+    public async Task<IReadOnlyList<Milestone>> ListAwaitingPayoutSetupAsync(UserId trainerId, CancellationToken cancellationToken) =>
+        await Db.Set<Milestone>()
+            .Where(m => m.TrainerId == trainerId && m.Status == MilestoneStatus.Releasing
+                && m.PayoutStatus == PayoutStatus.Pending && m.PayoutReason == PayoutPendingReason.PayoutSetupIncomplete)
+            .ToListAsync(cancellationToken);
 }
 
 internal sealed class InvoiceRepository(AppDbContext db) : EfRepository<Invoice, InvoiceId>(db), IInvoiceRepository

@@ -296,12 +296,18 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.SqlServer
                     b.Property<int>("FundingAttempts")
                         .HasColumnType("int");
 
+                    b.Property<int>("FundingChecks")
+                        .HasColumnType("int");
+
                     b.Property<string>("FundingClientSecret")
                         .HasMaxLength(255)
                         .HasColumnType("nvarchar(255)");
 
                     b.Property<Guid>("JobId")
                         .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTimeOffset?>("NextFundingCheckAt")
+                        .HasColumnType("datetimeoffset");
 
                     b.Property<DateTimeOffset?>("NextPayoutAttemptAt")
                         .HasColumnType("datetimeoffset");
@@ -425,11 +431,62 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.SqlServer
 
                     b.HasIndex("EmployerId", "Status");
 
+                    b.HasIndex("Status", "NextFundingCheckAt");
+
                     b.HasIndex("Status", "NextPayoutAttemptAt");
 
                     b.HasIndex("TrainerId", "Status");
 
                     b.ToTable("Milestones", (string)null);
+                });
+
+            modelBuilder.Entity("OpenTrain.Clean.Domain.Notifications.Notification", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<Guid?>("MilestoneId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTimeOffset?>("ReadAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<Guid>("SourceEventId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SourceEventId", "UserId")
+                        .IsUnique();
+
+                    b.HasIndex("UserId", "ReadAt");
+
+                    b.ToTable("Notifications", (string)null);
                 });
 
             modelBuilder.Entity("OpenTrain.Clean.Domain.Payouts.TrainerPayoutAccount", b =>

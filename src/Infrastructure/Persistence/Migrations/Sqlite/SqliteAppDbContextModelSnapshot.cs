@@ -290,12 +290,18 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<int>("FundingAttempts")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("FundingChecks")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("FundingClientSecret")
                         .HasMaxLength(255)
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("JobId")
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("NextFundingCheckAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long?>("NextPayoutAttemptAt")
                         .HasColumnType("INTEGER");
@@ -419,11 +425,62 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.Sqlite
 
                     b.HasIndex("EmployerId", "Status");
 
+                    b.HasIndex("Status", "NextFundingCheckAt");
+
                     b.HasIndex("Status", "NextPayoutAttemptAt");
 
                     b.HasIndex("TrainerId", "Status");
 
                     b.ToTable("Milestones", (string)null);
+                });
+
+            modelBuilder.Entity("OpenTrain.Clean.Domain.Notifications.Notification", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("MilestoneId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ReadAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("SourceEventId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SourceEventId", "UserId")
+                        .IsUnique();
+
+                    b.HasIndex("UserId", "ReadAt");
+
+                    b.ToTable("Notifications", (string)null);
                 });
 
             modelBuilder.Entity("OpenTrain.Clean.Domain.Payouts.TrainerPayoutAccount", b =>

@@ -1,0 +1,83 @@
+using System.Net;
+using Mediator;
+using OpenTrain.Clean.Application.Milestones.Funding;
+using OpenTrain.Clean.Application.Payouts.Accounts;
+using OpenTrain.Clean.Infrastructure.Payments.Simulator;
+
+namespace OpenTrain.Clean.Api.Endpoints;
+
+/// <summary>
+/// The offline simulator's stand-ins for Stripe-hosted pages: Connect onboarding and 3-D Secure.
+/// Each completes through the same application path Stripe's webhooks will use.
+/// Mapped only when the simulator is the payment gateway.
+/// </summary>
+internal static class SimulatorEndpoints
+{
+    public static void MapSimulatorPages(this IEndpointRouteBuilder app)
+    {
+        var pages = app.MapGroup("/simulator").AllowAnonymous().ExcludeFromDescription();
+        pages.MapGet("/onboarding/{accountId}", OnboardingPage);
+        pages.MapPost("/onboarding/{accountId}/complete", CompleteOnboarding);
+        pages.MapGet("/payments/{paymentIntentId}/authenticate", AuthenticationPage);
+        pages.MapPost("/payments/{paymentIntentId}/complete", CompleteAuthentication);
+    }
+
+    private static IResult OnboardingPage(string accountId, PaymentSimulator simulator) =>
+        simulator.FindAccount(accountId) is null
+            ? Page("Unknown account", "<p>This onboarding link is not valid.</p>", StatusCodes.Status404NotFound)
+            : Page(
+                "Payout setup (simulated)",
+                $"""
+                <p>This page plays Stripe's hosted Connect onboarding for account <code>{Encode(accountId)}</code>:
+                identity, tax and bank details are taken as submitted.</p>
+                <form method="post" action="/simulator/onboarding/{Encode(accountId)}/complete"><button type="submit">Complete payout setup</button></form>
+                """);
+
+    private static async Task<IResult> CompleteOnboarding(string accountId, PaymentSimulator simulator, ISender sender, CancellationToken ct)
+    {
+        if (simulator.CompleteOnboarding(accountId) is null)
+        {
+            return Page("Unknown account", "<p>This onboarding link is not valid.</p>", StatusCodes.Status404NotFound);
+        }
+
+        await sender.Send(new SyncPayoutAccountCommand(accountId), ct);
+        return Page("Payout setup complete", "<p>Payouts are enabled. Pending payouts are sent within one job interval; you can close this page.</p>");
+    }
+
+    private static IResult AuthenticationPage(string paymentIntentId, PaymentSimulator simulator) =>
+        simulator.FindPaymentIntent(paymentIntentId) is not { Status: "requires_action" } intent
+            ? Page("Nothing to authenticate", "<p>This payment does not need authentication.</p>", StatusCodes.Status404NotFound)
+            : Page(
+                "Authenticate payment (simulated 3-D Secure)",
+                $"""
+                <p>Payment <code>{Encode(intent.Id)}</code> of {intent.Amount / 100}.{intent.Amount % 100:00} {Encode(intent.Currency)} needs your confirmation.</p>
+                <form method="post" action="/simulator/payments/{Encode(intent.Id)}/complete?outcome=succeed"><button type="submit">Complete authentication</button></form>
+                <form method="post" action="/simulator/payments/{Encode(intent.Id)}/complete?outcome=fail"><button type="submit">Fail authentication</button></form>
+                """);
+
+    private static async Task<IResult> CompleteAuthentication(string paymentIntentId, string? outcome, PaymentSimulator simulator, ISender sender, CancellationToken ct)
+    {
+        var intent = simulator.CompleteAuthentication(paymentIntentId, succeed: outcome != "fail");
+        if (intent is null || !intent.Metadata.TryGetValue("milestone_id", out var milestone) || !Guid.TryParse(milestone, out var milestoneId))
+        {
+            return Page("Unknown payment", "<p>This payment is not known.</p>", StatusCodes.Status404NotFound);
+        }
+
+        var result = await sender.Send(new ReconcileFundingCommand(milestoneId), ct);
+        return Page("Authentication finished", $"<p>The milestone is now <strong>{Encode(result?.Milestone.Status.ToString() ?? "unchanged")}</strong>. You can close this page.</p>");
+    }
+
+    private static IResult Page(string title, string body, int status = StatusCodes.Status200OK) => Results.Content(
+        $"""
+        <!doctype html>
+        <html lang="en"><head><meta charset="utf-8"><title>{Encode(title)}</title>
+        <style>{PageStyle}</style>
+        </head><body><p><em>OpenTrain payment simulator — no money moves.</em></p><h1>{Encode(title)}</h1>{body}</body></html>
+        """,
+        "text/html; charset=utf-8",
+        statusCode: status);
+
+    private const string PageStyle = "body{font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;} button{font-size:1rem;padding:.5rem 1rem;margin:.25rem 0;}";
+
+    private static string Encode(string value) => WebUtility.HtmlEncode(value);
+}

@@ -1,0 +1,71 @@
+using OpenTrain.Clean.Application.Abstractions;
+using OpenTrain.Clean.Domain.Common;
+using OpenTrain.Clean.Domain.Milestones;
+using OpenTrain.Clean.Domain.Notifications;
+
+namespace OpenTrain.Clean.Application.Notifications;
+
+/// <summary>Who hears about what happens to a milestone, and in which words.</summary>
+public sealed class MilestoneNotifications(Notifier notifier, IMilestoneRepository milestones) :
+    IDomainEventHandler<MilestoneFunded>,
+    IDomainEventHandler<MilestoneSubmitted>,
+    IDomainEventHandler<MilestoneChangesRequested>,
+    IDomainEventHandler<MilestoneApproved>,
+    IDomainEventHandler<MilestonePaid>,
+    IDomainEventHandler<MilestonePayoutDeferred>,
+    IDomainEventHandler<MilestonePayoutFailed>,
+    IDomainEventHandler<MilestoneFundingFailed>
+{
+    public Task HandleAsync(MilestoneFunded domainEvent, EventContext context, CancellationToken cancellationToken) =>
+        NotifyAsync(domainEvent.MilestoneId, m => m.TrainerId, NotificationKind.MilestoneFunded,
+            "Milestone funded", m => $"{Notifier.Describe(m)} is Active & Funded: the money is held in escrow and you can begin work.", context, cancellationToken);
+
+    public Task HandleAsync(MilestoneSubmitted domainEvent, EventContext context, CancellationToken cancellationToken) =>
+        NotifyAsync(domainEvent.MilestoneId, m => m.EmployerId, NotificationKind.MilestoneSubmitted,
+            "Milestone ready for review", m => $"The trainer marked {Notifier.Describe(m)} complete and requests approval.", context, cancellationToken);
+
+    public Task HandleAsync(MilestoneChangesRequested domainEvent, EventContext context, CancellationToken cancellationToken) =>
+        NotifyAsync(domainEvent.MilestoneId, m => m.TrainerId, NotificationKind.MilestoneChangesRequested,
+            "Changes requested", m => $"The employer asked for changes to {Notifier.Describe(m)}: {domainEvent.Reason}", context, cancellationToken);
+
+    public Task HandleAsync(MilestoneApproved domainEvent, EventContext context, CancellationToken cancellationToken) =>
+        NotifyAsync(domainEvent.MilestoneId, m => m.TrainerId, NotificationKind.MilestoneApproved,
+            "Milestone approved", m => $"{Notifier.Describe(m)} was approved; the payout to your connected account has started.", context, cancellationToken);
+
+    public Task HandleAsync(MilestonePaid domainEvent, EventContext context, CancellationToken cancellationToken) =>
+        NotifyAsync(domainEvent.MilestoneId, m => m.TrainerId, NotificationKind.PayoutSent,
+            "Payout sent", m => $"{domainEvent.Payout} for {Notifier.Describe(m)} was sent to your connected account (transfer {domainEvent.TransferId}).", context, cancellationToken);
+
+    public Task HandleAsync(MilestonePayoutDeferred domainEvent, EventContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(domainEvent);
+        return domainEvent.Reason != PayoutPendingReason.PayoutSetupIncomplete
+            ? Task.CompletedTask
+            : NotifyAsync(domainEvent.MilestoneId, m => m.TrainerId, NotificationKind.PayoutWaitingForSetup,
+                "Finish your payout setup", m => $"Your payout for {Notifier.Describe(m)} is waiting: finish setup in Settings -> Payouts and it is sent right away.", context, cancellationToken);
+    }
+
+    public Task HandleAsync(MilestonePayoutFailed domainEvent, EventContext context, CancellationToken cancellationToken) =>
+        NotifyAsync(domainEvent.MilestoneId, m => m.TrainerId, NotificationKind.PayoutFailed,
+            "Payout needs attention", m => $"The payout for {Notifier.Describe(m)} could not be sent; our support team has been alerted.", context, cancellationToken);
+
+    public Task HandleAsync(MilestoneFundingFailed domainEvent, EventContext context, CancellationToken cancellationToken) =>
+        NotifyAsync(domainEvent.MilestoneId, m => m.EmployerId, NotificationKind.FundingFailed,
+            "Funding failed", m => $"Funding {Notifier.Describe(m)} failed: {domainEvent.Message} Update your payment method and fund it again.", context, cancellationToken);
+
+    private async Task NotifyAsync(
+        MilestoneId milestoneId,
+        Func<Milestone, UserId> recipient,
+        NotificationKind kind,
+        string title,
+        Func<Milestone, string> body,
+        EventContext context,
+        CancellationToken cancellationToken)
+    {
+        var milestone = await milestones.FindAsync(milestoneId, cancellationToken);
+        if (milestone is not null)
+        {
+            await notifier.NotifyAsync(recipient(milestone), kind, title, body(milestone), milestoneId, context, cancellationToken);
+        }
+    }
+}
