@@ -59,6 +59,10 @@ if (gateway is OpenTrain.Clean.Infrastructure.Payments.Simulator.PaymentSimulato
 {
     app.MapSimulatorPages();
 }
+else
+{
+    app.MapStripeWebhook();
+}
 
 app.Logger.LogInformation("Payments go through the {Gateway} ({Kind})", gateway.Name, gateway.Name == "simulator" ? "offline, no money moves" : "live provider");
 

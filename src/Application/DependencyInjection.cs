@@ -25,6 +25,7 @@ public static class DependencyInjection
         services.AddScoped<FundingProcess>();
         services.AddScoped<Payouts.Execution.PayoutProcess>();
         services.AddScoped<Notifications.Notifier>();
+        services.AddScoped<Billing.BillingProfiles>();
         services.AddDomainEventHandlers();
         services.AddOptions<Common.FeeOptions>();
         return services;

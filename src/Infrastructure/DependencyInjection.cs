@@ -14,7 +14,10 @@ using OpenTrain.Clean.Application.Ops;
 using OpenTrain.Clean.Domain.Notifications;
 using OpenTrain.Clean.Infrastructure.Email;
 using OpenTrain.Clean.Infrastructure.Payments;
+using OpenTrain.Clean.Application.Webhooks;
 using OpenTrain.Clean.Infrastructure.Payments.Simulator;
+using OpenTrain.Clean.Infrastructure.Payments.Stripe;
+using Stripe;
 using OpenTrain.Clean.Infrastructure.Persistence;
 using OpenTrain.Clean.Infrastructure.Persistence.Outbox;
 using OpenTrain.Clean.Infrastructure.Persistence.Repositories;
@@ -103,6 +106,7 @@ public static class DependencyInjection
         services.AddScoped<IRepository<TrainerPayoutAccount, UserId>, EfRepository<TrainerPayoutAccount, UserId>>();
         services.AddScoped<IRepository<Notification, NotificationId>, EfRepository<Notification, NotificationId>>();
         services.AddScoped<IOutboxAdmin, OutboxAdmin>();
+        services.AddScoped<IWebhookInbox, WebhookInbox>();
         services.AddSingleton<OutboxDispatcher>();
         services.AddOptions<OutboxOptions>().Bind(configuration.GetSection(OutboxOptions.SectionName));
         services.AddHostedService<DatabaseInitializer>();
@@ -113,11 +117,19 @@ public static class DependencyInjection
     {
         var payments = configuration.GetSection(PaymentOptions.SectionName).Get<PaymentOptions>() ?? new PaymentOptions();
         services.AddOptions<PaymentOptions>().Bind(configuration.GetSection(PaymentOptions.SectionName));
-        if (!string.IsNullOrWhiteSpace(configuration["Stripe:SecretKey"]))
+        services.AddOptions<StripeOptions>().Bind(configuration.GetSection(StripeOptions.SectionName));
+        var stripe = configuration.GetSection(StripeOptions.SectionName).Get<StripeOptions>() ?? new StripeOptions();
+        if (!string.IsNullOrWhiteSpace(stripe.SecretKey))
         {
-            // Refuse rather than fall back: with a key set, money must never move on the simulator.
-            throw new InvalidOperationException(
-                "Stripe:SecretKey is set, but this build has no Stripe adapter yet; unset it to run on the offline payment simulator.");
+            // With a key, money moves through Stripe and never on the simulator.
+            services.AddSingleton<IStripeClient>(_ => new StripeClient(
+                stripe.SecretKey,
+                httpClient: new SystemNetHttpClient(new HttpClient { Timeout = stripe.Timeout }, stripe.MaxNetworkRetries),
+                apiBase: stripe.ApiBase,
+                connectBase: stripe.ConnectBase));
+            services.AddSingleton<IPaymentGateway, StripePaymentGateway>();
+            services.AddSingleton<StripeWebhookParser>();
+            return;
         }
 
         var simulatorFile = payments.SimulatorDataFile ?? Path.Combine(DataDirectory(configuration, environment), "payment-simulator.db");

@@ -4,6 +4,9 @@ using OpenTrain.Clean.Api.Infrastructure;
 using OpenTrain.Clean.Application.Billing;
 using OpenTrain.Clean.Application.Billing.AttachPaymentMethod;
 using OpenTrain.Clean.Application.Billing.GetBilling;
+using OpenTrain.Clean.Application.Billing.SetupIntent;
+using OpenTrain.Clean.Application.Billing.Subscription;
+using OpenTrain.Clean.Domain.Billing;
 using OpenTrain.Clean.Application.Common.Paging;
 using OpenTrain.Clean.Application.Invoices;
 using OpenTrain.Clean.Application.Invoices.GetInvoice;
@@ -31,7 +34,29 @@ internal static class AccountEndpoints
         billing.MapPost("/payment-methods", AttachPaymentMethod).WithSummary("Add a payment method")
             .WithDescription("Attaches a Stripe payment method (pm_...) and makes it the default. On the offline simulator use Stripe's test ids: pm_card_visa, pm_card_mastercard, pm_card_chargeDeclined, pm_card_authenticationRequired, pm_usBankAccount.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        billing.MapPost("/setup-intents", CreateSetupIntent).WithSummary("Start collecting a payment method with Stripe.js")
+            .WithDescription("Returns a SetupIntent client secret for a card or US bank account; after Stripe.js confirms it, attach the payment method by id.");
+        billing.MapGet("/subscription", GetSubscription).WithSummary("The employer's plan subscription");
+        billing.MapPost("/subscription", Subscribe).WithSummary("Subscribe to the agency or recruiting plan")
+            .WithDescription("Billed separately from milestone charges; subscription invoices appear among the employer's invoices with billing type subscription. Milestones cannot be funded while the plan's subscription is not active (409 subscription_required).")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict);
+        billing.MapDelete("/subscription", CancelSubscription).WithSummary("Cancel the plan subscription").ProducesProblem(StatusCodes.Status409Conflict);
     }
+
+    /// <param name="Plan" example="agency">agency or recruiting.</param>
+    public sealed record SubscribeRequest(BillingPlan Plan);
+
+    private static async Task<Ok<SetupIntentResponse>> CreateSetupIntent(NoInput? request, ISender sender, CancellationToken ct) =>
+        TypedResults.Ok(await sender.Send(new CreateSetupIntentCommand(), ct));
+
+    private static async Task<Ok<SubscriptionResponse>> GetSubscription(ISender sender, CancellationToken ct) =>
+        TypedResults.Ok(await sender.Send(new GetSubscriptionQuery(), ct));
+
+    private static async Task<Ok<SubscriptionResponse>> Subscribe(SubscribeRequest request, ISender sender, CancellationToken ct) =>
+        TypedResults.Ok(await sender.Send(new SubscribeCommand(request.Plan), ct));
+
+    private static async Task<Ok<SubscriptionResponse>> CancelSubscription(ISender sender, CancellationToken ct) =>
+        TypedResults.Ok(await sender.Send(new CancelSubscriptionCommand(), ct));
 
     private static async Task<Ok<MeResponse>> GetMe(ISender sender, CancellationToken ct) =>
         TypedResults.Ok(await sender.Send(new GetMeCommand(), ct));

@@ -33,7 +33,19 @@ public interface IPaymentGateway
 
     /// <summary>A fresh hosted-onboarding link (links expire, so one is minted per request).</summary>
     Task<string> CreateOnboardingLinkAsync(string connectedAccountId, CancellationToken cancellationToken);
+
+    /// <summary>A SetupIntent for Stripe.js to collect a card or US bank account; returns its client secret.</summary>
+    Task<string> CreateSetupIntentAsync(string customerId, CancellationToken cancellationToken);
+
+    /// <summary>Subscribes the customer to a plan's price (agency, recruiting).</summary>
+    Task<SubscriptionResult> CreateSubscriptionAsync(SubscriptionRequest request, CancellationToken cancellationToken);
+
+    Task<SubscriptionResult> CancelSubscriptionAsync(string subscriptionId, CancellationToken cancellationToken);
 }
+
+public sealed record SubscriptionRequest(string CustomerId, BillingPlan Plan, string IdempotencyKey);
+
+public sealed record SubscriptionResult(string SubscriptionId, SubscriptionStatus Status, string? ClientSecret = null);
 
 public sealed record TransferRequest(
     string ConnectedAccountId,
@@ -72,6 +84,7 @@ public sealed record FundingRequest(
     UserId EmployerId,
     string CustomerId,
     string PaymentMethodId,
+    PaymentMethodType PaymentMethodType,
     Money Amount,
     string IdempotencyKey,
     string Description,

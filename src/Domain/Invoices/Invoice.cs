@@ -169,6 +169,14 @@ public sealed class Invoice : AggregateRoot<InvoiceId>
         return Issue(number, InvoiceKind.TrainerPayout, BillingType.MilestonePayout, subject, lines, InvoicePaymentStatus.Paid, transferReference, now);
     }
 
+    /// <summary>A plan's invoice from Stripe Billing: separate from milestone charges, referenced by Stripe's invoice id.</summary>
+    public static Invoice IssueSubscription(string number, UserId employerId, string planName, Money amount, InvoicePaymentStatus status, string stripeInvoiceId, DateTimeOffset now)
+    {
+        var lines = new List<InvoiceLine> { new(InvoiceLineKind.Subscription, $"{planName} plan subscription", amount) };
+        var subject = new InvoiceSubject(employerId, null, null, null, null, null, $"{planName} plan", $"{planName} plan subscription");
+        return Issue(number, InvoiceKind.Subscription, BillingType.Subscription, subject, lines, status, stripeInvoiceId, now);
+    }
+
     public void MarkPaid(string? paymentReference, DateTimeOffset now) => ChangeStatus(InvoicePaymentStatus.Paid, paymentReference, now);
 
     public void MarkPending(string? paymentReference, DateTimeOffset now) => ChangeStatus(InvoicePaymentStatus.Pending, paymentReference, now);

@@ -344,6 +344,18 @@ public sealed class Milestone : AggregateRoot<MilestoneId>
         Raise(new MilestonePaid(Id, TrainerId, transferId, Amount, now));
     }
 
+    /// <summary>
+    /// Stripe reports the transfer reversed (done in Stripe's dashboard, never self-serve here). The
+    /// milestone stays paid; the fact is kept on its timeline and raised for support.
+    /// </summary>
+    public void RecordTransferReversal(long amountReversed, DateTimeOffset now)
+    {
+        Require(MilestoneStatus.Paid, MilestoneErrors.NotReleasing, "reversed");
+        PayoutLastError = $"Transfer {TransferId} reversed by {amountReversed} cents.";
+        Record(now, "transfer_reversed", Status, Status, null, PayoutLastError);
+        Raise(new MilestoneTransferReversed(Id, TransferId ?? string.Empty, amountReversed, now));
+    }
+
     public void Cancel(UserId employerId, DateTimeOffset now)
     {
         EnsureEmployer(employerId);

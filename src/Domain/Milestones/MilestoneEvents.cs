@@ -29,6 +29,8 @@ public sealed record MilestonePayoutFailed(MilestoneId MilestoneId, string Error
 
 public sealed record MilestonePaid(MilestoneId MilestoneId, UserId TrainerId, string TransferId, Money Payout, DateTimeOffset OccurredAt) : IDomainEvent;
 
+public sealed record MilestoneTransferReversed(MilestoneId MilestoneId, string TransferId, long AmountReversed, DateTimeOffset OccurredAt) : IDomainEvent;
+
 public sealed record MilestoneCancelled(MilestoneId MilestoneId, DateTimeOffset OccurredAt) : IDomainEvent;
 
 public sealed record MilestoneRefunded(MilestoneId MilestoneId, string RefundReference, DateTimeOffset OccurredAt) : IDomainEvent;

@@ -8,6 +8,14 @@ namespace OpenTrain.Clean.Infrastructure.Persistence;
 internal sealed class UnitOfWork(AppDbContext db) : IUnitOfWork
 {
     private const int SqliteBusy = 5;
+    private const int SqliteConstraint = 19;
+
+    private static bool IsUniqueViolation(DbUpdateException exception) => exception.InnerException switch
+    {
+        SqliteException sqlite => sqlite.SqliteErrorCode == SqliteConstraint && sqlite.SqliteExtendedErrorCode is 2067 or 1555,
+        Microsoft.Data.SqlClient.SqlException sqlServer => sqlServer.Number is 2627 or 2601,
+        _ => false,
+    };
 
     public async Task<T> ExecuteAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
@@ -34,6 +42,12 @@ internal sealed class UnitOfWork(AppDbContext db) : IUnitOfWork
         {
             db.ChangeTracker.Clear();
             throw new ConcurrencyConflictException("The resource was changed by another request; reload it and try again.", exception);
+        }
+        catch (DbUpdateException exception) when (IsUniqueViolation(exception))
+        {
+            // Another request wrote the same unique fact first (an event id, an idempotency key).
+            db.ChangeTracker.Clear();
+            throw new ConcurrencyConflictException("The same change was made by a concurrent request.", exception);
         }
         catch (SqliteException exception) when (exception.SqliteErrorCode == SqliteBusy)
         {

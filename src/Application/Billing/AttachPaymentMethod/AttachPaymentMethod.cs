@@ -2,9 +2,6 @@ using FluentValidation;
 using Mediator;
 using OpenTrain.Clean.Application.Abstractions;
 using OpenTrain.Clean.Application.Billing.GetBilling;
-using OpenTrain.Clean.Domain.Billing;
-using OpenTrain.Clean.Domain.Common;
-using OpenTrain.Clean.Domain.Users;
 
 namespace OpenTrain.Clean.Application.Billing.AttachPaymentMethod;
 
@@ -20,36 +17,15 @@ public sealed class AttachPaymentMethodValidator : AbstractValidator<AttachPayme
     }
 }
 
-public sealed class AttachPaymentMethodHandler(
-    IRepository<EmployerBillingProfile, UserId> billingProfiles,
-    IRepository<UserProfile, UserId> users,
-    IPaymentGateway payments,
-    ISender sender,
-    ICurrentUser user,
-    TimeProvider clock) : ICommandHandler<AttachPaymentMethodCommand, BillingResponse>
+public sealed class AttachPaymentMethodHandler(BillingProfiles profiles, IPaymentGateway payments, ISender sender, TimeProvider clock)
+    : ICommandHandler<AttachPaymentMethodCommand, BillingResponse>
 {
     public async ValueTask<BillingResponse> Handle(AttachPaymentMethodCommand command, CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow();
-        var profile = await billingProfiles.FindAsync(user.Id, cancellationToken);
-        if (profile is null)
-        {
-            profile = EmployerBillingProfile.Open(user.Id, now);
-            billingProfiles.Add(profile);
-        }
-
-        if (profile.CustomerId is null)
-        {
-            var employer = await users.FindAsync(user.Id, cancellationToken);
-            var customerId = await payments.EnsureCustomerAsync(
-                new CustomerRequest(user.Id, employer?.Name ?? user.Name ?? string.Empty, employer?.Email ?? user.Email ?? string.Empty),
-                cancellationToken);
-            profile.LinkCustomer(customerId);
-        }
-
+        var profile = await profiles.WithCustomerAsync(cancellationToken);
         var paymentMethod = await payments.AttachPaymentMethodAsync(profile.CustomerId!, command.PaymentMethodId, cancellationToken);
-        profile.SetDefaultPaymentMethod(paymentMethod, now);
-        var escrow = await sender.Send(new GetBillingQuery(), cancellationToken);
-        return GetBillingHandler.ToResponse(profile, escrow.Escrow);
+        profile.SetDefaultPaymentMethod(paymentMethod, clock.GetUtcNow());
+        var current = await sender.Send(new GetBillingQuery(), cancellationToken);
+        return GetBillingHandler.ToResponse(profile, current.Escrow);
     }
 }

@@ -22,6 +22,7 @@ public static class FundingRequests
             milestone.EmployerId,
             billing.CustomerId!,
             paymentMethod.ProviderId,
+            paymentMethod.Type,
             attempt.Amount,
             attempt.IdempotencyKey,
             $"{job.Title}: {milestone.Title}",

@@ -146,6 +146,37 @@ public sealed class PaymentSimulator(SimulatorStore store, Microsoft.Extensions.
         return account;
     }
 
+    public Task<string> CreateSetupIntentAsync(string customerId, CancellationToken cancellationToken)
+    {
+        _ = store.Get<SimCustomer>(customerId) ?? throw new PaymentProviderException($"No such customer: '{customerId}'.");
+        return Task.FromResult($"{NewId("seti")}_secret_{RandomToken(16)}");
+    }
+
+    public Task<SubscriptionResult> CreateSubscriptionAsync(SubscriptionRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var customer = store.Get<SimCustomer>(request.CustomerId) ?? throw new PaymentProviderException($"No such customer: '{request.CustomerId}'.");
+
+        // The first invoice is charged to the default payment method, as Stripe does with allow_incomplete.
+        var pays = customer.PaymentMethods.Count > 0
+            && SimulatedPaymentMethods.All.TryGetValue(customer.PaymentMethods[^1], out var method)
+            && method.Behaviour == SimulatedChargeBehaviour.Succeeds;
+        var subscription = store.GetOrCreate(
+            "subscription",
+            request.IdempotencyKey,
+            () => new SimSubscription(NewId("sub"), request.CustomerId, request.Plan.ToString().ToLowerInvariant(), pays ? "active" : "incomplete"),
+            sub => sub.Id);
+        return Task.FromResult(new SubscriptionResult(subscription.Id, Stripe.StripeStatuses.Subscription(subscription.Status)));
+    }
+
+    public Task<SubscriptionResult> CancelSubscriptionAsync(string subscriptionId, CancellationToken cancellationToken)
+    {
+        var subscription = store.Get<SimSubscription>(subscriptionId) ?? throw new PaymentProviderException($"No such subscription: '{subscriptionId}'.");
+        subscription = subscription with { Status = "canceled" };
+        store.Put("subscription", subscription.Id, subscription);
+        return Task.FromResult(new SubscriptionResult(subscription.Id, Domain.Billing.SubscriptionStatus.Canceled));
+    }
+
     public SimPaymentIntent? FindPaymentIntent(string id) => store.Get<SimPaymentIntent>(id);
 
     public SimAccount? FindAccount(string id) => store.Get<SimAccount>(id);
@@ -218,5 +249,7 @@ public sealed record SimTransfer(
     string? SourceTransaction,
     string TransferGroup,
     IReadOnlyDictionary<string, string> Metadata);
+
+public sealed record SimSubscription(string Id, string CustomerId, string Plan, string Status);
 
 public sealed record SimAccount(string Id, string Country, string Email, bool DetailsSubmitted, bool PayoutsEnabled, bool TransfersActive);

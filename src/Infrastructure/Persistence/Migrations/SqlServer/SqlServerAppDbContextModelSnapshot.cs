@@ -635,6 +635,27 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.SqlServer
                     b.ToTable("OutboxMessages", (string)null);
                 });
 
+            modelBuilder.Entity("OpenTrain.Clean.Infrastructure.Persistence.ProcessedWebhookEvent", b =>
+                {
+                    b.Property<string>("EventId")
+                        .HasMaxLength(255)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(255)");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(100)");
+
+                    b.HasKey("EventId");
+
+                    b.ToTable("ProcessedWebhookEvents", (string)null);
+                });
+
             modelBuilder.Entity("OpenTrain.Clean.Domain.Billing.EmployerBillingProfile", b =>
                 {
                     b.OwnsOne("OpenTrain.Clean.Domain.Billing.PaymentMethodSummary", "DefaultPaymentMethod", b1 =>

@@ -628,6 +628,27 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.Sqlite
                     b.ToTable("OutboxMessages", (string)null);
                 });
 
+            modelBuilder.Entity("OpenTrain.Clean.Infrastructure.Persistence.ProcessedWebhookEvent", b =>
+                {
+                    b.Property<string>("EventId")
+                        .HasMaxLength(255)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ReceivedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("EventId");
+
+                    b.ToTable("ProcessedWebhookEvents", (string)null);
+                });
+
             modelBuilder.Entity("OpenTrain.Clean.Domain.Billing.EmployerBillingProfile", b =>
                 {
                     b.OwnsOne("OpenTrain.Clean.Domain.Billing.PaymentMethodSummary", "DefaultPaymentMethod", b1 =>

@@ -1,0 +1,203 @@
+using Mediator;
+using OpenTrain.Clean.Application.Abstractions;
+using OpenTrain.Clean.Application.Milestones.Funding;
+using OpenTrain.Clean.Application.Payouts.Accounts;
+using OpenTrain.Clean.Domain.Billing;
+using OpenTrain.Clean.Domain.Common;
+using OpenTrain.Clean.Domain.Invoices;
+using OpenTrain.Clean.Domain.Milestones;
+
+namespace OpenTrain.Clean.Application.Webhooks;
+
+public enum WebhookOutcome
+{
+    Applied,
+    Duplicate,
+    Ignored,
+}
+
+/// <summary>
+/// Applies one provider event, once, in one transaction with the record of its id. Events arrive
+/// late, twice or out of order: every effect is a monotonic transition (a result for a funding
+/// attempt that is no longer in flight, a dispute already open, a refund already made change
+/// nothing) or re-reads the object from the provider (account.updated).
+/// </summary>
+public sealed record ApplyProviderEventCommand(ProviderEvent Event) : ICommand<WebhookOutcome>;
+
+public sealed class ApplyProviderEventHandler(
+    IWebhookInbox inbox,
+    ISender sender,
+    IReadStore store,
+    IMilestoneRepository milestones,
+    IInvoiceRepository invoices,
+    IInvoiceNumberSequence invoiceNumbers,
+    IRepository<EmployerBillingProfile, UserId> billingProfiles,
+    TimeProvider clock) : ICommandHandler<ApplyProviderEventCommand, WebhookOutcome>
+{
+    public async ValueTask<WebhookOutcome> Handle(ApplyProviderEventCommand command, CancellationToken cancellationToken)
+    {
+        var providerEvent = command.Event;
+        if (!await inbox.TryRecordAsync(providerEvent.EventId, providerEvent.Type, cancellationToken))
+        {
+            return WebhookOutcome.Duplicate;
+        }
+
+        var now = clock.GetUtcNow();
+        switch (providerEvent)
+        {
+            case PaymentIntentChanged changed:
+                return await ApplyFundingAsync(changed, cancellationToken);
+            case ChargeRefunded refunded:
+                return await ApplyRefundAsync(refunded, now, cancellationToken);
+            case DisputeChanged dispute:
+                return await ApplyDisputeAsync(dispute, now, cancellationToken);
+            case ConnectedAccountUpdated account:
+                return await sender.Send(new SyncPayoutAccountCommand(account.AccountId), cancellationToken) ? WebhookOutcome.Applied : WebhookOutcome.Ignored;
+            case TransferReversed reversed:
+                var paid = await FindMilestoneAsync(m => m.TransferId == reversed.TransferId, cancellationToken);
+                if (paid?.Status != MilestoneStatus.Paid)
+                {
+                    return WebhookOutcome.Ignored;
+                }
+
+                paid.RecordTransferReversal(reversed.AmountReversed, now);
+                return WebhookOutcome.Applied;
+            case SubscriptionChanged subscription:
+                return await ApplySubscriptionAsync(subscription, cancellationToken);
+            case SubscriptionInvoiceChanged invoice:
+                return await ApplySubscriptionInvoiceAsync(invoice, now, cancellationToken);
+            default:
+                return WebhookOutcome.Ignored;
+        }
+    }
+
+    private async Task<WebhookOutcome> ApplyFundingAsync(PaymentIntentChanged changed, CancellationToken cancellationToken)
+    {
+        if (!changed.Metadata.TryGetValue("milestone_id", out var milestone) || !Guid.TryParse(milestone, out var milestoneId)
+            || !changed.Metadata.TryGetValue("funding_attempt", out var attemptText) || !int.TryParse(attemptText, System.Globalization.CultureInfo.InvariantCulture, out var attempt))
+        {
+            return WebhookOutcome.Ignored;
+        }
+
+        // Not ours, or an attempt that is no longer in flight: RecordFundingResult leaves it as it is.
+        var before = await store.FirstOrDefaultAsync(store.Query<Milestone>().Where(m => m.Id == new MilestoneId(milestoneId)).Select(m => (MilestoneStatus?)m.Status), cancellationToken);
+        if (before != MilestoneStatus.Funding)
+        {
+            return WebhookOutcome.Ignored;
+        }
+
+        await sender.Send(new RecordFundingResultCommand(milestoneId, attempt, changed.Result), cancellationToken);
+        return WebhookOutcome.Applied;
+    }
+
+    private async Task<WebhookOutcome> ApplyRefundAsync(ChargeRefunded refunded, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var milestone = await FindMilestoneAsync(m => m.ChargeId == refunded.ChargeId, cancellationToken);
+        if (milestone is null || !refunded.FullyRefunded || milestone.Status is not (MilestoneStatus.Funded or MilestoneStatus.Submitted) || milestone.IsDisputed)
+        {
+            return WebhookOutcome.Ignored;
+        }
+
+        milestone.Refund(refunded.RefundId ?? refunded.ChargeId, now);
+        var invoice = await invoices.FindFundingInvoiceAsync(milestone.Id, milestone.FundingAttempts, cancellationToken);
+        if (invoice is { PaymentStatus: InvoicePaymentStatus.Paid })
+        {
+            invoice.MarkRefunded(now);
+        }
+
+        return WebhookOutcome.Applied;
+    }
+
+    private async Task<WebhookOutcome> ApplyDisputeAsync(DisputeChanged dispute, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var milestone = await FindMilestoneAsync(m => m.ChargeId == dispute.ChargeId, cancellationToken);
+        if (milestone is null)
+        {
+            return WebhookOutcome.Ignored;
+        }
+
+        if (!dispute.Closed)
+        {
+            if (milestone.IsDisputed || !milestone.Status.IsHeldInEscrow())
+            {
+                return WebhookOutcome.Ignored;
+            }
+
+            milestone.OpenDispute(dispute.DisputeId, now);
+            return WebhookOutcome.Applied;
+        }
+
+        if (milestone.DisputeId != dispute.DisputeId)
+        {
+            return WebhookOutcome.Ignored;
+        }
+
+        milestone.CloseDispute(now);
+        if (dispute.Status == "lost" && milestone.Status is MilestoneStatus.Funded or MilestoneStatus.Submitted)
+        {
+            // The card network returned the money to the employer: nothing is left to release.
+            milestone.Refund($"dispute:{dispute.DisputeId}", now);
+        }
+
+        return WebhookOutcome.Applied;
+    }
+
+    private async Task<WebhookOutcome> ApplySubscriptionAsync(SubscriptionChanged subscription, CancellationToken cancellationToken)
+    {
+        var profile = await FindBillingProfileAsync(subscription.CustomerId, cancellationToken);
+        if (profile is null || (profile.SubscriptionId is not null && profile.SubscriptionId != subscription.SubscriptionId && subscription.Status == SubscriptionStatus.Canceled))
+        {
+            return WebhookOutcome.Ignored;
+        }
+
+        profile.ChangePlan(subscription.Plan ?? profile.Plan, subscription.Status, subscription.SubscriptionId);
+        return WebhookOutcome.Applied;
+    }
+
+    private async Task<WebhookOutcome> ApplySubscriptionInvoiceAsync(SubscriptionInvoiceChanged changed, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var profile = await FindBillingProfileAsync(changed.CustomerId, cancellationToken);
+        if (profile is null)
+        {
+            return WebhookOutcome.Ignored;
+        }
+
+        var existingId = await store.FirstOrDefaultAsync(
+            store.Query<Invoice>().Where(i => i.Kind == InvoiceKind.Subscription && i.PaymentReference == changed.ProviderInvoiceId).Select(i => (InvoiceId?)i.Id),
+            cancellationToken);
+        var status = changed.Paid ? InvoicePaymentStatus.Paid : InvoicePaymentStatus.Failed;
+        if (existingId is { } id && await invoices.FindAsync(id, cancellationToken) is { } invoice)
+        {
+            if (invoice.PaymentStatus != status && invoice.PaymentStatus != InvoicePaymentStatus.Paid)
+            {
+                if (changed.Paid)
+                {
+                    invoice.MarkPaid(changed.ProviderInvoiceId, now);
+                }
+                else
+                {
+                    invoice.MarkFailed(changed.ProviderInvoiceId, now);
+                }
+            }
+
+            return WebhookOutcome.Applied;
+        }
+
+        var plan = changed.Plan ?? profile.Plan;
+        var number = await invoiceNumbers.NextAsync(InvoiceKind.Subscription, now.Year, cancellationToken);
+        invoices.Add(Invoice.IssueSubscription(number, profile.Id, plan.ToString(), new Money(changed.Amount, changed.Currency), status, changed.ProviderInvoiceId, now));
+        return WebhookOutcome.Applied;
+    }
+
+    private async Task<Milestone?> FindMilestoneAsync(System.Linq.Expressions.Expression<Func<Milestone, bool>> predicate, CancellationToken cancellationToken)
+    {
+        var id = await store.FirstOrDefaultAsync(store.Query<Milestone>().Where(predicate).Select(m => (MilestoneId?)m.Id), cancellationToken);
+        return id is null ? null : await milestones.FindAsync(id.Value, cancellationToken);
+    }
+
+    private async Task<EmployerBillingProfile?> FindBillingProfileAsync(string customerId, CancellationToken cancellationToken)
+    {
+        var id = await store.FirstOrDefaultAsync(store.Query<EmployerBillingProfile>().Where(p => p.CustomerId == customerId).Select(p => (UserId?)p.Id), cancellationToken);
+        return id is null ? null : await billingProfiles.FindAsync(id.Value, cancellationToken);
+    }
+}

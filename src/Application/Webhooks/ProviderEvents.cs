@@ -1,0 +1,41 @@
+using OpenTrain.Clean.Application.Abstractions;
+using OpenTrain.Clean.Domain.Billing;
+
+namespace OpenTrain.Clean.Application.Webhooks;
+
+/// <summary>
+/// What a payment provider's webhook said, in our words (the adapter translates Stripe's events).
+/// <see cref="EventId"/> is the provider's event id: recorded once, so a replay changes nothing.
+/// </summary>
+public abstract record ProviderEvent(string EventId, string Type);
+
+/// <summary>payment_intent.succeeded / processing / payment_failed / requires_action / canceled.</summary>
+public sealed record PaymentIntentChanged(string EventId, string Type, FundingResult Result, IReadOnlyDictionary<string, string> Metadata) : ProviderEvent(EventId, Type);
+
+/// <summary>charge.refunded.</summary>
+public sealed record ChargeRefunded(string EventId, string Type, string ChargeId, string? RefundId, bool FullyRefunded) : ProviderEvent(EventId, Type);
+
+/// <summary>charge.dispute.created / charge.dispute.closed (status won, lost, ...).</summary>
+public sealed record DisputeChanged(string EventId, string Type, string ChargeId, string DisputeId, bool Closed, string Status) : ProviderEvent(EventId, Type);
+
+/// <summary>account.updated, also as a Connect event.</summary>
+public sealed record ConnectedAccountUpdated(string EventId, string Type, string AccountId) : ProviderEvent(EventId, Type);
+
+/// <summary>transfer.reversed.</summary>
+public sealed record TransferReversed(string EventId, string Type, string TransferId, long AmountReversed) : ProviderEvent(EventId, Type);
+
+/// <summary>customer.subscription.created / updated / deleted.</summary>
+public sealed record SubscriptionChanged(string EventId, string Type, string CustomerId, string SubscriptionId, SubscriptionStatus Status, BillingPlan? Plan) : ProviderEvent(EventId, Type);
+
+/// <summary>invoice.paid / invoice.payment_failed of a subscription.</summary>
+public sealed record SubscriptionInvoiceChanged(string EventId, string Type, string CustomerId, string ProviderInvoiceId, long Amount, string Currency, bool Paid, BillingPlan? Plan) : ProviderEvent(EventId, Type);
+
+/// <summary>Any other event type: acknowledged and ignored.</summary>
+public sealed record UnhandledProviderEvent(string EventId, string Type) : ProviderEvent(EventId, Type);
+
+/// <summary>Remembers which provider events were applied (a unique index, in the same transaction as their effect).</summary>
+public interface IWebhookInbox
+{
+    /// <summary>False when the event was already recorded: the caller then changes nothing.</summary>
+    Task<bool> TryRecordAsync(string eventId, string type, CancellationToken cancellationToken);
+}

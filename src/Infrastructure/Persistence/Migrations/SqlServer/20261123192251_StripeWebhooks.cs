@@ -1,0 +1,35 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.SqlServer
+{
+    /// <inheritdoc />
+    public partial class StripeWebhooks : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "ProcessedWebhookEvents",
+                columns: table => new
+                {
+                    EventId = table.Column<string>(type: "varchar(255)", unicode: false, maxLength: 255, nullable: false),
+                    Type = table.Column<string>(type: "varchar(100)", unicode: false, maxLength: 100, nullable: false),
+                    ReceivedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ProcessedWebhookEvents", x => x.EventId);
+                });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "ProcessedWebhookEvents");
+        }
+    }
+}
