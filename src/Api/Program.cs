@@ -20,6 +20,7 @@ builder.Services.Configure<Microsoft.AspNetCore.Mvc.JsonOptions>(options => Json
 builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = builder.Configuration.GetValue("Api:MaxRequestBodyBytes", 256 * 1024));
 builder.Services.AddOpenApiDocument();
+builder.Services.AddHttpHardening(builder.Configuration);
 if (builder.Configuration.GetValue<bool?>("Worker:InProcess") ?? builder.Environment.IsDevelopment())
 {
     // The embedded default runs the jobs in this process; production runs them in src/Worker.
@@ -30,8 +31,11 @@ var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseHttpHardening();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter();
+app.UseMiddleware<IdempotencyMiddleware>();
 
 app.UseSwagger();
 app.UseSwaggerUI(options =>

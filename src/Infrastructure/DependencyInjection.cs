@@ -107,6 +107,7 @@ public static class DependencyInjection
         services.AddScoped<IRepository<Notification, NotificationId>, EfRepository<Notification, NotificationId>>();
         services.AddScoped<IOutboxAdmin, OutboxAdmin>();
         services.AddScoped<IWebhookInbox, WebhookInbox>();
+        services.AddSingleton<IIdempotencyStore, IdempotencyStore>();
         services.AddSingleton<OutboxDispatcher>();
         services.AddOptions<OutboxOptions>().Bind(configuration.GetSection(OutboxOptions.SectionName));
         services.AddHostedService<DatabaseInitializer>();

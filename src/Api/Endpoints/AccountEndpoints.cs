@@ -31,13 +31,13 @@ internal static class AccountEndpoints
         var billing = app.MapGroup("/api/v1/billing").WithTags("Billing").RequireAuthorization(Authentication.EmployerOnly);
         billing.MapGet("/", GetBilling).WithSummary("Employer billing settings")
             .WithDescription("The default payment method (brand, last4, type), the plan and the escrow summary.");
-        billing.MapPost("/payment-methods", AttachPaymentMethod).WithSummary("Add a payment method")
+        billing.MapPost("/payment-methods", AttachPaymentMethod).RequireRateLimiting(HttpHardening.MoneyPolicy).WithSummary("Add a payment method")
             .WithDescription("Attaches a Stripe payment method (pm_...) and makes it the default. On the offline simulator use Stripe's test ids: pm_card_visa, pm_card_mastercard, pm_card_chargeDeclined, pm_card_authenticationRequired, pm_usBankAccount.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         billing.MapPost("/setup-intents", CreateSetupIntent).WithSummary("Start collecting a payment method with Stripe.js")
             .WithDescription("Returns a SetupIntent client secret for a card or US bank account; after Stripe.js confirms it, attach the payment method by id.");
         billing.MapGet("/subscription", GetSubscription).WithSummary("The employer's plan subscription");
-        billing.MapPost("/subscription", Subscribe).WithSummary("Subscribe to the agency or recruiting plan")
+        billing.MapPost("/subscription", Subscribe).RequireRateLimiting(HttpHardening.MoneyPolicy).WithSummary("Subscribe to the agency or recruiting plan")
             .WithDescription("Billed separately from milestone charges; subscription invoices appear among the employer's invoices with billing type subscription. Milestones cannot be funded while the plan's subscription is not active (409 subscription_required).")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict);
         billing.MapDelete("/subscription", CancelSubscription).WithSummary("Cancel the plan subscription").ProducesProblem(StatusCodes.Status409Conflict);

@@ -27,7 +27,7 @@ internal static class JobsEndpoints
             .WithSummary("Archive a job")
             .WithDescription("Refused with 409 job_has_unresolved_milestones (listing them) while any milestone is not_funded, funding, active_funded, pending_approval or payout_pending.")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        jobs.MapPost("/{jobId:guid}/contracts", Hire).RequireAuthorization(Authentication.EmployerOnly)
+        jobs.MapPost("/{jobId:guid}/contracts", Hire).RequireAuthorization(Authentication.EmployerOnly).RequireRateLimiting(HttpHardening.MoneyPolicy)
             .WithSummary("Hire a trainer")
             .WithDescription("""
                 Creates the contract and its first milestone and funds it with the default payment method

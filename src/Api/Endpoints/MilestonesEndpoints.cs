@@ -24,7 +24,7 @@ internal static class MilestonesEndpoints
         milestones.MapPatch("/", UpdateMilestone).RequireAuthorization(Authentication.EmployerOnly)
             .WithSummary("Change a milestone that is not funded yet")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict);
-        milestones.MapPost("/fund", FundMilestone).RequireAuthorization(Authentication.EmployerOnly)
+        milestones.MapPost("/fund", FundMilestone).RequireAuthorization(Authentication.EmployerOnly).RequireRateLimiting(HttpHardening.MoneyPolicy)
             .WithSummary("Fund a milestone")
             .WithDescription("""
                 Charges the default payment method for the milestone plus fees and holds it in escrow.
@@ -38,7 +38,7 @@ internal static class MilestonesEndpoints
         milestones.MapPost("/request-changes", RequestChanges).RequireAuthorization(Authentication.EmployerOnly)
             .WithSummary("Request changes (employer)").WithDescription("From pending_approval back to active_funded; the money stays in escrow.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict);
-        milestones.MapPost("/approve", ApproveMilestone).RequireAuthorization(Authentication.EmployerOnly)
+        milestones.MapPost("/approve", ApproveMilestone).RequireAuthorization(Authentication.EmployerOnly).RequireRateLimiting(HttpHardening.MoneyPolicy)
             .WithSummary("Approve and release payment (employer)")
             .WithDescription("From active_funded or pending_approval to payout_pending; the payout to the trainer is made by the worker after this commits. Released funds are not self-serve reversible.")
             .ProducesProblem(StatusCodes.Status409Conflict);

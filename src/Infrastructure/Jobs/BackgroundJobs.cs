@@ -17,6 +17,8 @@ public sealed class WorkerOptions
     public TimeSpan PayoutInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     public TimeSpan ReconciliationInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan IdempotencyCleanupInterval { get; set; } = TimeSpan.FromHours(1);
 }
 
 public static class BackgroundJobs
@@ -30,6 +32,7 @@ public static class BackgroundJobs
             Schedule<OutboxDispatchJob>(quartz, worker.OutboxInterval);
             Schedule<PayoutJob>(quartz, worker.PayoutInterval);
             Schedule<FundingReconciliationJob>(quartz, worker.ReconciliationInterval);
+            Schedule<IdempotencyCleanupJob>(quartz, worker.IdempotencyCleanupInterval);
         });
         services.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);
         return services;

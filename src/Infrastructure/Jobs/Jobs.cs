@@ -33,6 +33,14 @@ public sealed class PayoutJob(IServiceScopeFactory scopes) : IJob
     }
 }
 
+/// <summary>Forgets Idempotency-Key responses older than 24 hours.</summary>
+[DisallowConcurrentExecution]
+public sealed class IdempotencyCleanupJob(Application.Abstractions.IIdempotencyStore store) : IJob
+{
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
+        await store.PurgeExpiredAsync(cancellationToken);
+}
+
 /// <summary>Asks the provider about fundings still in flight.</summary>
 [DisallowConcurrentExecution]
 public sealed class FundingReconciliationJob(IServiceScopeFactory scopes) : IJob

@@ -1,0 +1,100 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace OpenTrain.Clean.Api.Infrastructure;
+
+/// <summary>Configuration section <c>RateLimiting</c>: per caller, on the routes that move money.</summary>
+public sealed class RateLimitingOptions
+{
+    public const string SectionName = "RateLimiting";
+
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Requests a caller may make to money-moving routes per window.</summary>
+    public int MoneyPermits { get; set; } = 30;
+
+    public TimeSpan MoneyWindow { get; set; } = TimeSpan.FromMinutes(1);
+}
+
+internal static class HttpHardening
+{
+    public const string MoneyPolicy = "money";
+    public const string CorsPolicy = "frontends";
+
+    public static IServiceCollection AddHttpHardening(this IServiceCollection services, IConfiguration configuration)
+    {
+        var limits = configuration.GetSection(RateLimitingOptions.SectionName).Get<RateLimitingOptions>() ?? new RateLimitingOptions();
+        services.AddRateLimiter(options =>
+        {
+            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            options.AddPolicy(MoneyPolicy, context =>
+            {
+                if (!limits.Enabled)
+                {
+                    return RateLimitPartition.GetNoLimiter("off");
+                }
+
+                var caller = context.User.FindFirstValue(AuthClaims.Subject) ?? context.Connection.RemoteIpAddress?.ToString() ?? "anonymous";
+                return RateLimitPartition.GetFixedWindowLimiter(caller, _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = limits.MoneyPermits,
+                    Window = limits.MoneyWindow,
+                    QueueLimit = 0,
+                });
+            });
+            options.OnRejected = async (rejected, cancellationToken) =>
+            {
+                var context = rejected.HttpContext;
+                var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : limits.MoneyWindow;
+                context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
+                await problems.WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = context,
+                    ProblemDetails = ProblemExceptionHandler.Problem(
+                        StatusCodes.Status429TooManyRequests, "rate_limited", "Too many requests", $"Too many money-moving requests; retry after {context.Response.Headers.RetryAfter} s."),
+                });
+            };
+        });
+
+        // Closed unless the internal frontends' origins are configured.
+        var origins = configuration.GetSection("Cors:AllowedOrigins").Get<string[]>() ?? [];
+        services.AddCors(options => options.AddPolicy(CorsPolicy, policy =>
+        {
+            if (origins.Length > 0)
+            {
+                policy.WithOrigins(origins).AllowAnyHeader().WithMethods("GET", "POST", "PATCH", "DELETE")
+                    .WithExposedHeaders("Location", IdempotencyMiddleware.ReplayedHeader, "Retry-After");
+            }
+        }));
+        services.AddHsts(options => options.MaxAge = TimeSpan.FromDays(365));
+        return services;
+    }
+
+    public static WebApplication UseHttpHardening(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseHsts();
+            app.UseHttpsRedirection();
+        }
+
+        app.Use(async (context, next) =>
+        {
+            var headers = context.Response.Headers;
+            headers.XContentTypeOptions = "nosniff";
+            headers.XFrameOptions = "DENY";
+            headers["Referrer-Policy"] = "no-referrer";
+            if (context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal))
+            {
+                headers.CacheControl = "no-store";
+            }
+
+            await next(context);
+        });
+        app.UseCors(CorsPolicy);
+        return app;
+    }
+}
