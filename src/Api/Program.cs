@@ -32,17 +32,20 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseHttpHardening();
-app.UseAuthentication();
-app.UseAuthorization();
-app.UseRateLimiter();
-app.UseMiddleware<IdempotencyMiddleware>();
+app.UseRequestSizeLimit(builder.Configuration.GetValue("Api:MaxRequestBodyBytes", 256 * 1024));
 
+// The OpenAPI document and Swagger UI are public: a newcomer gets a token from inside them.
 app.UseSwagger();
 app.UseSwaggerUI(options =>
 {
     options.SwaggerEndpoint("/swagger/v1/swagger.json", "OpenTrain.Clean v1");
     options.EnablePersistAuthorization();
 });
+
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseRateLimiter();
+app.UseMiddleware<IdempotencyMiddleware>();
 
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();

@@ -45,7 +45,7 @@ internal static class ContractsEndpoints
 
     private static async Task<Created<MilestoneResponse>> AddMilestone(Guid contractId, NewMilestone request, ISender sender, CancellationToken ct)
     {
-        var milestone = await sender.Send(new AddMilestoneCommand(contractId, request), ct);
+        var milestone = await sender.Send(new AddMilestoneCommand(contractId, request.Description, request.Amount, request.Title, request.DueDate), ct);
         return TypedResults.Created($"/api/v1/milestones/{milestone.Id}", milestone);
     }
 

@@ -37,6 +37,21 @@ internal static class Authentication
                 RoleClaimType = AuthClaims.Role,
                 ClockSkew = TimeSpan.FromSeconds(30),
             };
+            options.Events = new JwtBearerEvents
+            {
+                // A validly signed token must still name a user (a GUID subject) and a known role.
+                OnTokenValidated = context =>
+                {
+                    var principal = context.Principal;
+                    if (!Guid.TryParse(principal?.FindFirst(AuthClaims.Subject)?.Value, out _)
+                        || AuthClaims.ParseRole(principal?.FindFirst(AuthClaims.Role)?.Value) is null)
+                    {
+                        context.Fail("The token must carry a GUID subject and a role of employer, trainer or admin.");
+                    }
+
+                    return Task.CompletedTask;
+                },
+            };
         });
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())

@@ -73,6 +73,30 @@ internal static class HttpHardening
         return services;
     }
 
+    /// <summary>
+    /// Refuses a declared body over the limit with a 413 problem before anything reads it, whatever
+    /// the server (Kestrel also enforces the limit on bodies without a length).
+    /// </summary>
+    public static WebApplication UseRequestSizeLimit(this WebApplication app, long maxBytes)
+    {
+        app.Use(async (context, next) =>
+        {
+            if (context.Request.ContentLength > maxBytes && !context.Request.Path.StartsWithSegments("/webhooks", StringComparison.Ordinal))
+            {
+                context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+                await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = context,
+                    ProblemDetails = ProblemExceptionHandler.Problem(StatusCodes.Status413PayloadTooLarge, "payload_too_large", "Request body too large", $"Request bodies are limited to {maxBytes} bytes."),
+                });
+                return;
+            }
+
+            await next(context);
+        });
+        return app;
+    }
+
     public static WebApplication UseHttpHardening(this WebApplication app)
     {
         if (!app.Environment.IsDevelopment())

@@ -79,15 +79,48 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         var json = FindInner<JsonException>(exception);
         if (json is not null)
         {
-            var field = string.IsNullOrEmpty(json.Path) || json.Path == "$" ? "body" : json.Path.TrimStart('$', '.');
-            var missing = MissingMembers().Match(json.Message);
-            var detail = missing.Success
-                ? $"'{field}' is missing required members: {missing.Groups["members"].Value}."
-                : json.Path is null or "$" ? "The body is not valid JSON for this request." : $"'{field}' has a value of the wrong type or shape, or is not a member of this request.";
+            var (field, detail) = DescribeJsonError(json);
             return WithField(Problem(StatusCodes.Status400BadRequest, "malformed_request", "Malformed request", detail), field, detail);
         }
 
-        return Problem(StatusCodes.Status400BadRequest, "malformed_request", "Malformed request", exception.Message);
+        var binding = FailedBinding().Match(exception.Message);
+        if (binding.Success)
+        {
+            var parameter = binding.Groups["name"].Value;
+            var detail = $"'{parameter}' has a value of the wrong shape.";
+            return WithField(Problem(StatusCodes.Status400BadRequest, "malformed_request", "Malformed request", detail), parameter, detail);
+        }
+
+        if (exception.Message.Contains("body", StringComparison.OrdinalIgnoreCase))
+        {
+            return WithField(Problem(StatusCodes.Status400BadRequest, "malformed_request", "Malformed request", "A JSON body is required."), "body", "A JSON body is required.");
+        }
+
+        return Problem(StatusCodes.Status400BadRequest, "malformed_request", "Malformed request", "The request could not be read.");
+    }
+
+    /// <summary>Names the member and the kind of fault, without the framework's type names.</summary>
+    private static (string Field, string Detail) DescribeJsonError(JsonException json)
+    {
+        var field = string.IsNullOrEmpty(json.Path) || json.Path == "$" ? "body" : json.Path.TrimStart('$', '.');
+        var message = json.Message;
+        var missing = MissingMembers().Match(message);
+        if (missing.Success)
+        {
+            return (field, $"'{field}' is missing required members: {missing.Groups["members"].Value}.");
+        }
+
+        if (message.Contains("could not be mapped to any .NET member", StringComparison.Ordinal))
+        {
+            return (field, $"'{field}' is not a member of this request.");
+        }
+
+        if (message.Contains("could not be converted", StringComparison.Ordinal) || message.Contains("null", StringComparison.OrdinalIgnoreCase))
+        {
+            return (field, $"'{field}' has a value of the wrong type or is out of range.");
+        }
+
+        return ("body", "The body is not valid JSON.");
     }
 
     private static T? FindInner<T>(Exception exception)
@@ -134,6 +167,9 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
 
         return problem;
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("Failed to bind parameter \"[^\"]*? (?<name>[A-Za-z0-9_]+)\" from")]
+    private static partial System.Text.RegularExpressions.Regex FailedBinding();
 
     [System.Text.RegularExpressions.GeneratedRegex("missing required properties including: (?<members>.+?)\\.?$")]
     private static partial System.Text.RegularExpressions.Regex MissingMembers();

@@ -14,10 +14,12 @@ public sealed record HireResponse(ContractResponse Contract, FundingResponse Fun
 
 public sealed class HireTrainerValidator : AbstractValidator<HireTrainerCommand>
 {
-    public HireTrainerValidator(TimeProvider clock)
+    public HireTrainerValidator(TimeProvider clock, Microsoft.Extensions.Options.IOptions<Common.FeeOptions> fees)
     {
+        ArgumentNullException.ThrowIfNull(fees);
         RuleFor(c => c.TrainerId).NotEmpty();
-        RuleFor(c => c.FirstMilestone).NotNull().SetValidator(new NewMilestoneValidator(clock));
+        RuleFor(c => c.FirstMilestone).NotNull()
+            .SetValidator(new MilestoneDetailsRules<NewMilestone>(clock, fees.Value.ToSchedule(), isFirstMilestone: true));
     }
 }
 

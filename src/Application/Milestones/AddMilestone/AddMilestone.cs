@@ -12,13 +12,15 @@ using OpenTrain.Clean.Domain.Milestones;
 namespace OpenTrain.Clean.Application.Milestones.AddMilestone;
 
 /// <summary>Adds a milestone to a contract; it stays not_funded until the employer funds it.</summary>
-public sealed record AddMilestoneCommand(Guid ContractId, NewMilestone Milestone) : ICommand<MilestoneResponse>;
+public sealed record AddMilestoneCommand(Guid ContractId, string Description, long Amount, string? Title = null, DateOnly? DueDate = null)
+    : ICommand<MilestoneResponse>, IMilestoneDetails;
 
 public sealed class AddMilestoneValidator : AbstractValidator<AddMilestoneCommand>
 {
-    public AddMilestoneValidator(TimeProvider clock)
+    public AddMilestoneValidator(TimeProvider clock, IOptions<FeeOptions> fees)
     {
-        RuleFor(c => c.Milestone).NotNull().SetValidator(new NewMilestoneValidator(clock));
+        ArgumentNullException.ThrowIfNull(fees);
+        Include(new MilestoneDetailsRules<AddMilestoneCommand>(clock, fees.Value.ToSchedule(), isFirstMilestone: false));
     }
 }
 
@@ -40,7 +42,7 @@ public sealed class AddMilestoneHandler(
 
         var job = await jobs.FindAsync(contract.JobId, cancellationToken) ?? throw new NotFoundException("Job", contract.JobId);
         job.EnsureOpen();
-        var details = command.Milestone;
+        var details = command;
         var milestone = Milestone.Create(
             contract.Id,
             contract.JobId,
