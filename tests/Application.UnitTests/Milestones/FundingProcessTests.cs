@@ -1,0 +1,101 @@
+using Microsoft.Extensions.Time.Testing;
+using NSubstitute;
+using NSubstitute.ExceptionExtensions;
+using OpenTrain.Clean.Application.Abstractions;
+using OpenTrain.Clean.Application.Common.Exceptions;
+using OpenTrain.Clean.Application.Milestones;
+using OpenTrain.Clean.Application.Milestones.Funding;
+using OpenTrain.Clean.Domain.Invoices;
+using OpenTrain.Clean.Domain.Milestones;
+
+namespace OpenTrain.Clean.Application.UnitTests.Milestones;
+
+public sealed class FundingProcessTests
+{
+    private readonly FakeTimeProvider _clock = new(Moments.Now.AddMinutes(5));
+    private readonly FundingWiring _wiring;
+
+    public FundingProcessTests() => _wiring = new FundingWiring(new Escrow(Moments.Now), _clock);
+
+    private Milestone Milestone => _wiring.Escrow.Milestone;
+
+    [Fact]
+    public async Task CompleteAsync_WhenTheGatewayThrowsPaymentProviderException_RecordsTheAttemptAsUnknown()
+    {
+        var instruction = _wiring.BeginAttempt(Moments.Now);
+        _wiring.Gateway.FundAsync(Arg.Any<FundingRequest>(), Arg.Any<CancellationToken>()).ThrowsAsync(new PaymentProviderException("connection reset"));
+
+        var response = await _wiring.Process.CompleteAsync(instruction);
+
+        var recorded = Assert.Single(_wiring.Recorded);
+        Assert.Equal(Milestone.Id.Value, recorded.MilestoneId);
+        Assert.Equal(1, recorded.Attempt);
+        Assert.Equal(FundingOutcome.Unknown, recorded.Result.Outcome);
+        Assert.Equal(FundingOutcome.Unknown, response.Outcome);
+        Assert.Equal(MilestoneStatus.Funding, Milestone.Status);
+        Assert.Equal(InvoicePaymentStatus.Pending, Assert.Single(_wiring.AddedInvoices).PaymentStatus);
+    }
+
+    [Fact]
+    public async Task CompleteAsync_WhenTheGatewayAnswers_SendsTheInstructionsRequestAndRecordsTheAnswer()
+    {
+        var instruction = _wiring.BeginAttempt(Moments.Now);
+        var answer = new FundingResult(FundingOutcome.Succeeded, "pi_1", "ch_1");
+        _wiring.Gateway.FundAsync(instruction.Request, Arg.Any<CancellationToken>()).Returns(answer);
+
+        var response = await _wiring.Process.CompleteAsync(instruction);
+
+        await _wiring.Gateway.Received(1).FundAsync(instruction.Request, CancellationToken.None);
+        Assert.Same(answer, Assert.Single(_wiring.Recorded).Result);
+        Assert.Equal(MilestoneState.ActiveFunded, response.Milestone.Status);
+        Assert.Equal(MilestoneStatus.Funded, Milestone.Status);
+    }
+
+    [Fact]
+    public async Task ThrowIfDeclined_WhenTheRecordedOutcomeIsDeclined_ThrowsPaymentDeclinedWithTheDeclineCode()
+    {
+        var instruction = _wiring.BeginAttempt(Moments.Now);
+        _wiring.Gateway.FundAsync(Arg.Any<FundingRequest>(), Arg.Any<CancellationToken>())
+            .Returns(new FundingResult(FundingOutcome.Declined, "pi_1", DeclineCode: "generic_decline", Message: "Your card was declined."));
+        var response = await _wiring.Process.CompleteAsync(instruction);
+
+        var declined = Assert.Throws<PaymentDeclinedException>(() => FundingProcess.ThrowIfDeclined(response, instruction.ContractId.Value));
+
+        Assert.Equal("generic_decline", declined.Code);
+        Assert.Equal("Your card was declined.", declined.Message);
+        Assert.Equal("generic_decline", declined.Details["declineCode"]);
+        Assert.Equal(Milestone.Id.Value, declined.Details["milestoneId"]);
+        Assert.Equal(instruction.ContractId.Value, declined.Details["contractId"]);
+        Assert.Equal(Assert.Single(_wiring.AddedInvoices).Id.Value, declined.Details["invoiceId"]);
+        Assert.Equal("not_funded", declined.Details["milestoneStatus"]);
+
+        // The decline is written down before the 402 is answered.
+        Assert.Equal(MilestoneStatus.NotFunded, Milestone.Status);
+        Assert.Equal("generic_decline", Milestone.LastFundingError?.Code);
+    }
+
+    [Fact]
+    public void ThrowIfDeclined_WhenDeclinedWithoutACode_UsesCardDeclined()
+    {
+        var response = Response(FundingOutcome.Declined);
+
+        var declined = Assert.Throws<PaymentDeclinedException>(() => FundingProcess.ThrowIfDeclined(response, Guid.NewGuid()));
+
+        Assert.Equal("card_declined", declined.Code);
+    }
+
+    [Theory]
+    [InlineData(FundingOutcome.Succeeded)]
+    [InlineData(FundingOutcome.Processing)]
+    [InlineData(FundingOutcome.RequiresAction)]
+    [InlineData(FundingOutcome.Unknown)]
+    public void ThrowIfDeclined_WhenNotDeclined_ReturnsTheResponse(FundingOutcome outcome)
+    {
+        var response = Response(outcome);
+
+        Assert.Same(response, FundingProcess.ThrowIfDeclined(response, Guid.NewGuid()));
+    }
+
+    private FundingResponse Response(FundingOutcome outcome) =>
+        new(Milestone.ToResponse(viewerIsEmployer: true, includeTimeline: false), outcome, null, null, null, null);
+}

@@ -1,0 +1,196 @@
+using Microsoft.Extensions.Time.Testing;
+using NSubstitute;
+using OpenTrain.Clean.Application.Abstractions;
+using OpenTrain.Clean.Application.Common.Exceptions;
+using OpenTrain.Clean.Application.Milestones;
+using OpenTrain.Clean.Application.Milestones.Funding;
+using OpenTrain.Clean.Domain.Common;
+using OpenTrain.Clean.Domain.Contracts;
+using OpenTrain.Clean.Domain.Invoices;
+using OpenTrain.Clean.Domain.Jobs;
+using OpenTrain.Clean.Domain.Milestones;
+
+namespace OpenTrain.Clean.Application.UnitTests.Milestones;
+
+public sealed class RecordFundingResultHandlerTests
+{
+    // Just after New Year (UTC): the invoice number must take its year from the clock at recording time.
+    private static readonly DateTimeOffset RecordedAt = new(2027, 1, 1, 0, 0, 5, TimeSpan.Zero);
+
+    private readonly FakeTimeProvider _clock = new(RecordedAt);
+    private readonly Escrow _escrow = new(Moments.Now);
+    private readonly IInvoiceRepository _invoices = Substitute.For<IInvoiceRepository>();
+    private readonly IInvoiceNumberSequence _numbers = Substitute.For<IInvoiceNumberSequence>();
+    private readonly List<Invoice> _added = [];
+    private readonly RecordFundingResultHandler _handler;
+
+    public RecordFundingResultHandlerTests()
+    {
+        _escrow.Milestone.BeginFunding(Parties.Employer, Moments.Now);
+        _invoices.When(r => r.Add(Arg.Any<Invoice>())).Do(call => _added.Add(call.Arg<Invoice>()));
+        _invoices.FindFundingInvoiceAsync(Arg.Any<MilestoneId>(), Arg.Any<int>(), Arg.Any<CancellationToken>())
+            .Returns(call => _added.SingleOrDefault(i => i.MilestoneId == call.Arg<MilestoneId>() && i.FundingAttempt == call.Arg<int>()));
+        _numbers.NextAsync(InvoiceKind.EmployerFunding, 2027, Arg.Any<CancellationToken>()).Returns("INV-2027-000041", "INV-2027-000042");
+        _handler = new RecordFundingResultHandler(
+            Repositories.Milestones(_escrow.Milestone),
+            Repositories.Of<Contract, ContractId>(_escrow.Contract),
+            Repositories.Of<Job, JobId>(_escrow.Job),
+            _invoices,
+            _numbers,
+            _clock);
+    }
+
+    private Milestone Milestone => _escrow.Milestone;
+
+    [Fact]
+    public async Task Handle_WhenSucceeded_FundsTheMilestoneActivatesTheContractAndIssuesAPaidInvoice()
+    {
+        var response = await Record(1, new FundingResult(FundingOutcome.Succeeded, "pi_1", "ch_1"));
+
+        Assert.Equal(MilestoneStatus.Funded, Milestone.Status);
+        Assert.Equal("pi_1", Milestone.PaymentIntentId);
+        Assert.Equal("ch_1", Milestone.ChargeId);
+        Assert.Equal(RecordedAt, Milestone.FundedAt);
+        Assert.Equal(ContractStatus.Active, _escrow.Contract.Status);
+        var invoice = Assert.Single(_added);
+        Assert.Equal("INV-2027-000041", invoice.Number);
+        Assert.Equal(InvoiceKind.EmployerFunding, invoice.Kind);
+        Assert.Equal(InvoicePaymentStatus.Paid, invoice.PaymentStatus);
+        Assert.Equal("pi_1", invoice.PaymentReference);
+        Assert.Equal(Milestone.EmployerTotal, invoice.Total);
+        Assert.Equal(Milestone.Id, invoice.MilestoneId);
+        Assert.Equal(1, invoice.FundingAttempt);
+        Assert.Equal(_escrow.Job.Title, invoice.ProjectName);
+        Assert.Equal(invoice.Id.Value, response.InvoiceId);
+        Assert.Equal(MilestoneState.ActiveFunded, response.Milestone.Status);
+        await _numbers.Received(1).NextAsync(InvoiceKind.EmployerFunding, 2027, Arg.Any<CancellationToken>());
+    }
+
+    [Fact]
+    public async Task Handle_WhenDeclined_ReturnsTheMilestoneToNotFundedWithTheErrorAndFailsTheInvoice()
+    {
+        var response = await Record(1, new FundingResult(FundingOutcome.Declined, "pi_1", DeclineCode: "generic_decline", Message: "Your card was declined."));
+
+        Assert.Equal(MilestoneStatus.NotFunded, Milestone.Status);
+        Assert.Equal(new FundingError("generic_decline", "Your card was declined."), Milestone.LastFundingError);
+        Assert.Equal(ContractStatus.Pending, _escrow.Contract.Status);
+        var invoice = Assert.Single(_added);
+        Assert.Equal(InvoicePaymentStatus.Failed, invoice.PaymentStatus);
+        Assert.Equal(FundingOutcome.Declined, response.Outcome);
+        Assert.Equal("generic_decline", response.DeclineCode);
+        Assert.Equal(MilestoneState.NotFunded, response.Milestone.Status);
+        Assert.Equal("generic_decline", response.Milestone.Funding.LastError?.Code);
+    }
+
+    [Fact]
+    public async Task Handle_WhenDeclinedWithoutACode_KeepsCardDeclinedAsTheError()
+    {
+        await Record(1, new FundingResult(FundingOutcome.Declined, "pi_1"));
+
+        Assert.Equal("card_declined", Milestone.LastFundingError?.Code);
+    }
+
+    [Fact]
+    public async Task Handle_WhenActionIsRequired_KeepsTheMilestoneFundingWithTheClientSecretAndAPendingInvoice()
+    {
+        var response = await Record(1, new FundingResult(FundingOutcome.RequiresAction, "pi_1", ClientSecret: "pi_1_secret_abc"));
+
+        Assert.Equal(MilestoneStatus.Funding, Milestone.Status);
+        Assert.Equal("pi_1_secret_abc", Milestone.FundingClientSecret);
+        Assert.Equal("pi_1", Milestone.PaymentIntentId);
+        Assert.Equal("pi_1_secret_abc", response.ClientSecret);
+        Assert.Equal(ContractStatus.Pending, _escrow.Contract.Status);
+        Assert.Equal(InvoicePaymentStatus.Pending, Assert.Single(_added).PaymentStatus);
+    }
+
+    [Fact]
+    public async Task Handle_WhenProcessing_KeepsTheMilestoneFundingWithoutASecretAndAPendingInvoice()
+    {
+        var response = await Record(1, new FundingResult(FundingOutcome.Processing, "pi_1", ClientSecret: "must_not_leak"));
+
+        Assert.Equal(MilestoneStatus.Funding, Milestone.Status);
+        Assert.Null(Milestone.FundingClientSecret);
+        Assert.Null(response.ClientSecret);
+        Assert.Equal(InvoicePaymentStatus.Pending, Assert.Single(_added).PaymentStatus);
+    }
+
+    [Fact]
+    public async Task Handle_WhenTheOutcomeIsUnknown_LeavesTheMilestoneUntouchedAndTheInvoicePending()
+    {
+        var timelineBefore = Milestone.Timeline.Count;
+        var eventsBefore = Milestone.DomainEvents.Count;
+
+        var response = await Record(1, new FundingResult(FundingOutcome.Unknown, Message: "no answer"));
+
+        Assert.Equal(MilestoneStatus.Funding, Milestone.Status);
+        Assert.Null(Milestone.PaymentIntentId);
+        Assert.Equal(timelineBefore, Milestone.Timeline.Count);
+        Assert.Equal(eventsBefore, Milestone.DomainEvents.Count);
+        Assert.Equal(ContractStatus.Pending, _escrow.Contract.Status);
+        Assert.Equal(InvoicePaymentStatus.Pending, Assert.Single(_added).PaymentStatus);
+        Assert.Equal(FundingOutcome.Unknown, response.Outcome);
+    }
+
+    [Fact]
+    public async Task Handle_WhenTheResultIsForAStaleAttempt_ChangesNothingAndIssuesNoInvoice()
+    {
+        await Record(1, new FundingResult(FundingOutcome.Declined, "pi_1", DeclineCode: "generic_decline"));
+        Milestone.BeginFunding(Parties.Employer, RecordedAt);
+        var timelineBefore = Milestone.Timeline.Count;
+        _numbers.ClearReceivedCalls();
+        _invoices.ClearReceivedCalls();
+
+        var response = await Record(1, new FundingResult(FundingOutcome.Succeeded, "pi_1", "ch_1"));
+
+        Assert.Equal(MilestoneStatus.Funding, Milestone.Status);
+        Assert.Equal(2, Milestone.FundingAttempts);
+        Assert.Null(Milestone.ChargeId);
+        Assert.Equal(timelineBefore, Milestone.Timeline.Count);
+        Assert.Equal(ContractStatus.Pending, _escrow.Contract.Status);
+        Assert.Equal(InvoicePaymentStatus.Failed, Assert.Single(_added).PaymentStatus);
+        await _numbers.DidNotReceiveWithAnyArgs().NextAsync(default, default, default);
+        _invoices.DidNotReceiveWithAnyArgs().Add(default!);
+        Assert.Equal(MilestoneState.Funding, response.Milestone.Status);
+    }
+
+    [Fact]
+    public async Task Handle_WhenASuccessIsRecordedTwice_IssuesOneInvoiceAndChangesNothingTheSecondTime()
+    {
+        var first = await Record(1, new FundingResult(FundingOutcome.Succeeded, "pi_1", "ch_1"));
+        var eventsAfterFirst = Milestone.DomainEvents.Count;
+
+        var second = await Record(1, new FundingResult(FundingOutcome.Succeeded, "pi_1", "ch_1"));
+
+        Assert.Single(_added);
+        Assert.Equal(first.InvoiceId, second.InvoiceId);
+        Assert.Equal(eventsAfterFirst, Milestone.DomainEvents.Count);
+        await _numbers.Received(1).NextAsync(Arg.Any<InvoiceKind>(), Arg.Any<int>(), Arg.Any<CancellationToken>());
+    }
+
+    [Fact]
+    public async Task Handle_WhenTheAttemptSucceedsAfterRequiringAction_MarksTheSameInvoicePaid()
+    {
+        var pending = await Record(1, new FundingResult(FundingOutcome.RequiresAction, "pi_1", ClientSecret: "pi_1_secret_abc"));
+
+        var paid = await Record(1, new FundingResult(FundingOutcome.Succeeded, "pi_1", "ch_1"));
+
+        var invoice = Assert.Single(_added);
+        Assert.Equal(pending.InvoiceId, paid.InvoiceId);
+        Assert.Equal("INV-2027-000041", invoice.Number);
+        Assert.Equal(InvoicePaymentStatus.Paid, invoice.PaymentStatus);
+        Assert.Equal(MilestoneStatus.Funded, Milestone.Status);
+        Assert.Null(Milestone.FundingClientSecret);
+    }
+
+    [Fact]
+    public async Task Handle_WhenTheMilestoneDoesNotExist_ThrowsNotFound()
+    {
+        await Assert.ThrowsAsync<NotFoundException>(async () =>
+            await _handler.Handle(new RecordFundingResultCommand(Guid.NewGuid(), 1, new FundingResult(FundingOutcome.Succeeded, "pi_1")), CancellationToken.None));
+
+        Assert.Empty(_added);
+    }
+
+    private async Task<FundingResponse> Record(int attempt, FundingResult result) =>
+        await _handler.Handle(new RecordFundingResultCommand(Milestone.Id.Value, attempt, result), CancellationToken.None);
+}
