@@ -9,7 +9,7 @@ public sealed class IdempotencyKeyTests(ApiFactory factory) : IClassFixture<ApiF
 {
     private readonly ApiClient _api = factory.CreateApiClient();
 
-    [Fact(Skip = "bug (or not built yet): Idempotency-Key is ignored; POST /api/v1/jobs twice with the same key and body creates two jobs (two 201s with different ids)")]
+    [Fact]
     public async Task CreateJob_WhenRepeatedWithTheSameIdempotencyKey_ReturnsTheFirstJobAndCreatesOne()
     {
         var employer = await _api.EmployerAsync(paymentMethodId: null);

@@ -33,7 +33,7 @@ public sealed class FeeOptionsTests
             Parties.Signed(Parties.Employer),
             _clock);
 
-        var response = await handler.Handle(new AddMilestoneCommand(_escrow.Contract.Id.Value, new NewMilestone("Second batch", 20_000)), CancellationToken.None);
+        var response = await handler.Handle(new AddMilestoneCommand(_escrow.Contract.Id.Value, "Second batch", 20_000), CancellationToken.None);
 
         Assert.NotNull(added);
         Assert.Equal(2, added.Sequence);

@@ -37,6 +37,7 @@ public sealed class RecordFundingResultHandlerTests
             Repositories.Of<Job, JobId>(_escrow.Job),
             _invoices,
             _numbers,
+            Microsoft.Extensions.Options.Options.Create(new OpenTrain.Clean.Application.Common.FundingOptions()),
             _clock);
     }
 

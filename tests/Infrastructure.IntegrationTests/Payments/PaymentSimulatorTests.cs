@@ -17,7 +17,7 @@ public sealed class PaymentSimulatorTests : IDisposable
     {
         _ledger = Path.Combine(_directory.Directory, "simulator", "payment-simulator.db");
         _store = new SimulatorStore(_ledger);
-        _simulator = new PaymentSimulator(_store);
+        _simulator = new PaymentSimulator(_store, Microsoft.Extensions.Options.Options.Create(new OpenTrain.Clean.Infrastructure.Payments.PaymentOptions()), TimeProvider.System);
     }
 
     public void Dispose() => _directory.Dispose();
@@ -41,7 +41,7 @@ public sealed class PaymentSimulatorTests : IDisposable
         var beforeRestart = await _simulator.FundAsync(request, CancellationToken.None);
 
         var restartedStore = new SimulatorStore(_ledger);
-        var afterRestart = await new PaymentSimulator(restartedStore).FundAsync(request, CancellationToken.None);
+        var afterRestart = await new PaymentSimulator(restartedStore, Microsoft.Extensions.Options.Options.Create(new OpenTrain.Clean.Infrastructure.Payments.PaymentOptions()), TimeProvider.System).FundAsync(request, CancellationToken.None);
 
         Assert.Equal(beforeRestart, afterRestart);
         Assert.Single(restartedStore.List<SimPaymentIntent>("payment_intent"));
@@ -190,6 +190,7 @@ public sealed class PaymentSimulatorTests : IDisposable
             Parties.Employer,
             customerId,
             paymentMethodId,
+            paymentMethodId == "pm_usBankAccount" ? OpenTrain.Clean.Domain.Billing.PaymentMethodType.UsBankAccount : OpenTrain.Clean.Domain.Billing.PaymentMethodType.Card,
             Money.FromCents(55_995),
             key,
             "Preference data: Batch 1",

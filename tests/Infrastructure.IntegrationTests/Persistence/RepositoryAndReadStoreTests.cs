@@ -45,18 +45,28 @@ public sealed class RepositoryAndReadStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task ListByStatusAsync_WhenMilestonesAreMixed_ReturnsThoseInTheStatusUpToTheLimitInIdOrder()
+    public async Task ListAwaitingPayoutSetupAsync_WhenPayoutsAreMixed_ReturnsOnlyTheTrainersWaitingForSetupAsTracked()
     {
         var hire = new Hire(Moments.Now);
-        var funding = Enumerable.Range(0, 4).Select(_ => hire.AddMilestone(Moments.Now)).ToList();
-        funding.ForEach(m => m.BeginFunding(Parties.Employer, Moments.Now));
-        hire.AddMilestone(Moments.Now);
+        var waiting = hire.AddMilestone(Moments.Now);
+        var retrying = hire.AddMilestone(Moments.Now);
+        var unapproved = hire.AddMilestone(Moments.Now);
+        foreach (var m in new[] { waiting, retrying, unapproved })
+        {
+            var attempt = m.BeginFunding(Parties.Employer, Moments.Now);
+            m.MarkFunded(attempt.Number, $"pi_{attempt.Number}_{m.Id.Value:N}", $"ch_{m.Id.Value:N}", Moments.Now);
+        }
+
+        waiting.Approve(Parties.Employer, Moments.Now);
+        waiting.DeferPayout(PayoutPendingReason.PayoutSetupIncomplete, null, "setup", Moments.Now);
+        retrying.Approve(Parties.Employer, Moments.Now);
+        retrying.DeferPayout(PayoutPendingReason.Retrying, Moments.Now.AddMinutes(1), "429", Moments.Now);
         await Save(db => hire.AddTo(db));
         await using var db = _database.NewContext();
 
-        var listed = await new MilestoneRepository(db).ListByStatusAsync(MilestoneStatus.Funding, 3, CancellationToken.None);
+        var listed = await new MilestoneRepository(db).ListAwaitingPayoutSetupAsync(waiting.TrainerId, CancellationToken.None);
 
-        Assert.Equal(funding.Select(m => m.Id).Order().Take(3), listed.Select(m => m.Id));
+        Assert.Equal([waiting.Id], listed.Select(m => m.Id));
         Assert.All(listed, m => Assert.Equal(EntityState.Unchanged, db.Entry(m).State));
     }
 
