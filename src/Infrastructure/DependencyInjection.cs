@@ -108,6 +108,8 @@ public static class DependencyInjection
         services.AddScoped<IOutboxAdmin, OutboxAdmin>();
         services.AddScoped<IWebhookInbox, WebhookInbox>();
         services.AddSingleton<IIdempotencyStore, IdempotencyStore>();
+        services.AddSingleton<IInvoicePdfRenderer, Invoices.PdfInvoiceRenderer>();
+        services.AddOptions<Application.Common.InvoiceIssuerOptions>().Bind(configuration.GetSection(Application.Common.InvoiceIssuerOptions.SectionName));
         services.AddSingleton<OutboxDispatcher>();
         services.AddOptions<OutboxOptions>().Bind(configuration.GetSection(OutboxOptions.SectionName));
         services.AddHostedService<DatabaseInitializer>();

@@ -10,6 +10,7 @@ using OpenTrain.Clean.Domain.Billing;
 using OpenTrain.Clean.Application.Common.Paging;
 using OpenTrain.Clean.Application.Invoices;
 using OpenTrain.Clean.Application.Invoices.GetInvoice;
+using OpenTrain.Clean.Application.Invoices.GetInvoicePdf;
 using OpenTrain.Clean.Application.Invoices.ListInvoices;
 using OpenTrain.Clean.Application.Users.GetMe;
 using OpenTrain.Clean.Domain.Invoices;
@@ -27,6 +28,9 @@ internal static class AccountEndpoints
         invoices.MapGet("/", ListInvoices).WithSummary("List invoices")
             .WithDescription("Employers: their funding (fixed_price_milestone) and subscription invoices. Trainers: their payout invoices. Newest first.");
         invoices.MapGet("/{invoiceId:guid}", GetInvoice).WithSummary("Get an invoice").ProducesProblem(StatusCodes.Status404NotFound);
+        invoices.MapGet("/{invoiceId:guid}/pdf", GetInvoicePdf).WithSummary("Download an invoice as PDF")
+            .WithDescription("application/pdf, as an attachment named after the invoice number.")
+            .Produces(StatusCodes.Status200OK, contentType: "application/pdf").ProducesProblem(StatusCodes.Status404NotFound);
 
         var billing = app.MapGroup("/api/v1/billing").WithTags("Billing").RequireAuthorization(Authentication.EmployerOnly);
         billing.MapGet("/", GetBilling).WithSummary("Employer billing settings")
@@ -66,6 +70,13 @@ internal static class AccountEndpoints
 
     private static async Task<Ok<InvoiceResponse>> GetInvoice(Guid invoiceId, ISender sender, CancellationToken ct) =>
         TypedResults.Ok(await sender.Send(new GetInvoiceQuery(invoiceId), ct));
+
+    private static async Task<IResult> GetInvoicePdf(Guid invoiceId, ISender sender, HttpResponse response, CancellationToken ct)
+    {
+        var pdf = await sender.Send(new GetInvoicePdfQuery(invoiceId), ct);
+        response.Headers.ContentDisposition = $"attachment; filename=\"{pdf.FileName}\"";
+        return Results.Bytes(pdf.Content, "application/pdf");
+    }
 
     private static async Task<Ok<BillingResponse>> GetBilling(ISender sender, CancellationToken ct) =>
         TypedResults.Ok(await sender.Send(new GetBillingQuery(), ct));
