@@ -60,6 +60,7 @@ app.MapJobs();
 app.MapContracts();
 app.MapMilestones();
 app.MapPayouts();
+app.MapReports();
 
 var gateway = app.Services.GetRequiredService<IPaymentGateway>();
 if (gateway is OpenTrain.Clean.Infrastructure.Payments.Simulator.PaymentSimulator)

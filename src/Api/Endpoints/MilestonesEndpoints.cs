@@ -8,6 +8,7 @@ using OpenTrain.Clean.Application.Milestones.CancelMilestone;
 using OpenTrain.Clean.Application.Milestones.Funding;
 using OpenTrain.Clean.Application.Milestones.FundMilestone;
 using OpenTrain.Clean.Application.Milestones.GetMilestone;
+using OpenTrain.Clean.Application.Milestones.RefundMilestone;
 using OpenTrain.Clean.Application.Milestones.RequestChanges;
 using OpenTrain.Clean.Application.Milestones.SubmitMilestone;
 using OpenTrain.Clean.Application.Milestones.UpdateMilestone;
@@ -42,6 +43,10 @@ internal static class MilestonesEndpoints
             .WithSummary("Approve and release payment (employer)")
             .WithDescription("From active_funded or pending_approval to payout_pending; the payout to the trainer is made by the worker after this commits. Released funds are not self-serve reversible.")
             .ProducesProblem(StatusCodes.Status409Conflict);
+        milestones.MapPost("/refund", RefundMilestone).RequireAuthorization(Authentication.AdminOnly).RequireRateLimiting(HttpHardening.MoneyPolicy)
+            .WithSummary("Refund a held milestone (support, admin only)")
+            .WithDescription("Allowed only while the money is held (active_funded or pending_approval, not disputed): refunds the funding charge once, marks the milestone refunded and the funding invoice refunded, and issues a credit note. Released funds are never refundable here (409).")
+            .ProducesProblem(StatusCodes.Status409Conflict);
         milestones.MapPost("/cancel", CancelMilestone).RequireAuthorization(Authentication.EmployerOnly)
             .WithSummary("Cancel a milestone that was never funded").ProducesProblem(StatusCodes.Status409Conflict);
     }
@@ -68,6 +73,9 @@ internal static class MilestonesEndpoints
 
     private static async Task<Ok<MilestoneResponse>> ApproveMilestone(Guid milestoneId, NoInput? request, ISender sender, CancellationToken ct) =>
         TypedResults.Ok(await sender.Send(new ApproveMilestoneCommand(milestoneId), ct));
+
+    private static async Task<Ok<RefundResponse>> RefundMilestone(Guid milestoneId, NoInput? request, ISender sender, CancellationToken ct) =>
+        TypedResults.Ok(await sender.Send(new RefundMilestoneCommand(milestoneId), ct));
 
     private static async Task<Ok<MilestoneResponse>> CancelMilestone(Guid milestoneId, NoInput? request, ISender sender, CancellationToken ct) =>
         TypedResults.Ok(await sender.Send(new CancelMilestoneCommand(milestoneId), ct));

@@ -41,7 +41,20 @@ public interface IPaymentGateway
     Task<SubscriptionResult> CreateSubscriptionAsync(SubscriptionRequest request, CancellationToken cancellationToken);
 
     Task<SubscriptionResult> CancelSubscriptionAsync(string subscriptionId, CancellationToken cancellationToken);
+
+    /// <summary>Returns a held funding to the employer (a Refund on the funding charge); one per idempotency key.</summary>
+    Task<RefundResult> RefundAsync(RefundRequest request, CancellationToken cancellationToken);
 }
+
+public sealed record RefundRequest(string PaymentIntentId, string? ChargeId, Money Amount, string IdempotencyKey, IReadOnlyDictionary<string, string> Metadata);
+
+public enum RefundOutcome
+{
+    Succeeded,
+    Failed,
+}
+
+public sealed record RefundResult(RefundOutcome Outcome, string? RefundId = null, string? Error = null);
 
 public sealed record SubscriptionRequest(string CustomerId, BillingPlan Plan, string IdempotencyKey);
 

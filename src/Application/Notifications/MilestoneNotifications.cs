@@ -14,8 +14,18 @@ public sealed class MilestoneNotifications(Notifier notifier, IMilestoneReposito
     IDomainEventHandler<MilestonePaid>,
     IDomainEventHandler<MilestonePayoutDeferred>,
     IDomainEventHandler<MilestonePayoutFailed>,
-    IDomainEventHandler<MilestoneFundingFailed>
+    IDomainEventHandler<MilestoneFundingFailed>,
+    IDomainEventHandler<MilestoneRefunded>
 {
+    public async Task HandleAsync(MilestoneRefunded domainEvent, EventContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(domainEvent);
+        await NotifyAsync(domainEvent.MilestoneId, m => m.EmployerId, NotificationKind.MilestoneRefunded,
+            "Milestone refunded", m => $"The funding of {Notifier.Describe(m)} was refunded to your payment method; a credit note is in Reports.", context, cancellationToken);
+        await NotifyAsync(domainEvent.MilestoneId, m => m.TrainerId, NotificationKind.MilestoneRefunded,
+            "Milestone refunded", m => $"{Notifier.Describe(m)} was refunded to the employer by support; it will not be paid out.", context, cancellationToken);
+    }
+
     public Task HandleAsync(MilestoneFunded domainEvent, EventContext context, CancellationToken cancellationToken) =>
         NotifyAsync(domainEvent.MilestoneId, m => m.TrainerId, NotificationKind.MilestoneFunded,
             "Milestone funded", m => $"{Notifier.Describe(m)} is Active & Funded: the money is held in escrow and you can begin work.", context, cancellationToken);

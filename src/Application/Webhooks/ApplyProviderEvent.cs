@@ -1,6 +1,7 @@
 using Mediator;
 using OpenTrain.Clean.Application.Abstractions;
 using OpenTrain.Clean.Application.Milestones.Funding;
+using OpenTrain.Clean.Application.Milestones.RefundMilestone;
 using OpenTrain.Clean.Application.Payouts.Accounts;
 using OpenTrain.Clean.Domain.Billing;
 using OpenTrain.Clean.Domain.Common;
@@ -98,13 +99,7 @@ public sealed class ApplyProviderEventHandler(
             return WebhookOutcome.Ignored;
         }
 
-        milestone.Refund(refunded.RefundId ?? refunded.ChargeId, now);
-        var invoice = await invoices.FindFundingInvoiceAsync(milestone.Id, milestone.FundingAttempts, cancellationToken);
-        if (invoice is { PaymentStatus: InvoicePaymentStatus.Paid })
-        {
-            invoice.MarkRefunded(now);
-        }
-
+        await sender.Send(new RecordRefundCommand(milestone.Id.Value, refunded.RefundId ?? refunded.ChargeId), cancellationToken);
         return WebhookOutcome.Applied;
     }
 
@@ -136,7 +131,7 @@ public sealed class ApplyProviderEventHandler(
         if (dispute.Status == "lost" && milestone.Status is MilestoneStatus.Funded or MilestoneStatus.Submitted)
         {
             // The card network returned the money to the employer: nothing is left to release.
-            milestone.Refund($"dispute:{dispute.DisputeId}", now);
+            await sender.Send(new RecordRefundCommand(milestone.Id.Value, $"dispute:{dispute.DisputeId}"), cancellationToken);
         }
 
         return WebhookOutcome.Applied;

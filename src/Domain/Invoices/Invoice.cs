@@ -177,6 +177,16 @@ public sealed class Invoice : AggregateRoot<InvoiceId>
         return Issue(number, InvoiceKind.Subscription, BillingType.Subscription, subject, lines, status, stripeInvoiceId, now);
     }
 
+    /// <summary>The credit note of a refunded funding: the same lines, referring to the original invoice.</summary>
+    public static Invoice IssueCreditNote(string number, Invoice original, string refundReference, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(original);
+        var lines = original.Lines.Select(l => new InvoiceLine(l.Kind, $"Refund of {original.Number}: {l.Description}", l.Amount)).ToList();
+        var subject = new InvoiceSubject(
+            original.EmployerId, original.TrainerId, original.JobId, original.ContractId, original.MilestoneId, original.FundingAttempt, original.ProjectName, original.Description);
+        return Issue(number, InvoiceKind.CreditNote, BillingType.Refund, subject, lines, InvoicePaymentStatus.Refunded, refundReference, now);
+    }
+
     public void MarkPaid(string? paymentReference, DateTimeOffset now) => ChangeStatus(InvoicePaymentStatus.Paid, paymentReference, now);
 
     public void MarkPending(string? paymentReference, DateTimeOffset now) => ChangeStatus(InvoicePaymentStatus.Pending, paymentReference, now);

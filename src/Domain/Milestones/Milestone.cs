@@ -365,8 +365,8 @@ public sealed class Milestone : AggregateRoot<MilestoneId>
         Raise(new MilestoneCancelled(Id, now));
     }
 
-    /// <summary>Support returns held money to the employer; released money is never refundable here.</summary>
-    public void Refund(string refundReference, DateTimeOffset now)
+    /// <summary>Refused unless the money is held (funded or awaiting approval) and not disputed.</summary>
+    public void EnsureRefundable()
     {
         if (Status is not (MilestoneStatus.Funded or MilestoneStatus.Submitted))
         {
@@ -377,6 +377,12 @@ public sealed class Milestone : AggregateRoot<MilestoneId>
         {
             throw new DomainException(MilestoneErrors.Disputed, $"Milestone {Id} is disputed; the dispute decides where the money goes.");
         }
+    }
+
+    /// <summary>Support returns held money to the employer; released money is never refundable here.</summary>
+    public void Refund(string refundReference, DateTimeOffset now)
+    {
+        EnsureRefundable();
 
         RefundReference = refundReference;
         RefundedAt = now;

@@ -20,6 +20,7 @@ public enum NotificationKind
     PayoutWaitingForSetup,
     PayoutFailed,
     FundingFailed,
+    MilestoneRefunded,
 }
 
 /// <summary>An entry of a user's in-app feed. Created once per event and recipient.</summary>

@@ -177,6 +177,30 @@ public sealed class PaymentSimulator(SimulatorStore store, Microsoft.Extensions.
         return Task.FromResult(new SubscriptionResult(subscription.Id, Domain.Billing.SubscriptionStatus.Canceled));
     }
 
+    public Task<RefundResult> RefundAsync(RefundRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var intent = store.Get<SimPaymentIntent>(request.PaymentIntentId);
+        if (intent is not { Status: "succeeded" } || (request.ChargeId is not null && intent.ChargeId != request.ChargeId))
+        {
+            return Task.FromResult(new RefundResult(RefundOutcome.Failed, Error: "Only a succeeded charge can be refunded."));
+        }
+
+        if (request.Amount.Amount > intent.Amount)
+        {
+            return Task.FromResult(new RefundResult(RefundOutcome.Failed, Error: "The refund is larger than the charge."));
+        }
+
+        var refund = store.GetOrCreate(
+            "refund",
+            request.IdempotencyKey,
+            () => new SimRefund(NewId("re"), intent.ChargeId!, request.Amount.Amount, request.Amount.Currency, "succeeded"),
+            r => r.Id);
+        return Task.FromResult(new RefundResult(RefundOutcome.Succeeded, refund.Id));
+    }
+
+    public IReadOnlyList<SimRefund> Refunds() => store.List<SimRefund>("refund");
+
     public SimPaymentIntent? FindPaymentIntent(string id) => store.Get<SimPaymentIntent>(id);
 
     public SimAccount? FindAccount(string id) => store.Get<SimAccount>(id);
@@ -249,6 +273,8 @@ public sealed record SimTransfer(
     string? SourceTransaction,
     string TransferGroup,
     IReadOnlyDictionary<string, string> Metadata);
+
+public sealed record SimRefund(string Id, string Charge, long Amount, string Currency, string Status);
 
 public sealed record SimSubscription(string Id, string CustomerId, string Plan, string Status);
 

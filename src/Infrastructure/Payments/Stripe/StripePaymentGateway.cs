@@ -252,6 +252,37 @@ public sealed partial class StripePaymentGateway(IStripeClient client, IOptions<
         return new SubscriptionResult(subscription.Id, StripeStatuses.Subscription(subscription.Status));
     }
 
+    public async Task<RefundResult> RefundAsync(RefundRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        try
+        {
+            var refund = await new RefundService(client).CreateAsync(
+                new RefundCreateOptions
+                {
+                    Charge = request.ChargeId,
+                    PaymentIntent = request.ChargeId is null ? request.PaymentIntentId : null,
+                    Amount = request.Amount.Amount,
+                    Reason = "requested_by_customer",
+                    Metadata = new Dictionary<string, string>(request.Metadata),
+                },
+                Idempotent(request.IdempotencyKey),
+                cancellationToken);
+            return refund.Status is "failed" or "canceled"
+                ? new RefundResult(RefundOutcome.Failed, refund.Id, refund.FailureReason)
+                : new RefundResult(RefundOutcome.Succeeded, refund.Id);
+        }
+        catch (StripeException exception) when (exception.StripeError?.Type == "invalid_request_error" && (int)exception.HttpStatusCode != 429)
+        {
+            LogPermanent(exception, "create refund", RequestId(exception), exception.StripeError.Code);
+            return new RefundResult(RefundOutcome.Failed, Error: exception.StripeError.Message);
+        }
+        catch (Exception exception) when (IsOutcomeUnknown(exception, cancellationToken))
+        {
+            throw Unknown("create refund", exception);
+        }
+    }
+
     internal static FundingResult ToFundingResult(PaymentIntent intent) => intent.Status switch
     {
         "succeeded" => new FundingResult(FundingOutcome.Succeeded, intent.Id, intent.LatestChargeId),

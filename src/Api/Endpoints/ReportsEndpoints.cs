@@ -1,0 +1,117 @@
+using System.Globalization;
+using System.Text.Json;
+using CsvHelper;
+using Mediator;
+using OpenTrain.Clean.Api.Infrastructure;
+using OpenTrain.Clean.Application.Common.Paging;
+using OpenTrain.Clean.Application.Invoices;
+using OpenTrain.Clean.Application.Reports;
+using OpenTrain.Clean.Domain.Invoices;
+
+namespace OpenTrain.Clean.Api.Endpoints;
+
+internal static class ReportsEndpoints
+{
+    public static void MapReports(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/v1/reports/invoices", InvoiceReport).WithTags("Reports")
+            .WithSummary("The Reports page: invoices with filters, totals and CSV export")
+            .WithDescription("""
+                Filters: kind, paymentStatus, issuedFrom (inclusive), issuedTo (exclusive), jobId. Newest first;
+                pass nextCursor as startingAfter for the next page. totals: count and sum per payment status over the
+                whole filter. With Accept: text/csv the whole filter is exported (RFC 4180, amounts in cents and in units).
+                """)
+            .Produces<InvoiceReportResponse>(StatusCodes.Status200OK, "application/json")
+            .Produces(StatusCodes.Status200OK, contentType: "text/csv")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+    }
+
+    private static async Task<IResult> InvoiceReport(
+        HttpContext context,
+        ISender sender,
+        CancellationToken ct,
+        string? kind = null,
+        string? paymentStatus = null,
+        DateTimeOffset? issuedFrom = null,
+        DateTimeOffset? issuedTo = null,
+        Guid? jobId = null,
+        int limit = Paging.DefaultLimit,
+        Guid? startingAfter = null)
+    {
+        var filter = new InvoiceReportFilter(
+            QueryEnum.Parse<InvoiceKind>(kind, "kind"),
+            QueryEnum.Parse<InvoicePaymentStatus>(paymentStatus, "paymentStatus"),
+            issuedFrom,
+            issuedTo,
+            jobId);
+        if (!WantsCsv(context.Request))
+        {
+            return TypedResults.Ok(await sender.Send(new InvoiceReportQuery(filter, limit, startingAfter), ct));
+        }
+
+        // The first page is fetched before anything is written, so a bad filter still answers 400.
+        var page = await sender.Send(new InvoiceReportQuery(filter, InvoiceReportValidator.MaxExportLimit), ct);
+        return Results.Stream(
+            async body =>
+            {
+                // Project names and descriptions are user input: a leading = + - @ is escaped so a spreadsheet never runs it.
+                await using var csv = CsvWriter.Create(body, CsvOptions, leaveOpen: true);
+                csv.WriteRecord(Columns);
+                while (true)
+                {
+                    foreach (var invoice in page.Data)
+                    {
+                        WriteRow(csv, invoice);
+                    }
+
+                    await csv.FlushAsync();
+                    if (!page.HasMore)
+                    {
+                        break;
+                    }
+
+                    page = await sender.Send(new InvoiceReportQuery(filter, InvoiceReportValidator.MaxExportLimit, Guid.Parse(page.NextCursor!)), ct);
+                }
+            },
+            "text/csv; charset=utf-8",
+            fileDownloadName: "invoices.csv");
+    }
+
+    private static bool WantsCsv(HttpRequest request) =>
+        request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase));
+
+    private static readonly string[] Columns =
+    [
+        "number", "kind", "billing_type", "issued_at", "project_name", "description", "total_cents", "total", "currency",
+        "payment_status", "payment_reference", "paid_at", "employer_id", "trainer_id", "job_id", "contract_id", "milestone_id", "invoice_id",
+    ];
+
+    private static readonly CsvWriterOptions CsvOptions = new() { Injection = CsvInjection.Escape };
+
+    private static void WriteRow(CsvWriter csv, InvoiceResponse invoice) => csv.WriteRecord(
+    [
+        invoice.Number,
+        Snake(invoice.Kind),
+        Snake(invoice.BillingType),
+        Instant(invoice.IssuedAt),
+        invoice.ProjectName,
+        invoice.Description,
+        invoice.Total.ToString(CultureInfo.InvariantCulture),
+        (invoice.Total / 100m).ToString("0.00", CultureInfo.InvariantCulture),
+        invoice.Currency,
+        Snake(invoice.PaymentStatus),
+        invoice.PaymentReference,
+        invoice.PaidAt is { } paid ? Instant(paid) : null,
+        invoice.EmployerId.ToString(),
+        invoice.TrainerId?.ToString(),
+        invoice.JobId?.ToString(),
+        invoice.ContractId?.ToString(),
+        invoice.MilestoneId?.ToString(),
+        invoice.Id.ToString(),
+    ]);
+
+    private static string Snake<T>(T value)
+        where T : struct, Enum => JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
+
+    private static string Instant(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+}
