@@ -76,9 +76,9 @@ public static class DependencyInjection
         {
             case DatabaseProvider.Sqlite:
                 connectionString ??= $"Data Source={Path.Combine(DataDirectory(configuration, environment), "opentrain.db")}";
-                services.AddDbContext<AppDbContext, SqliteAppDbContext>((sp, options) => options
+                services.AddDbContextPool<AppDbContext, SqliteAppDbContext>((sp, options) => options
                     .UseSqlite(connectionString)
-                    .AddInterceptors(sp.GetRequiredService<DomainEventsToOutboxInterceptor>()));
+                    .AddInterceptors(sp.GetRequiredService<DomainEventsToOutboxInterceptor>(), new SqlitePragmas()));
                 break;
             case DatabaseProvider.SqlServer:
                 if (string.IsNullOrWhiteSpace(connectionString))
@@ -86,7 +86,7 @@ public static class DependencyInjection
                     throw new InvalidOperationException($"Database:Provider is SqlServer but ConnectionStrings:{ConnectionStringName} is not set.");
                 }
 
-                services.AddDbContext<AppDbContext, SqlServerAppDbContext>((sp, options) => options
+                services.AddDbContextPool<AppDbContext, SqlServerAppDbContext>((sp, options) => options
                     .UseSqlServer(connectionString)
                     .AddInterceptors(sp.GetRequiredService<DomainEventsToOutboxInterceptor>()));
                 break;
