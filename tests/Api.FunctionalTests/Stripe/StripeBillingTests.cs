@@ -74,22 +74,56 @@ public sealed class StripeSubscriptionTests(StripeApiFixture api)
     }
 
     [Fact]
-    public async Task CancelSubscription_WhenActive_CancelsOnStripeAndKeepsThePlanGated()
+    public async Task CancelSubscription_WhenActive_CancelsOnStripeAndFundingIsRefusedAfterwards()
     {
         var employer = await api.EmployerWithMethodAsync();
+        var trainer = await api.TrainerAsync();
         var subscribed = await employer.PostAsync("/api/v1/billing/subscription", new { plan = "agency" }, HttpStatusCode.OK);
         Assert.Equal("active", subscribed.GetProperty("status").GetString());
         var subscriptionId = subscribed.GetProperty("subscriptionId").GetString()!;
+        var (hiredStatus, hired) = await api.HireAsync(employer, trainer.Id);
+        Assert.True(hiredStatus == HttpStatusCode.Created, hired.ToString());
+        var contractId = hired.GetProperty("contract").GetProperty("id").GetGuid();
 
         var (status, canceled) = await employer.SendAsync(HttpMethod.Delete, "/api/v1/billing/subscription");
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("canceled", canceled.GetProperty("status").GetString());
         Assert.Equal("canceled", api.Fake.Object(subscriptionId)["status"]!.GetValue<string>());
-        var trainer = await api.TrainerAsync();
-        var (hireStatus, refused) = await api.HireAsync(employer, trainer.Id);
-        Assert.Equal(HttpStatusCode.Conflict, hireStatus);
+        var next = await employer.PostAsync($"/api/v1/contracts/{contractId}/milestones", new { description = "Second 1,000 pairs", amount = 40_000 }, HttpStatusCode.Created);
+        var intentsBefore = api.Fake.Objects("payment_intent").Count;
+        var (fundStatus, refused) = await employer.SendAsync(HttpMethod.Post, $"/api/v1/milestones/{next.GetProperty("id").GetGuid()}/fund");
+        Assert.Equal(HttpStatusCode.Conflict, fundStatus);
         Assert.Equal("subscription_required", refused.GetProperty("code").GetString());
+        Assert.Equal(intentsBefore, api.Fake.Objects("payment_intent").Count);
+        Assert.Equal("not_funded", (await employer.MilestoneAsync(next.GetProperty("id").GetGuid())).GetProperty("status").GetString());
+    }
+
+    /// <summary>customer.subscription.created (incomplete) and .updated (active) are sent together; Stripe does not order them.</summary>
+    [Fact(Skip = "bug: ApplyProviderEventHandler.ApplySubscriptionAsync (src/Application/Webhooks/ApplyProviderEvent.cs:145-155) applies whatever status the event's snapshot carries: an older customer.subscription.created (incomplete) delivered after customer.subscription.updated (active) moves the employer back to incomplete and funding is refused with 409 subscription_required although Stripe's subscription is active (no ordering by event time, no re-fetch)")]
+    public async Task SubscriptionCreated_WhenItArrivesAfterUpdatedToActive_LeavesTheSubscriptionActive()
+    {
+        var employer = await api.EmployerWithMethodAsync();
+        api.Fake.NextSubscriptionStatus = "incomplete";
+        System.Text.Json.JsonElement subscribed;
+        try
+        {
+            subscribed = await employer.PostAsync("/api/v1/billing/subscription", new { plan = "agency" }, HttpStatusCode.OK);
+        }
+        finally
+        {
+            api.Fake.NextSubscriptionStatus = null;
+        }
+
+        var subscriptionId = subscribed.GetProperty("subscriptionId").GetString()!;
+        var createdSnapshot = api.Fake.Object(subscriptionId);
+        await api.DeliverAsync("customer.subscription.updated", api.Fake.SetSubscriptionStatus(subscriptionId, "active"));
+        Assert.Equal("active", (await employer.GetAsync("/api/v1/billing/subscription")).GetProperty("status").GetString());
+
+        var (_, late) = await api.DeliverAsync("customer.subscription.created", createdSnapshot);
+
+        Assert.Equal(HttpStatusCode.OK, late.StatusCode);
+        Assert.Equal("active", (await employer.GetAsync("/api/v1/billing/subscription")).GetProperty("status").GetString());
     }
 }
 

@@ -181,6 +181,68 @@ public sealed class StripeWebhookEndpointTests(StripeApiFixture api)
     }
 
     [Fact]
+    public async Task ChargeDisputeLost_OnAFundedMilestone_RefundsItAndNothingIsPaidOut()
+    {
+        var employer = await api.EmployerWithMethodAsync();
+        var (trainer, _) = await api.TrainerReadyForPayoutsAsync();
+        var milestoneId = await api.FundedMilestoneAsync(employer, trainer.Id);
+        var chargeId = (await employer.MilestoneAsync(milestoneId)).GetProperty("funding").GetProperty("chargeId").GetString()!;
+        var dispute = api.Fake.OpenDispute(chargeId);
+        await api.DeliverAsync("charge.dispute.created", dispute);
+
+        var (_, closed) = await api.DeliverAsync("charge.dispute.closed", api.Fake.CloseDispute(dispute["id"]!.GetValue<string>(), "lost"));
+
+        Assert.Equal(HttpStatusCode.OK, closed.StatusCode);
+        Assert.Equal("refunded", (await employer.MilestoneAsync(milestoneId)).GetProperty("status").GetString());
+        await api.PayDuePayoutsAsync();
+        Assert.Empty(api.TransfersOf(milestoneId));
+    }
+
+    /// <summary>The card network gave the money back to the employer: releasing it to the trainer pays them from the platform's own balance.</summary>
+    [Fact(Skip = "bug: ApplyProviderEventHandler.ApplyDisputeAsync (src/Application/Webhooks/ApplyProviderEvent.cs:135-140) handles a lost dispute only for funded/submitted milestones; for a milestone approved while disputed (payout_pending, payout held) Milestone.CloseDispute (src/Domain/Milestones/Milestone.cs:414-418) re-queues the payout, and the payout run transfers the milestone amount to the trainer")]
+    public async Task ChargeDisputeLost_WhenTheMilestoneWasApprovedWhileDisputed_DoesNotPayTheTrainer()
+    {
+        var employer = await api.EmployerWithMethodAsync();
+        var (trainer, _) = await api.TrainerReadyForPayoutsAsync();
+        var milestoneId = await api.FundedMilestoneAsync(employer, trainer.Id);
+        var chargeId = (await employer.MilestoneAsync(milestoneId)).GetProperty("funding").GetProperty("chargeId").GetString()!;
+        var dispute = api.Fake.OpenDispute(chargeId);
+        await api.DeliverAsync("charge.dispute.created", dispute);
+        await employer.PostAsync($"/api/v1/milestones/{milestoneId}/approve", null, HttpStatusCode.OK);
+        await api.PayDuePayoutsAsync();
+        Assert.Empty(api.TransfersOf(milestoneId));
+
+        var (_, closed) = await api.DeliverAsync("charge.dispute.closed", api.Fake.CloseDispute(dispute["id"]!.GetValue<string>(), "lost"));
+        await api.PayDuePayoutsAsync();
+
+        Assert.Equal(HttpStatusCode.OK, closed.StatusCode);
+        Assert.Empty(api.TransfersOf(milestoneId));
+        Assert.NotEqual("paid", (await employer.MilestoneAsync(milestoneId)).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task AccountUpdated_WhenStripeCannotBeAskedAboutTheAccount_AnswersAnErrorAndStoresNothingSoStripeRedelivers()
+    {
+        var trainer = await api.TrainerAsync();
+        var account = await trainer.PostAsync("/api/v1/payouts/account", new { country = "US" }, HttpStatusCode.OK);
+        var accountId = account.GetProperty("connectedAccountId").GetString()!;
+        var (eventId, json) = FakeStripeEvents.Create("account.updated", api.Fake.EnableAccount(accountId), account: accountId);
+        api.Fake.FailNext(FakeStripeFailure.ApiError, "GET", $"/v1/accounts/{accountId}");
+
+        var failed = await api.DeliverRawAsync(json, FakeStripeEvents.Sign(json));
+
+        Assert.True((int)failed.StatusCode >= 500, $"{(int)failed.StatusCode}");
+        Assert.False(await api.EventRecordedAsync(eventId));
+        Assert.Equal("onboarding", (await trainer.GetAsync("/api/v1/payouts/account")).GetProperty("status").GetString());
+
+        var redelivered = await api.DeliverRawAsync(json, FakeStripeEvents.Sign(json));
+
+        Assert.Equal(HttpStatusCode.OK, redelivered.StatusCode);
+        Assert.True(await api.EventRecordedAsync(eventId));
+        Assert.Equal("enabled", (await trainer.GetAsync("/api/v1/payouts/account")).GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task UnknownEventType_Answers200AndIsIgnored()
     {
         var (eventId, response) = await api.DeliverAsync("customer.created", FakeStripeObjects.Customer("cus_1FkSomeone", "Ada", "ada@example.test", new JsonObject()));

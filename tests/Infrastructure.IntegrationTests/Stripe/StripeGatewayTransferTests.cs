@@ -104,6 +104,23 @@ public sealed class StripeGatewayTransferTests
         Assert.Empty(fake.Objects("transfer"));
     }
 
+    /// <summary>Stripe keeps a 500 under its idempotency key for about a day: retrying with the same key gets it again.</summary>
+    [Fact]
+    public async Task TransferAsync_WhenRetriedWithTheSameKeyAfterAStripe500_GetsTheSavedErrorAgainAndCreatesNothing()
+    {
+        await using var fake = await FakeStripeServer.StartAsync();
+        var (stripe, escrow, chargeId, accountId) = await FundedAsync(fake);
+        var request = escrow.Payout(accountId, chargeId);
+        fake.FailNext(FakeStripeFailure.ApiError, "POST", "/v1/transfers");
+        await stripe.Gateway.TransferAsync(request, CancellationToken.None);
+
+        var retried = await stripe.Gateway.TransferAsync(request, CancellationToken.None);
+
+        Assert.Equal(TransferOutcome.Retryable, retried.Outcome);
+        Assert.True(fake.RequestsTo("POST", "/v1/transfers")[1].Replayed);
+        Assert.Empty(fake.Objects("transfer"));
+    }
+
     [Fact]
     public async Task TransferAsync_WhenTheLookupIsRateLimited_IsRetryableAndCreatesNothing()
     {
