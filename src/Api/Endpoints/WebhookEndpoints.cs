@@ -44,22 +44,28 @@ internal static partial class WebhookEndpoints
             return Problem(StatusCodes.Status400BadRequest, "malformed_event", "The body is not a Stripe event.");
         }
 
-        try
+        // A conflict means another delivery or another change got there first: apply again, and the
+        // event is then either found recorded (a duplicate) or applied on the fresh state.
+        for (var attempt = 1; attempt <= 3; attempt++)
         {
-            var outcome = await sender.Send(new ApplyProviderEventCommand(providerEvent), ct);
-            return Results.Ok(new { received = true, eventId = providerEvent.EventId, outcome });
+            try
+            {
+                var outcome = await sender.Send(new ApplyProviderEventCommand(providerEvent), ct);
+                return Results.Ok(new { received = true, eventId = providerEvent.EventId, outcome });
+            }
+            catch (ConcurrencyConflictException)
+            {
+                LogConflict(loggers.CreateLogger("OpenTrain.Clean.Api.Webhooks"), providerEvent.EventId, attempt);
+            }
         }
-        catch (ConcurrencyConflictException)
-        {
-            // A concurrent delivery of the same event won; this one changes nothing.
-            LogDuplicate(loggers.CreateLogger("OpenTrain.Clean.Api.Webhooks"), providerEvent.EventId);
-            return Results.Ok(new { received = true, eventId = providerEvent.EventId, outcome = WebhookOutcome.Duplicate });
-        }
+
+        // Not applied: Stripe redelivers on anything but 2xx.
+        return Problem(StatusCodes.Status503ServiceUnavailable, "webhook_conflict", "The event could not be applied now; it will be redelivered.");
     }
 
     private static IResult Problem(int status, string code, string detail) =>
         TypedResults.Problem(ProblemExceptionHandler.Problem(status, code, "Webhook refused", detail));
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Stripe event {EventId} was applied by a concurrent delivery")]
-    private static partial void LogDuplicate(ILogger logger, string eventId);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stripe event {EventId} met a concurrent change (attempt {Attempt})")]
+    private static partial void LogConflict(ILogger logger, string eventId, int attempt);
 }

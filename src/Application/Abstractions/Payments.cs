@@ -42,6 +42,9 @@ public interface IPaymentGateway
 
     Task<SubscriptionResult> CancelSubscriptionAsync(string subscriptionId, CancellationToken cancellationToken);
 
+    /// <summary>The subscription as it stands now (webhooks arrive out of order; the provider's object does not).</summary>
+    Task<SubscriptionResult> GetSubscriptionAsync(string subscriptionId, CancellationToken cancellationToken);
+
     /// <summary>Returns a held funding to the employer (a Refund on the funding charge); one per idempotency key.</summary>
     Task<RefundResult> RefundAsync(RefundRequest request, CancellationToken cancellationToken);
 }

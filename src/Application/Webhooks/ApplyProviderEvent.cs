@@ -33,6 +33,7 @@ public sealed class ApplyProviderEventHandler(
     IInvoiceRepository invoices,
     IInvoiceNumberSequence invoiceNumbers,
     IRepository<EmployerBillingProfile, UserId> billingProfiles,
+    IPaymentGateway payments,
     TimeProvider clock) : ICommandHandler<ApplyProviderEventCommand, WebhookOutcome>
 {
     public async ValueTask<WebhookOutcome> Handle(ApplyProviderEventCommand command, CancellationToken cancellationToken)
@@ -94,6 +95,13 @@ public sealed class ApplyProviderEventHandler(
     private async Task<WebhookOutcome> ApplyRefundAsync(ChargeRefunded refunded, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var milestone = await FindMilestoneAsync(m => m.ChargeId == refunded.ChargeId, cancellationToken);
+        if (milestone is { Status: MilestoneStatus.Releasing, PayoutStatus: PayoutStatus.Pending })
+        {
+            // Refunded in Stripe's dashboard after approval: the payout must not go out on money that left.
+            milestone.FailPayout($"The funding charge {refunded.ChargeId} was refunded; the payout is parked for support.", now);
+            return WebhookOutcome.Applied;
+        }
+
         if (milestone is null || !refunded.FullyRefunded || milestone.Status is not (MilestoneStatus.Funded or MilestoneStatus.Submitted) || milestone.IsDisputed)
         {
             return WebhookOutcome.Ignored;
@@ -128,6 +136,12 @@ public sealed class ApplyProviderEventHandler(
         }
 
         milestone.CloseDispute(now);
+        if (dispute.Status == "lost" && milestone.Status == MilestoneStatus.Releasing && milestone.PayoutStatus == PayoutStatus.Pending)
+        {
+            // Approved, but the card network took the money back: there is nothing left to pay out.
+            milestone.FailPayout($"Dispute {dispute.DisputeId} was lost: the funds went back to the cardholder.", now);
+        }
+
         if (dispute.Status == "lost" && milestone.Status is MilestoneStatus.Funded or MilestoneStatus.Submitted)
         {
             // The card network returned the money to the employer: nothing is left to release.
@@ -140,12 +154,15 @@ public sealed class ApplyProviderEventHandler(
     private async Task<WebhookOutcome> ApplySubscriptionAsync(SubscriptionChanged subscription, CancellationToken cancellationToken)
     {
         var profile = await FindBillingProfileAsync(subscription.CustomerId, cancellationToken);
-        if (profile is null || (profile.SubscriptionId is not null && profile.SubscriptionId != subscription.SubscriptionId && subscription.Status == SubscriptionStatus.Canceled))
+        if (profile is null || (profile.SubscriptionId is not null && profile.SubscriptionId != subscription.SubscriptionId))
         {
+            // Not ours, or a replaced subscription: the profile follows its current one only.
             return WebhookOutcome.Ignored;
         }
 
-        profile.ChangePlan(subscription.Plan ?? profile.Plan, subscription.Status, subscription.SubscriptionId);
+        // Events come in any order; the subscription as it stands now is the truth.
+        var current = await payments.GetSubscriptionAsync(subscription.SubscriptionId, cancellationToken);
+        profile.ChangePlan(subscription.Plan ?? profile.Plan, current.Status, subscription.SubscriptionId);
         return WebhookOutcome.Applied;
     }
 

@@ -199,7 +199,7 @@ public sealed class StripeWebhookEndpointTests(StripeApiFixture api)
     }
 
     /// <summary>The card network gave the money back to the employer: releasing it to the trainer pays them from the platform's own balance.</summary>
-    [Fact(Skip = "bug: ApplyProviderEventHandler.ApplyDisputeAsync (src/Application/Webhooks/ApplyProviderEvent.cs:135-140) handles a lost dispute only for funded/submitted milestones; for a milestone approved while disputed (payout_pending, payout held) Milestone.CloseDispute (src/Domain/Milestones/Milestone.cs:414-418) re-queues the payout, and the payout run transfers the milestone amount to the trainer")]
+    [Fact]
     public async Task ChargeDisputeLost_WhenTheMilestoneWasApprovedWhileDisputed_DoesNotPayTheTrainer()
     {
         var employer = await api.EmployerWithMethodAsync();

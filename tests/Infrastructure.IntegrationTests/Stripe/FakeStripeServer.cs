@@ -507,6 +507,7 @@ public sealed class FakeStripeServer : IAsyncDisposable
         ("POST", ["v1", "setup_intents"]) => CreateSetupIntent(form),
         ("POST", ["v1", "payment_intents"]) => CreatePaymentIntent(form),
         ("GET", ["v1", "payment_intents", var id]) => Get(id, "payment_intent"),
+        ("GET", ["v1", "payment_intents"]) => ListPaymentIntents(query),
         ("GET", ["v1", "transfers"]) => ListTransfers(query),
         ("POST", ["v1", "transfers"]) => CreateTransfer(form),
         ("GET", ["v1", "transfers", var id]) => Get(id, "transfer"),
@@ -797,6 +798,18 @@ public sealed class FakeStripeServer : IAsyncDisposable
                 return new Answer(402, new JsonObject { ["error"] = error }.ToJsonString(), "card_declined", NewRequestId());
             }
         }
+    }
+
+    private Answer ListPaymentIntents(Dictionary<string, string> query)
+    {
+        var intents = _objects.Values
+            .Where(o => o["object"]?.GetValue<string>() == "payment_intent")
+            .Where(i => !query.TryGetValue("customer", out var customer) || i["customer"]?.GetValue<string>() == customer)
+            .Reverse()
+            .ToList();
+        var page = FakeStripeObjects.List("/v1/payment_intents", [.. intents.Take(100).Select(i => (JsonObject)i.DeepClone())]);
+        page["has_more"] = intents.Count > 100;
+        return new Answer(200, page.ToJsonString(), null, NewRequestId());
     }
 
     private Answer ListTransfers(Dictionary<string, string> query)

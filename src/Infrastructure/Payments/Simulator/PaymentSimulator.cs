@@ -169,6 +169,12 @@ public sealed class PaymentSimulator(SimulatorStore store, Microsoft.Extensions.
         return Task.FromResult(new SubscriptionResult(subscription.Id, Stripe.StripeStatuses.Subscription(subscription.Status)));
     }
 
+    public Task<SubscriptionResult> GetSubscriptionAsync(string subscriptionId, CancellationToken cancellationToken)
+    {
+        var subscription = store.Get<SimSubscription>(subscriptionId) ?? throw new PaymentProviderException($"No such subscription: '{subscriptionId}'.");
+        return Task.FromResult(new SubscriptionResult(subscription.Id, Stripe.StripeStatuses.Subscription(subscription.Status)));
+    }
+
     public Task<SubscriptionResult> CancelSubscriptionAsync(string subscriptionId, CancellationToken cancellationToken)
     {
         var subscription = store.Get<SimSubscription>(subscriptionId) ?? throw new PaymentProviderException($"No such subscription: '{subscriptionId}'.");

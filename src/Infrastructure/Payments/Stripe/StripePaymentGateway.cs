@@ -83,17 +83,25 @@ public sealed partial class StripePaymentGateway(IStripeClient client, IOptions<
         };
         if (request.PaymentMethodType == PaymentMethodType.UsBankAccount)
         {
-            // The debit authorisation was given when the employer added the account in our dashboard.
-            create.MandateData = new PaymentIntentMandateDataOptions
-            {
-                CustomerAcceptance = new PaymentIntentMandateDataCustomerAcceptanceOptions { Type = "offline", Offline = new() },
-            };
+            // The debit mandate was collected with the SetupIntent when the employer added the account.
+            create.OffSession = true;
         }
 
         try
         {
             var intent = await new PaymentIntentService(client).CreateAsync(create, Idempotent(request.IdempotencyKey), cancellationToken);
             return ToFundingResult(intent);
+        }
+        catch (StripeException exception) when (IsOurConfiguration(exception))
+        {
+            throw Misconfigured("create payment intent", exception);
+        }
+        catch (StripeException exception) when (exception.StripeError?.Type == "idempotency_error")
+        {
+            // The attempt's key was used with other parameters (the default card changed before a redrive):
+            // the attempt's PaymentIntent, if there is one, is found by its metadata instead.
+            return await FindAttemptAsync(request, cancellationToken)
+                ?? throw Unknown("create payment intent", exception);
         }
         catch (StripeException exception) when (exception.StripeError?.Type == "card_error")
         {
@@ -112,6 +120,18 @@ public sealed partial class StripePaymentGateway(IStripeClient client, IOptions<
         {
             throw Unknown("create payment intent", exception);
         }
+    }
+
+    /// <summary>The customer's PaymentIntent of this milestone and attempt (listing is strongly consistent; search is not).</summary>
+    private async Task<FundingResult?> FindAttemptAsync(FundingRequest request, CancellationToken cancellationToken)
+    {
+        var intents = await Call("list payment intents", () => new PaymentIntentService(client).ListAsync(
+            new PaymentIntentListOptions { Customer = request.CustomerId, Limit = 100 }, cancellationToken: cancellationToken));
+        var wanted = request.Metadata;
+        var intent = intents.Data.FirstOrDefault(i => i.Metadata is { } m
+            && m.TryGetValue("milestone_id", out var milestone) && milestone == wanted.GetValueOrDefault("milestone_id")
+            && m.TryGetValue("funding_attempt", out var attempt) && attempt == wanted.GetValueOrDefault("funding_attempt"));
+        return intent is null ? null : ToFundingResult(intent);
     }
 
     public async Task<FundingResult> GetFundingAsync(string paymentIntentId, CancellationToken cancellationToken) =>
@@ -144,6 +164,12 @@ public sealed partial class StripePaymentGateway(IStripeClient client, IOptions<
                 Idempotent(request.IdempotencyKey),
                 cancellationToken);
             return new TransferResult(TransferOutcome.Succeeded, transfer.Id);
+        }
+        catch (StripeException exception) when (IsOurConfiguration(exception))
+        {
+            // Retried on the schedule until the key is fixed; no transfer can have been made.
+            LogPermanent(exception, "create transfer", RequestId(exception), "authentication");
+            return new TransferResult(TransferOutcome.Retryable, Error: "Stripe refused our credentials; check Stripe:SecretKey.");
         }
         catch (StripeException exception) when (exception.StripeError is { } error)
         {
@@ -246,6 +272,12 @@ public sealed partial class StripePaymentGateway(IStripeClient client, IOptions<
         return new SubscriptionResult(subscription.Id, StripeStatuses.Subscription(subscription.Status));
     }
 
+    public async Task<SubscriptionResult> GetSubscriptionAsync(string subscriptionId, CancellationToken cancellationToken)
+    {
+        var subscription = await Call("get subscription", () => new SubscriptionService(client).GetAsync(subscriptionId, cancellationToken: cancellationToken));
+        return new SubscriptionResult(subscription.Id, StripeStatuses.Subscription(subscription.Status));
+    }
+
     public async Task<SubscriptionResult> CancelSubscriptionAsync(string subscriptionId, CancellationToken cancellationToken)
     {
         var subscription = await Call("cancel subscription", () => new SubscriptionService(client).CancelAsync(subscriptionId, cancellationToken: cancellationToken));
@@ -316,6 +348,17 @@ public sealed partial class StripePaymentGateway(IStripeClient client, IOptions<
 
     private static RequestOptions Idempotent(string key) => new() { IdempotencyKey = key };
 
+    /// <summary>Stripe refused our key or our account's permissions: a fault of ours, never the customer's card.</summary>
+    private static bool IsOurConfiguration(StripeException exception) =>
+        exception.HttpStatusCode is System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden
+        || exception.StripeError?.Type == "authentication_error";
+
+    private PaymentProviderException Misconfigured(string operation, StripeException exception)
+    {
+        LogPermanent(exception, operation, RequestId(exception), "authentication");
+        return new PaymentProviderException($"Stripe refused our credentials for '{operation}'; check Stripe:SecretKey.", exception);
+    }
+
     private static string? RequestId(StripeException exception) => exception.StripeResponse?.RequestId;
 
     private static bool IsOutcomeUnknown(Exception exception, CancellationToken cancellationToken) => exception switch
@@ -337,6 +380,10 @@ public sealed partial class StripePaymentGateway(IStripeClient client, IOptions<
         try
         {
             return await call();
+        }
+        catch (StripeException exception) when (IsOurConfiguration(exception))
+        {
+            throw Misconfigured(operation, exception);
         }
         catch (StripeException exception) when (exception.StripeError?.Type is "invalid_request_error" or "card_error" or "idempotency_error" && (int)exception.HttpStatusCode is not 429)
         {

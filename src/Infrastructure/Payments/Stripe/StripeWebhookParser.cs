@@ -47,7 +47,8 @@ public sealed class StripeWebhookParser(IOptions<StripeOptions> options)
         var type = stripeEvent.Type;
         return stripeEvent.Data?.Object switch
         {
-            PaymentIntent intent when type.StartsWith("payment_intent.", StringComparison.Ordinal) =>
+            PaymentIntent intent when type is "payment_intent.succeeded" or "payment_intent.processing" or "payment_intent.payment_failed"
+                or "payment_intent.requires_action" or "payment_intent.canceled" =>
                 new PaymentIntentChanged(id, type, StripePaymentGateway.ToFundingResult(intent), intent.Metadata ?? new Dictionary<string, string>()),
             Charge charge when type == "charge.refunded" =>
                 new ChargeRefunded(id, type, charge.Id, charge.Refunds?.Data?.FirstOrDefault()?.Id, charge.Refunded),
