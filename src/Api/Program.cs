@@ -63,7 +63,7 @@ app.MapPayouts();
 app.MapReports();
 
 var gateway = app.Services.GetRequiredService<IPaymentGateway>();
-if (gateway is OpenTrain.Clean.Infrastructure.Payments.Simulator.PaymentSimulator)
+if (app.Services.GetService<OpenTrain.Clean.Infrastructure.Payments.Simulator.PaymentSimulator>() is not null)
 {
     app.MapSimulatorPages();
 }

@@ -40,7 +40,7 @@ public sealed class MilestoneNotifications(Notifier notifier, IMilestoneReposito
 
     public Task HandleAsync(MilestoneApproved domainEvent, EventContext context, CancellationToken cancellationToken) =>
         NotifyAsync(domainEvent.MilestoneId, m => m.TrainerId, NotificationKind.MilestoneApproved,
-            "Milestone approved", m => $"{Notifier.Describe(m)} was approved; the payout to your connected account has started.", context, cancellationToken);
+            "Milestone approved", m => $"{Notifier.Describe(m)} was approved; its payout to your connected account is being released.", context, cancellationToken);
 
     public Task HandleAsync(MilestonePaid domainEvent, EventContext context, CancellationToken cancellationToken) =>
         NotifyAsync(domainEvent.MilestoneId, m => m.TrainerId, NotificationKind.PayoutSent,

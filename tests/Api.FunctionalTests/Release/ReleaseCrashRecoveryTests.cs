@@ -1,3 +1,4 @@
+using OpenTrain.Clean.Api.FunctionalTests.Infrastructure;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -8,13 +9,13 @@ using OpenTrain.Clean.Infrastructure.Payments.Simulator;
 namespace OpenTrain.Clean.Api.FunctionalTests.Release;
 
 /// <summary>A worker process dying right after the provider made the transfer, before our commit.</summary>
-public sealed class ReleaseSimulatedCrashException() : Exception("The worker died after the transfer was made, before the result was committed.");
+public sealed class ReleaseSimulatedCrashException() : Exception("The worker failed after the transfer was made, before the result was committed.");
 
 /// <summary>
 /// The real simulator behind a fault injector: when armed, the next transfer really happens at the "provider"
 /// and then the call throws, as if our process died (or the response was lost) before we could record it.
 /// </summary>
-public sealed class ReleaseCrashingGateway(PaymentSimulator inner) : IPaymentGateway
+public sealed class ReleaseCrashingGateway(PaymentSimulator inner) : ForwardingPaymentGateway(inner)
 {
     private readonly ConcurrentDictionary<string, int> _transferCalls = new(StringComparer.Ordinal);
     private Exception? _afterNextTransfer;
@@ -22,15 +23,13 @@ public sealed class ReleaseCrashingGateway(PaymentSimulator inner) : IPaymentGat
     /// <summary>How many times a transfer for this milestone (its transfer group) was asked of the provider.</summary>
     public int TransferCallsFor(Guid milestoneId) => _transferCalls.GetValueOrDefault(milestoneId.ToString());
 
-    public string Name => inner.Name;
-
     public void FailAfterNextTransfer(Exception exception) => Volatile.Write(ref _afterNextTransfer, exception);
 
-    public async Task<TransferResult> TransferAsync(TransferRequest request, CancellationToken cancellationToken)
+    public override async Task<TransferResult> TransferAsync(TransferRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         _transferCalls.AddOrUpdate(request.TransferGroup, 1, (_, calls) => calls + 1);
-        var result = await inner.TransferAsync(request, cancellationToken);
+        var result = await Inner.TransferAsync(request, cancellationToken);
         if (Interlocked.Exchange(ref _afterNextTransfer, null) is { } failure)
         {
             throw failure;
@@ -38,24 +37,6 @@ public sealed class ReleaseCrashingGateway(PaymentSimulator inner) : IPaymentGat
 
         return result;
     }
-
-    public Task<string> EnsureCustomerAsync(CustomerRequest request, CancellationToken cancellationToken) => inner.EnsureCustomerAsync(request, cancellationToken);
-
-    public Task<Domain.Billing.PaymentMethodSummary> AttachPaymentMethodAsync(string customerId, string paymentMethodId, CancellationToken cancellationToken) =>
-        inner.AttachPaymentMethodAsync(customerId, paymentMethodId, cancellationToken);
-
-    public Task<FundingResult> FundAsync(FundingRequest request, CancellationToken cancellationToken) => inner.FundAsync(request, cancellationToken);
-
-    public Task<FundingResult> GetFundingAsync(string paymentIntentId, CancellationToken cancellationToken) => inner.GetFundingAsync(paymentIntentId, cancellationToken);
-
-    public Task<string> CreateConnectedAccountAsync(ConnectedAccountRequest request, CancellationToken cancellationToken) =>
-        inner.CreateConnectedAccountAsync(request, cancellationToken);
-
-    public Task<ConnectedAccountStatus> GetConnectedAccountAsync(string connectedAccountId, CancellationToken cancellationToken) =>
-        inner.GetConnectedAccountAsync(connectedAccountId, cancellationToken);
-
-    public Task<string> CreateOnboardingLinkAsync(string connectedAccountId, CancellationToken cancellationToken) =>
-        inner.CreateOnboardingLinkAsync(connectedAccountId, cancellationToken);
 }
 
 /// <summary>The API with <see cref="ReleaseCrashingGateway"/> as its payment gateway.</summary>
@@ -82,9 +63,12 @@ public sealed class ReleaseCrashRecoveryTests(ReleaseCrashingApiFactory factory)
     public async Task PayoutJob_WhenWorkerDiesAfterTransferBeforeCommit_EndsPaidWithExactlyOneTransfer()
     {
         var (employer, milestoneId) = await ApprovedWithPayoutsEnabledAsync();
-        factory.Gateway.FailAfterNextTransfer(new ReleaseSimulatedCrashException());
 
-        await factory.RunPayoutJobAsync();
+        // A worker that dies right after the provider made the transfer: its claim committed, the transfer was
+        // made, and nothing after that ever ran (a dead process records nothing).
+        var instruction = await factory.SendAsync(new OpenTrain.Clean.Application.Payouts.Execution.ClaimPayoutCommand(milestoneId));
+        Assert.NotNull(instruction);
+        await factory.Gateway.TransferAsync(instruction.Request, CancellationToken.None);
 
         var firstTransfer = Assert.Single(TransfersOf(milestoneId));
         var crashed = await _api.MilestoneAsync(milestoneId, employer);
@@ -105,6 +89,28 @@ public sealed class ReleaseCrashRecoveryTests(ReleaseCrashingApiFactory factory)
         var paid = await _api.MilestoneAsync(milestoneId, employer);
         Assert.Equal("paid", paid.GetProperty("status").GetString());
         Assert.Equal(transfer.Id, paid.GetProperty("payout").GetProperty("transferId").GetString());
+    }
+
+    // Guards: a gateway failure after the transfer (any exception, not only the provider's) is recorded as an
+    // unknown outcome and retried on the schedule with the same key — one transfer, paid.
+    [Fact]
+    public async Task PayoutJob_WhenTheGatewayThrowsAfterTheTransfer_RecordsRetryingAndEndsWithOneTransfer()
+    {
+        var (employer, milestoneId) = await ApprovedWithPayoutsEnabledAsync();
+        factory.Gateway.FailAfterNextTransfer(new ReleaseSimulatedCrashException());
+
+        await factory.RunPayoutJobAsync();
+
+        var retrying = await _api.MilestoneAsync(milestoneId, employer);
+        Assert.Equal("retrying", retrying.GetProperty("payout").GetProperty("reason").GetString());
+        Assert.Equal(1, retrying.GetProperty("payout").GetProperty("attempts").GetInt32());
+        var firstTransfer = Assert.Single(TransfersOf(milestoneId));
+
+        factory.Clock.Advance(TimeSpan.FromMinutes(1));
+        await factory.RunPayoutJobAsync();
+
+        Assert.Equal(firstTransfer.Id, Assert.Single(TransfersOf(milestoneId)).Id);
+        Assert.Equal("paid", (await _api.MilestoneAsync(milestoneId, employer)).GetProperty("status").GetString());
     }
 
     // Guards: a lost provider answer is an unknown outcome, retried after 1 min with the same key — paid, one transfer.

@@ -180,6 +180,8 @@ public sealed class RecordPayoutResultHandlerTests
         _invoices,
         _invoiceNumbers,
         Options.Create(options ?? new PayoutOptions()),
+        Substitute.For<IRepository<OpenTrain.Clean.Domain.Payouts.TrainerPayoutAccount, UserId>>(),
+        Substitute.For<IPaymentGateway>(),
         _clock,
         NullLogger<RecordPayoutResultHandler>.Instance);
 

@@ -20,8 +20,9 @@ public sealed partial class FundingProcess(IPaymentGateway payments, ISender sen
         {
             result = await payments.FundAsync(instruction.Request, CancellationToken.None);
         }
-        catch (PaymentProviderException exception)
+        catch (Exception exception) when (exception is not OperationCanceledException and not PaymentMethodRejectedException)
         {
+            // Whatever failed, the request may have reached the provider: reconciliation finds out.
             LogOutcomeUnknown(instruction.MilestoneId.Value, instruction.Attempt, exception.Message);
             result = new FundingResult(FundingOutcome.Unknown, Message: "The payment provider did not confirm the charge; it will be checked again shortly.");
         }

@@ -25,10 +25,11 @@ public sealed partial class PayoutProcess(ISender sender, IPaymentGateway paymen
         {
             result = await payments.TransferAsync(instruction.Request, CancellationToken.None);
         }
-        catch (PaymentProviderException exception)
+        catch (Exception exception) when (exception is not OperationCanceledException)
         {
+            // Whatever failed, the request may have reached the provider: retry with the same key, on the schedule.
             LogUnknown(milestoneId, exception.Message);
-            result = new TransferResult(TransferOutcome.Unknown, Error: exception.Message);
+            result = new TransferResult(TransferOutcome.Unknown, Error: $"{exception.GetType().Name}: {exception.Message}");
         }
 
         return await sender.Send(new RecordPayoutResultCommand(milestoneId, result), CancellationToken.None);

@@ -8,6 +8,7 @@ using OpenTrain.Clean.Domain.Common;
 using OpenTrain.Clean.Domain.Invoices;
 using OpenTrain.Clean.Domain.Jobs;
 using OpenTrain.Clean.Domain.Milestones;
+using OpenTrain.Clean.Domain.Payouts;
 
 namespace OpenTrain.Clean.Application.Payouts.Execution;
 
@@ -20,6 +21,8 @@ public sealed partial class RecordPayoutResultHandler(
     IInvoiceRepository invoices,
     IInvoiceNumberSequence invoiceNumbers,
     IOptions<PayoutOptions> options,
+    IRepository<TrainerPayoutAccount, UserId> payoutAccounts,
+    IPaymentGateway payments,
     TimeProvider clock,
     ILogger<RecordPayoutResultHandler> logger) : ICommandHandler<RecordPayoutResultCommand, PayoutStatus>
 {
@@ -45,7 +48,12 @@ public sealed partial class RecordPayoutResultHandler(
                 milestone.MarkPaid(result.TransferId ?? string.Empty, now);
                 await IssuePayoutInvoiceAsync(milestone, result.TransferId ?? string.Empty, now, cancellationToken);
                 break;
+            case TransferOutcome.DestinationNotReady when await StillEnabledAsync(milestone.TrainerId, now, cancellationToken):
+                // The provider refused the transfer yet reports the account enabled: retry on the schedule.
+                milestone.DeferPayout(PayoutPendingReason.Retrying, now.Add(options.Value.RetryDelay(milestone.PayoutAttempts)), result.Error, now);
+                break;
             case TransferOutcome.DestinationNotReady:
+                // Woken by PayoutAccountEnabled when the account becomes able to receive transfers.
                 milestone.DeferPayout(PayoutPendingReason.PayoutSetupIncomplete, null, result.Error, now);
                 break;
             case TransferOutcome.Retryable:
@@ -60,6 +68,22 @@ public sealed partial class RecordPayoutResultHandler(
         }
 
         return milestone.PayoutStatus;
+    }
+
+    /// <summary>
+    /// Re-reads the trainer's account after the provider refused a transfer to it, so that our copy
+    /// stops saying enabled; its next change to enabled then raises PayoutAccountEnabled.
+    /// </summary>
+    private async Task<bool> StillEnabledAsync(UserId trainerId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (await payoutAccounts.FindAsync(trainerId, cancellationToken) is not { ConnectedAccountId: { } accountId } account)
+        {
+            return false;
+        }
+
+        var status = await payments.GetConnectedAccountAsync(accountId, cancellationToken);
+        account.ApplyProviderStatus(status.PayoutsEnabled, status.TransfersActive, status.RequirementsDue, status.DetailsSubmitted, now);
+        return account.CanReceiveTransfers;
     }
 
     private async Task IssuePayoutInvoiceAsync(Milestone milestone, string transferId, DateTimeOffset now, CancellationToken cancellationToken)

@@ -74,24 +74,25 @@ public sealed partial class OutboxDispatcher(
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var now = clock.GetUtcNow();
         var until = now.Add(options.Value.Lease);
-        var candidates = await db.OutboxMessages.AsNoTracking()
+        var due = db.OutboxMessages
             .Where(m => m.Status == OutboxStatus.Pending && m.NextAttemptAt <= now && (m.LockedUntil == null || m.LockedUntil < now))
             .OrderBy(m => m.NextAttemptAt)
             .Take(options.Value.BatchSize)
-            .Select(m => m.Id)
-            .ToListAsync(cancellationToken);
-        if (candidates.Count == 0)
+            .Select(m => m.Id);
+
+        // One statement picks and leases the batch (UPDATE … WHERE Id IN (SELECT … LIMIT n)), and the lease
+        // condition is checked again on each row it updates: of two dispatchers racing for a row, the second
+        // finds it leased and skips it, and it takes the next due rows instead of coming back empty.
+        var claimed = await db.OutboxMessages
+            .Where(m => due.Contains(m.Id) && m.Status == OutboxStatus.Pending && (m.LockedUntil == null || m.LockedUntil < now))
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.LockedBy, Owner).SetProperty(m => m.LockedUntil, until), cancellationToken);
+        if (claimed == 0)
         {
             return [];
         }
 
-        // The lease condition is re-checked by the UPDATE itself: of two dispatchers racing for a row,
-        // the second finds it leased and updates nothing.
-        await db.OutboxMessages
-            .Where(m => candidates.Contains(m.Id) && m.Status == OutboxStatus.Pending && (m.LockedUntil == null || m.LockedUntil < now))
-            .ExecuteUpdateAsync(s => s.SetProperty(m => m.LockedBy, Owner).SetProperty(m => m.LockedUntil, until), cancellationToken);
         return await db.OutboxMessages.AsNoTracking()
-            .Where(m => candidates.Contains(m.Id) && m.LockedBy == Owner && m.LockedUntil == until)
+            .Where(m => m.LockedBy == Owner && m.LockedUntil == until && m.Status == OutboxStatus.Pending)
             .OrderBy(m => m.NextAttemptAt)
             .ToListAsync(cancellationToken);
     }
@@ -149,10 +150,22 @@ public sealed partial class OutboxDispatcher(
             ?? throw new InvalidOperationException($"Outbox message {message.Id} has an empty payload."));
         var handlerType = typeof(IDomainEventHandler<>).MakeGenericType(eventType);
         var context = new EventContext(message.Id, message.Attempts + 1);
+        var handle = handlerType.GetMethod(nameof(IDomainEventHandler<IDomainEvent>.HandleAsync))!;
         foreach (var handler in services.GetServices(handlerType))
         {
-            await ((Task)handlerType.GetMethod(nameof(IDomainEventHandler<IDomainEvent>.HandleAsync))!
-                .Invoke(handler, [domainEvent, context, cancellationToken])!).ConfigureAwait(false);
+            Task running;
+            try
+            {
+                running = (Task)handle.Invoke(handler, [domainEvent, context, cancellationToken])!;
+            }
+            catch (System.Reflection.TargetInvocationException invocation) when (invocation.InnerException is not null)
+            {
+                // A handler that throws before its first await: report its own exception, not reflection's.
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(invocation.InnerException).Throw();
+                throw;
+            }
+
+            await running.ConfigureAwait(false);
         }
     }
 
