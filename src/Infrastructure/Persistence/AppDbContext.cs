@@ -15,6 +15,9 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
 
     public DbSet<InvoiceSequence> InvoiceSequences => Set<InvoiceSequence>();
 
+    /// <summary>Set by the unit of work while a command runs: any save then happens inside its transaction.</summary>
+    internal bool InUnitOfWork { get; set; }
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         ArgumentNullException.ThrowIfNull(modelBuilder);

@@ -30,8 +30,9 @@ internal sealed class InvoiceNumberSequence(AppDbContext db) : IInvoiceNumberSeq
 
     public async Task<string> NextAsync(InvoiceKind kind, int year, CancellationToken cancellationToken)
     {
-        var transaction = db.Database.CurrentTransaction
-            ?? throw new InvalidOperationException("Invoice numbers are handed out inside the command's transaction.");
+        // The number is taken inside the transaction that saves the invoice: the unit of work commits it
+        // with the invoice, or a rollback gives the number back. It begins here when nothing needed it sooner.
+        var transaction = db.Database.CurrentTransaction ?? await db.Database.BeginTransactionAsync(cancellationToken);
         var prefix = Invoice.PrefixOf(kind);
         var connection = db.Database.GetDbConnection();
         await using var command = connection.CreateCommand();

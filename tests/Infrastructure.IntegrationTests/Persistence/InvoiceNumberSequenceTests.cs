@@ -58,13 +58,16 @@ public sealed class InvoiceNumberSequenceTests : IDisposable
     }
 
     [Fact]
-    public async Task NextAsync_WhenNoTransactionIsOpen_Refuses()
+    public async Task NextAsync_WhenNoTransactionIsOpen_BeginsOneSoThatARollbackGivesTheNumberBack()
     {
         await using var db = _database.NewContext();
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => new InvoiceNumberSequence(db).NextAsync(InvoiceKind.EmployerFunding, 2026, CancellationToken.None));
+        Assert.Equal("INV-2026-000001", await new InvoiceNumberSequence(db).NextAsync(InvoiceKind.EmployerFunding, 2026, CancellationToken.None));
 
-        Assert.Equal(0, await db.InvoiceSequences.CountAsync());
+        Assert.NotNull(db.Database.CurrentTransaction);
+        await db.Database.RollbackTransactionAsync();
+        await using var check = _database.NewContext();
+        Assert.Equal(0, await check.InvoiceSequences.CountAsync());
     }
 
     [Fact]

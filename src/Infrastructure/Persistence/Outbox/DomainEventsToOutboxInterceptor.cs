@@ -17,15 +17,26 @@ public sealed class DomainEventsToOutboxInterceptor(TimeProvider clock) : SaveCh
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
         ArgumentNullException.ThrowIfNull(eventData);
+        if (eventData.Context is AppDbContext { InUnitOfWork: true } db && db.Database.CurrentTransaction is null)
+        {
+            db.Database.BeginTransaction();
+        }
+
         Capture(eventData.Context);
         return base.SavingChanges(eventData, result);
     }
 
-    public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(eventData);
+        if (eventData.Context is AppDbContext { InUnitOfWork: true } db && db.Database.CurrentTransaction is null)
+        {
+            // A save before the unit of work's own: it joins the command's transaction instead of committing alone.
+            await db.Database.BeginTransactionAsync(cancellationToken);
+        }
+
         Capture(eventData.Context);
-        return base.SavingChangesAsync(eventData, result, cancellationToken);
+        return await base.SavingChangesAsync(eventData, result, cancellationToken);
     }
 
     private void Capture(DbContext? context)

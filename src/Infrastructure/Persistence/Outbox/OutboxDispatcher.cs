@@ -108,6 +108,14 @@ public sealed partial class OutboxDispatcher(
                 async ct =>
                 {
                     await InvokeHandlersAsync(services, message, ct);
+
+                    // The mark and the handlers' changes commit together; the transaction begins only now, after
+                    // the handlers' reads and calls, so it holds the write lock briefly.
+                    if (db.Database.CurrentTransaction is null)
+                    {
+                        await db.Database.BeginTransactionAsync(ct);
+                    }
+
                     var now = clock.GetUtcNow();
                     var marked = await db.OutboxMessages
                         .Where(m => m.Id == message.Id && m.LockedBy == Owner && m.Status == OutboxStatus.Pending)
