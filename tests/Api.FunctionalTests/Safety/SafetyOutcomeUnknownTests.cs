@@ -1,0 +1,122 @@
+using System.Net;
+using OpenTrain.Clean.Api.FunctionalTests.Infrastructure;
+using OpenTrain.Clean.Application.Abstractions;
+using OpenTrain.Clean.Domain.Contracts;
+using OpenTrain.Clean.Domain.Milestones;
+
+namespace OpenTrain.Clean.Api.FunctionalTests.Safety;
+
+/// <summary>
+/// Issue 6 §4: a provider timeout after the request left is neither success nor failure. The API
+/// says so (202, outcome unknown), the milestone stays in flight, and reconciliation asks the
+/// provider with the same idempotency key until it converges, never creating a second charge.
+/// </summary>
+public sealed class SafetyOutcomeUnknownTests
+{
+    private static readonly TimeSpan _pastFirstCheck = new Application.Common.FundingOptions().CheckDelay(0) + TimeSpan.FromSeconds(1);
+
+    // Guards: FundingProcess treating PaymentProviderException as Unknown (not a decline, not a 5xx) and ReconcileFundings re-sending the same keyed request.
+    [Fact]
+    public async Task Fund_WhenTheProviderTimesOutAfterCharging_Answers202UnknownAndReconciliationFundsWithoutASecondCharge()
+    {
+        using var factory = new SafetyApiFactory();
+        var api = factory.CreateSafetyClient();
+        var (employer, milestoneId) = await SafetyCrashPointTests.FundableMilestoneAsync(factory);
+        factory.Faults.FailGateway("FundAsync", SafetyFaultPoint.AfterProviderSucceeded, () => new PaymentProviderException("The request to the provider timed out."));
+
+        var response = await api.FundAsync(employer, milestoneId);
+
+        var body = await Expect.StatusAsync(response, HttpStatusCode.Accepted);
+        Assert.Equal("unknown", body.Str("outcome"));
+        Assert.Equal("funding", body.Str("milestone.status"));
+        Assert.Equal($"/api/v1/milestones/{milestoneId}", response.Headers.Location?.OriginalString);
+        Assert.Equal(MilestoneStatus.Funding, (await factory.LoadMilestoneAsync(milestoneId)).Status);
+        Assert.Single(factory.PaymentIntentsOf(milestoneId));
+
+        // Not due yet: nothing is asked.
+        await factory.RunReconciliationAsync();
+        Assert.Equal(MilestoneStatus.Funding, (await factory.LoadMilestoneAsync(milestoneId)).Status);
+
+        factory.Clock.Advance(_pastFirstCheck);
+        await factory.RunReconciliationAsync();
+
+        var funded = await factory.LoadMilestoneAsync(milestoneId);
+        Assert.Equal(MilestoneStatus.Funded, funded.Status);
+        var intent = Assert.Single(factory.PaymentIntentsOf(milestoneId));
+        Assert.Equal(intent.Id, funded.PaymentIntentId);
+        Assert.Equal("active_funded", (await Expect.StatusAsync(await api.GetAsync($"/api/v1/milestones/{milestoneId}", employer), HttpStatusCode.OK)).Str("status"));
+    }
+
+    // Guards: reconciliation keeping an unknown outcome in flight (ScheduleFundingCheck) while the provider stays silent, and converging once it answers.
+    [Fact]
+    public async Task Fund_WhenTheProviderStaysSilentDuringTheFirstCheck_ReconciliationKeepsAskingAndConvergesWithOneCharge()
+    {
+        using var factory = new SafetyApiFactory();
+        var (employer, milestoneId) = await SafetyCrashPointTests.FundableMilestoneAsync(factory);
+        factory.Faults.FailGateway("FundAsync", SafetyFaultPoint.AfterProviderSucceeded, () => new PaymentProviderException("timeout"), times: 2);
+        var calls = factory.Faults.GatewayCalls("FundAsync");
+        await Expect.StatusAsync(await factory.CreateSafetyClient().FundAsync(employer, milestoneId), HttpStatusCode.Accepted);
+
+        factory.Clock.Advance(_pastFirstCheck);
+        await factory.RunReconciliationAsync();
+        var stillInFlight = await factory.LoadMilestoneAsync(milestoneId);
+        Assert.Equal(MilestoneStatus.Funding, stillInFlight.Status);
+        Assert.NotNull(stillInFlight.NextFundingCheckAt);
+
+        factory.Clock.Advance(TimeSpan.FromHours(1));
+        await factory.RunReconciliationAsync();
+
+        Assert.Equal(MilestoneStatus.Funded, (await factory.LoadMilestoneAsync(milestoneId)).Status);
+        Assert.Single(factory.PaymentIntentsOf(milestoneId));
+        
+        // The fund and two checks each sent the same keyed request; the provider made one charge.
+        Assert.Equal(calls + 3, factory.Faults.GatewayCalls("FundAsync"));
+    }
+
+    // Guards: the same for a hire (202 with the contract pending), where the first milestone's funding is converged by reconciliation.
+    [Fact]
+    public async Task Hire_WhenTheProviderTimesOutAfterCharging_Answers202AndReconciliationActivatesTheContractWithOneCharge()
+    {
+        using var factory = new SafetyApiFactory();
+        var api = factory.CreateSafetyClient();
+        var employer = await api.EmployerAsync();
+        var trainer = await api.TrainerAsync();
+        var jobId = await api.CreateJobAsync(employer);
+        factory.Faults.FailGateway("FundAsync", SafetyFaultPoint.AfterProviderSucceeded, () => new PaymentProviderException("timeout"));
+
+        var body = await Expect.StatusAsync(await api.HireAsync(employer, jobId, trainer), HttpStatusCode.Accepted);
+
+        Assert.Equal("unknown", body.Str("funding.outcome"));
+        Assert.Equal("funding", body.Str("funding.milestone.status"));
+        Assert.Equal("pending", body.Str("contract.status"));
+        var milestoneId = body.Id("funding.milestone.id");
+        factory.Clock.Advance(_pastFirstCheck);
+        await factory.RunReconciliationAsync();
+        Assert.Equal(MilestoneStatus.Funded, (await factory.LoadMilestoneAsync(milestoneId)).Status);
+        Assert.Equal(ContractStatus.Active, (await factory.QueryAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(
+            db.Set<Contract>(), c => c.Id == new Domain.Common.ContractId(body.Id("contract.id"))))).Status);
+        Assert.Single(factory.PaymentIntentsOf(milestoneId));
+    }
+
+    // Guards: PayoutProcess treating a transfer timeout as Unknown (retry later with the same key payout-{milestone}), never as failed or paid.
+    [Fact]
+    public async Task Payout_WhenTheTransferTimesOutAfterItWasMade_TheRetryFindsTheSameTransferAndPaysOnce()
+    {
+        using var factory = new SafetyApiFactory();
+        var milestoneId = await SafetyCrashPointTests.ApprovedMilestoneAsync(factory);
+        factory.Faults.FailGateway("TransferAsync", SafetyFaultPoint.AfterProviderSucceeded, () => new PaymentProviderException("timeout"));
+
+        await factory.RunPayoutJobAsync();
+
+        var retrying = await factory.LoadMilestoneAsync(milestoneId);
+        Assert.Equal(MilestoneStatus.Releasing, retrying.Status);
+        Assert.Equal(PayoutStatus.Pending, retrying.PayoutStatus);
+        Assert.Equal(PayoutPendingReason.Retrying, retrying.PayoutReason);
+        Assert.Single(factory.TransfersOf(milestoneId));
+
+        factory.Clock.Advance(TimeSpan.FromMinutes(2));
+        await factory.RunPayoutJobAsync();
+
+        await SafetyCrashPointTests.AssertPaidOnceAsync(factory, milestoneId);
+    }
+}

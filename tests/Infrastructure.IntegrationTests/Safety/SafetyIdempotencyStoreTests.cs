@@ -1,0 +1,119 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using OpenTrain.Clean.Application.Abstractions;
+using OpenTrain.Clean.Domain.Common;
+using OpenTrain.Clean.Infrastructure.Persistence;
+using OpenTrain.Clean.Infrastructure.Persistence.Outbox;
+
+namespace OpenTrain.Clean.Infrastructure.IntegrationTests.Safety;
+
+/// <summary>
+/// Issue 6 §1 at the store: claims race on the primary key (caller, key) of a real SQLite file, never
+/// check-then-insert; a crashed first request stops blocking after its running lease; records expire.
+/// </summary>
+public sealed class SafetyIdempotencyStoreTests : IDisposable
+{
+    private static readonly UserId _caller = new(new Guid("00000000-0000-0000-0000-0000000ca001"));
+    private static readonly UserId _otherCaller = new(new Guid("00000000-0000-0000-0000-0000000ca002"));
+    private readonly TestDatabase _database = TestDatabase.Create();
+    private readonly FakeTimeProvider _clock = new(Moments.Now);
+    private readonly ServiceProvider _services;
+    private readonly IdempotencyStore _store;
+
+    public SafetyIdempotencyStoreTests()
+    {
+        var services = new ServiceCollection();
+        services.AddDbContext<AppDbContext, SqliteAppDbContext>(options => options
+            .UseSqlite(_database.ConnectionString)
+            .AddInterceptors(new DomainEventsToOutboxInterceptor(_clock)));
+        _services = services.BuildServiceProvider();
+        _store = new IdempotencyStore(_services.GetRequiredService<IServiceScopeFactory>(), _clock);
+    }
+
+    public void Dispose()
+    {
+        _services.Dispose();
+        _database.Dispose();
+    }
+
+    // Guards: the insert-first claim on the primary key: of twenty racing claims exactly one runs the request.
+    [Fact]
+    public async Task ClaimAsync_WhenTwentyClaimsRaceOnOneKey_ExactlyOneIsClaimedAndTheOthersSeeItInProgress()
+    {
+        var claims = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() => _store.ClaimAsync(_caller, "race", "hash-1", CancellationToken.None))));
+
+        Assert.Single(claims, c => c.Outcome == IdempotencyClaimOutcome.Claimed);
+        Assert.All(claims.Where(c => c.Outcome != IdempotencyClaimOutcome.Claimed), c => Assert.Equal(IdempotencyClaimOutcome.InProgress, c.Outcome));
+        Assert.Equal(1, await CountAsync());
+    }
+
+    // Guards: the kept response, the request hash and the per-caller key.
+    [Fact]
+    public async Task ClaimAsync_AfterTheFirstResponseIsKept_ReplaysItRefusesAnotherRequestAndLeavesOtherCallersAlone()
+    {
+        Assert.Equal(IdempotencyClaimOutcome.Claimed, (await _store.ClaimAsync(_caller, "k", "hash-1", CancellationToken.None)).Outcome);
+        await _store.CompleteAsync(_caller, "k", new StoredResponse(201, "application/json", "{\"id\":1}"u8.ToArray(), "/api/v1/jobs/1"), CancellationToken.None);
+
+        var replay = await _store.ClaimAsync(_caller, "k", "hash-1", CancellationToken.None);
+        var mismatch = await _store.ClaimAsync(_caller, "k", "hash-2", CancellationToken.None);
+        var other = await _store.ClaimAsync(_otherCaller, "k", "hash-2", CancellationToken.None);
+
+        Assert.Equal(IdempotencyClaimOutcome.Replay, replay.Outcome);
+        Assert.Equal((201, "application/json", "/api/v1/jobs/1"), (replay.Response!.StatusCode, replay.Response.ContentType, replay.Response.Location));
+        Assert.Equal("{\"id\":1}"u8.ToArray(), replay.Response.Body);
+        Assert.Equal(IdempotencyClaimOutcome.Mismatch, mismatch.Outcome);
+        Assert.Equal(IdempotencyClaimOutcome.Claimed, other.Outcome);
+    }
+
+    // Guards: the running lease (a crashed first request stops blocking after 2 minutes) and the conditional takeover: one racer wins it.
+    [Fact]
+    public async Task ClaimAsync_WhenTheFirstRequestDiedAndItsLeaseRanOut_ExactlyOneOfTheRacingRetriesTakesItOver()
+    {
+        Assert.Equal(IdempotencyClaimOutcome.Claimed, (await _store.ClaimAsync(_caller, "crashed", "hash-1", CancellationToken.None)).Outcome);
+        Assert.Equal(IdempotencyClaimOutcome.InProgress, (await _store.ClaimAsync(_caller, "crashed", "hash-1", CancellationToken.None)).Outcome);
+        _clock.Advance(IdempotencyStore.RunningLease + TimeSpan.FromSeconds(1));
+
+        var claims = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Task.Run(() => _store.ClaimAsync(_caller, "crashed", "hash-1", CancellationToken.None))));
+
+        Assert.Single(claims, c => c.Outcome == IdempotencyClaimOutcome.Claimed);
+        Assert.All(claims.Where(c => c.Outcome != IdempotencyClaimOutcome.Claimed), c => Assert.Equal(IdempotencyClaimOutcome.InProgress, c.Outcome));
+    }
+
+    // Guards: ReleaseAsync after a failure on our side (5xx, 409, 429): the key can be retried, a completed one is never released.
+    [Fact]
+    public async Task ReleaseAsync_ForgetsARunningClaimButNeverACompletedOne()
+    {
+        await _store.ClaimAsync(_caller, "failed", "hash-1", CancellationToken.None);
+        await _store.ClaimAsync(_caller, "done", "hash-1", CancellationToken.None);
+        await _store.CompleteAsync(_caller, "done", new StoredResponse(200, "application/json", [], null), CancellationToken.None);
+
+        await _store.ReleaseAsync(_caller, "failed", CancellationToken.None);
+        await _store.ReleaseAsync(_caller, "done", CancellationToken.None);
+
+        Assert.Equal(IdempotencyClaimOutcome.Claimed, (await _store.ClaimAsync(_caller, "failed", "hash-2", CancellationToken.None)).Outcome);
+        Assert.Equal(IdempotencyClaimOutcome.Replay, (await _store.ClaimAsync(_caller, "done", "hash-1", CancellationToken.None)).Outcome);
+    }
+
+    // Guards: the 24-hour retention: an expired response is no longer replayed, and the purge deletes only expired records.
+    [Fact]
+    public async Task PurgeExpiredAsync_After24Hours_DeletesExpiredRecordsOnlyAndTheKeyRunsAgain()
+    {
+        await _store.ClaimAsync(_caller, "old", "hash-1", CancellationToken.None);
+        await _store.CompleteAsync(_caller, "old", new StoredResponse(201, "application/json", [], null), CancellationToken.None);
+        _clock.Advance(TimeSpan.FromHours(23));
+        await _store.ClaimAsync(_caller, "young", "hash-1", CancellationToken.None);
+        _clock.Advance(TimeSpan.FromHours(1) + TimeSpan.FromSeconds(1));
+
+        Assert.Equal(1, await _store.PurgeExpiredAsync(CancellationToken.None));
+
+        Assert.Equal(1, await CountAsync());
+        Assert.Equal(IdempotencyClaimOutcome.Claimed, (await _store.ClaimAsync(_caller, "old", "hash-2", CancellationToken.None)).Outcome);
+    }
+
+    private async Task<int> CountAsync()
+    {
+        await using var db = _database.NewContext();
+        return await db.Set<IdempotencyRecord>().CountAsync();
+    }
+}
