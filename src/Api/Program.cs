@@ -5,8 +5,10 @@ using OpenTrain.Clean.Application;
 using OpenTrain.Clean.Application.Abstractions;
 using OpenTrain.Clean.Infrastructure;
 using OpenTrain.Clean.Infrastructure.Jobs;
+using OpenTrain.Clean.Infrastructure.Logging;
 
 var builder = WebApplication.CreateBuilder(args);
+builder.Logging.ClearProviders().AddRedactedConsole();
 
 builder.Services
     .AddApplication()

@@ -107,15 +107,21 @@ internal static class HttpHardening
 
         app.Use(async (context, next) =>
         {
-            var headers = context.Response.Headers;
-            headers.XContentTypeOptions = "nosniff";
-            headers.XFrameOptions = "DENY";
-            headers["Referrer-Policy"] = "no-referrer";
-            if (context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal))
+            // Set when the response starts, so that error responses (whose headers the exception handler
+            // clears before writing the problem) carry them too.
+            context.Response.OnStarting(() =>
             {
-                headers.CacheControl = "no-store";
-            }
+                var headers = context.Response.Headers;
+                headers.XContentTypeOptions = "nosniff";
+                headers.XFrameOptions = "DENY";
+                headers["Referrer-Policy"] = "no-referrer";
+                if (context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal))
+                {
+                    headers.CacheControl = "no-store";
+                }
 
+                return Task.CompletedTask;
+            });
             await next(context);
         });
         app.UseCors(CorsPolicy);

@@ -3,6 +3,7 @@ using FluentValidation;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using OpenTrain.Clean.Application.Abstractions;
+using OpenTrain.Clean.Application.Common;
 using OpenTrain.Clean.Application.Common.Exceptions;
 using OpenTrain.Clean.Domain.Common;
 using OpenTrain.Clean.Domain.Milestones;
@@ -40,9 +41,9 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
             Problem(StatusCodes.Status402PaymentRequired, "card_declined", "Payment declined", declined.Message),
             declined.Details),
         PaymentMethodRejectedException rejected => WithField(
-            WithDetails(Problem(StatusCodes.Status422UnprocessableEntity, "payment_method_invalid", "Payment method not usable", rejected.Message), new Dictionary<string, object?> { ["providerCode"] = rejected.Code }),
+            WithDetails(Problem(StatusCodes.Status422UnprocessableEntity, "payment_method_invalid", "Payment method not usable", SensitiveText.Redact(rejected.Message)), new Dictionary<string, object?> { ["providerCode"] = rejected.Code }),
             "paymentMethodId",
-            rejected.Message),
+            SensitiveText.Redact(rejected.Message)),
         PaymentProviderException => Problem(StatusCodes.Status502BadGateway, "payment_provider_unavailable", "Payment provider unavailable", "The payment provider could not be reached; try again shortly."),
         DomainException domain => DomainProblem(domain),
         _ => Problem(StatusCodes.Status500InternalServerError, "internal_error", "Internal error", "Something went wrong on our side; the traceId identifies it."),

@@ -65,6 +65,11 @@ public sealed class Milestone : AggregateRoot<MilestoneId>
 
     public FundingError? LastFundingError { get; private set; }
 
+    /// <summary>The payment method the current attempt charges; a repeated request must name the same one.</summary>
+    public string? FundingPaymentMethodId { get; private set; }
+
+    public Billing.PaymentMethodType? FundingPaymentMethodType { get; private set; }
+
     /// <summary>When reconciliation next asks the provider about the funding in flight.</summary>
     public DateTimeOffset? NextFundingCheckAt { get; private set; }
 
@@ -154,11 +159,13 @@ public sealed class Milestone : AggregateRoot<MilestoneId>
     }
 
     /// <summary>Starts a new funding attempt; the caller then asks the provider to charge it.</summary>
-    public FundingAttempt BeginFunding(UserId employerId, DateTimeOffset now)
+    public FundingAttempt BeginFunding(UserId employerId, DateTimeOffset now, Billing.PaymentMethodSummary? paymentMethod = null)
     {
         EnsureEmployer(employerId);
         Require(MilestoneStatus.NotFunded, MilestoneErrors.NotFundable, "funded");
         FundingAttempts++;
+        FundingPaymentMethodId = paymentMethod?.ProviderId;
+        FundingPaymentMethodType = paymentMethod?.Type;
         FundingClientSecret = null;
         PaymentIntentId = null;
         LastFundingError = null;

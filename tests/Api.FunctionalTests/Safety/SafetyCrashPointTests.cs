@@ -31,7 +31,7 @@ public sealed class SafetyCrashPointTests
             var (employer, milestoneId) = await FundableMilestoneAsync(factory);
             factory.Faults.FailGateway("FundAsync", SafetyFaultPoint.BeforeProviderCall);
 
-            await Expect.ProblemAsync(await factory.CreateSafetyClient().FundAsync(employer, milestoneId), HttpStatusCode.InternalServerError, "internal_error");
+            await ExpectOutcomeUnknownAsync(await factory.CreateSafetyClient().FundAsync(employer, milestoneId));
             Assert.Equal(MilestoneStatus.Funding, (await factory.LoadMilestoneAsync(milestoneId)).Status);
             Assert.Empty(factory.PaymentIntentsOf(milestoneId));
 
@@ -55,7 +55,7 @@ public sealed class SafetyCrashPointTests
             var (employer, milestoneId) = await FundableMilestoneAsync(factory);
             factory.Faults.FailGateway("FundAsync", SafetyFaultPoint.AfterProviderSucceeded);
 
-            await Expect.ProblemAsync(await factory.CreateSafetyClient().FundAsync(employer, milestoneId), HttpStatusCode.InternalServerError, "internal_error");
+            await ExpectOutcomeUnknownAsync(await factory.CreateSafetyClient().FundAsync(employer, milestoneId));
             var charged = Assert.Single(factory.PaymentIntentsOf(milestoneId));
             var stuck = await factory.LoadMilestoneAsync(milestoneId);
             Assert.Equal(MilestoneStatus.Funding, stuck.Status);
@@ -73,7 +73,7 @@ public sealed class SafetyCrashPointTests
     }
 
     // Guards: the re-drive repeats the attempt's request exactly (Stripe refuses a reused idempotency key with other parameters).
-    [Fact(Skip = "bug: src/Application/Milestones/Funding/ReconcileFundings.cs StartFundingCheckHandler rebuilds the re-drive from billing.DefaultPaymentMethod at check time: fund (crash after the provider charged pm_card_visa), attach pm_card_mastercard, reconcile -> FundAsync with key fund-{milestone}-1 but PaymentMethodId pm_card_mastercard; expected the attempt's own pm_card_visa. The simulator ignores parameters and converges; Stripe answers idempotency_error (HTTP 400), which StripePaymentGateway.FundAsync neither treats as unknown nor as declined, so the exception escapes every round and the milestone stays funding with the charge made")]
+    [Fact]
     public async Task Fund_WhenThePaymentMethodChangesAfterACrash_TheReDriveRepeatsTheAttemptsOwnRequest()
     {
         var factory = new SafetyApiFactory();
@@ -81,7 +81,7 @@ public sealed class SafetyCrashPointTests
         {
             var (employer, milestoneId) = await FundableMilestoneAsync(factory);
             factory.Faults.FailGateway("FundAsync", SafetyFaultPoint.AfterProviderSucceeded);
-            await Expect.ProblemAsync(await factory.CreateSafetyClient().FundAsync(employer, milestoneId), HttpStatusCode.InternalServerError, "internal_error");
+            await ExpectOutcomeUnknownAsync(await factory.CreateSafetyClient().FundAsync(employer, milestoneId));
             var sent = factory.Faults.FundRequests[^1];
 
             // The employer changes the default payment method while the attempt is in flight.
@@ -367,4 +367,14 @@ public sealed class SafetyCrashPointTests
 
     private static Task<Guid> FundedMessageAsync(SafetyApiFactory factory, Guid milestoneId) => factory.QueryAsync(db =>
         db.OutboxMessages.Where(m => m.Type == nameof(MilestoneFunded) && m.Payload.Contains(milestoneId.ToString())).Select(m => m.Id).SingleAsync());
+
+    /// <summary>Whatever the gateway threw, the request may have reached the provider: 202, outcome unknown, milestone funding.</summary>
+    private static async Task ExpectOutcomeUnknownAsync(HttpResponseMessage response)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, body);
+        using var json = System.Text.Json.JsonDocument.Parse(body);
+        Assert.Equal("unknown", json.RootElement.GetProperty("outcome").GetString());
+    }
+
 }

@@ -193,6 +193,9 @@ internal sealed class SafetyFaultyGateway(IPaymentGateway inner, SafetyFaults fa
     public Task<SubscriptionResult> CancelSubscriptionAsync(string subscriptionId, CancellationToken cancellationToken) =>
         faults.AroundGatewayAsync(nameof(CancelSubscriptionAsync), () => inner.CancelSubscriptionAsync(subscriptionId, cancellationToken));
 
+    public Task<SubscriptionResult> GetSubscriptionAsync(string subscriptionId, CancellationToken cancellationToken) =>
+        faults.AroundGatewayAsync(nameof(GetSubscriptionAsync), () => inner.GetSubscriptionAsync(subscriptionId, cancellationToken));
+
     public Task<RefundResult> RefundAsync(RefundRequest request, CancellationToken cancellationToken) =>
         faults.AroundGatewayAsync(nameof(RefundAsync), () => inner.RefundAsync(request, cancellationToken));
 }

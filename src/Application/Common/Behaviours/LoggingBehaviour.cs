@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Mediator;
 using Microsoft.Extensions.Logging;
+using OpenTrain.Clean.Application.Common;
 
 namespace OpenTrain.Clean.Application.Common.Behaviours;
 
@@ -19,7 +20,7 @@ public sealed partial class LoggingBehaviour<TMessage, TResponse>(ILogger<Loggin
         }
         catch (Exception exception)
         {
-            LogFailed(typeof(TMessage).Name, Stopwatch.GetElapsedTime(started).TotalMilliseconds, exception.GetType().Name, exception.Message);
+            LogFailed(typeof(TMessage).Name, Stopwatch.GetElapsedTime(started).TotalMilliseconds, exception.GetType().Name, SensitiveText.Redact(exception.Message));
             throw;
         }
     }

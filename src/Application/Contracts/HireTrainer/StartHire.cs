@@ -68,7 +68,7 @@ public sealed class StartHireHandler(
             first.DueDate,
             fees.Value.ToSchedule(),
             now);
-        milestone.BeginFunding(user.Id, now);
+        milestone.BeginFunding(user.Id, now, paymentMethod);
         contracts.Add(contract);
         milestones.Add(milestone);
         return new HireStarted(FundingRequests.For(milestone, job, billing, paymentMethod));

@@ -32,7 +32,7 @@ public sealed class BeginFundingHandler(
         var paymentMethod = billing?.EnsureCanFund()
             ?? throw new DomainException(EmployerBillingProfile.PaymentMethodRequired, "Add a payment method in Settings → Billing before funding a milestone.");
 
-        milestone.BeginFunding(user.Id, clock.GetUtcNow());
+        milestone.BeginFunding(user.Id, clock.GetUtcNow(), paymentMethod);
         return FundingRequests.For(milestone, job, billing, paymentMethod);
     }
 }

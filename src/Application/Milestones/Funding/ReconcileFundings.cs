@@ -117,6 +117,10 @@ public sealed class StartFundingCheckHandler(
             return null;
         }
 
-        return new FundingCheck(milestone.FundingAttempts, null, FundingRequests.For(milestone, job, billing, billing.DefaultPaymentMethod));
+        // Send the attempt's own request again: the same key with another payment method is not the same request.
+        var attemptMethod = milestone is { FundingPaymentMethodId: { } id, FundingPaymentMethodType: { } type }
+            ? new PaymentMethodSummary(id, type, null, null)
+            : billing.DefaultPaymentMethod;
+        return new FundingCheck(milestone.FundingAttempts, null, FundingRequests.For(milestone, job, billing, attemptMethod));
     }
 }
