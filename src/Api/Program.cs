@@ -46,8 +46,10 @@ app.UseSwaggerUI(options =>
 
 app.UseAuthentication();
 app.UseAuthorization();
-app.UseRateLimiter();
+
+// A replayed response is not new work: it must not use up the caller's money permits.
 app.UseMiddleware<IdempotencyMiddleware>();
+app.UseRateLimiter();
 
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();

@@ -70,6 +70,15 @@ internal static class HttpHardening
             }
         }));
         services.AddHsts(options => options.MaxAge = TimeSpan.FromDays(365));
+
+        // Behind a TLS-terminating proxy, trust its X-Forwarded-* headers (Api:TrustForwardedHeaders), so
+        // that HTTPS redirection and HSTS see the scheme the client used.
+        services.Configure<Microsoft.AspNetCore.Builder.ForwardedHeadersOptions>(options =>
+        {
+            options.ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor | Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedProto;
+            options.KnownIPNetworks.Clear();
+            options.KnownProxies.Clear();
+        });
         return services;
     }
 
@@ -99,6 +108,11 @@ internal static class HttpHardening
 
     public static WebApplication UseHttpHardening(this WebApplication app)
     {
+        if (app.Configuration.GetValue<bool>("Api:TrustForwardedHeaders"))
+        {
+            app.UseForwardedHeaders();
+        }
+
         if (!app.Environment.IsDevelopment())
         {
             app.UseHsts();
