@@ -56,12 +56,12 @@ internal static class ReportsEndpoints
             {
                 // Project names and descriptions are user input: a leading = + - @ is escaped so a spreadsheet never runs it.
                 await using var csv = CsvWriter.Create(body, CsvOptions, leaveOpen: true);
-                csv.WriteRecord(Columns);
+                await WriteRecordAsync(csv, Columns);
                 while (true)
                 {
                     foreach (var invoice in page.Data)
                     {
-                        WriteRow(csv, invoice);
+                        await WriteRecordAsync(csv, Row(invoice));
                     }
 
                     await csv.FlushAsync();
@@ -88,7 +88,25 @@ internal static class ReportsEndpoints
 
     private static readonly CsvWriterOptions CsvOptions = new() { Injection = CsvInjection.Escape };
 
-    private static void WriteRow(CsvWriter csv, InvoiceResponse invoice) => csv.WriteRecord(
+    /// <summary>Fields into the writer's buffer, then an asynchronous end of record: the response allows no synchronous writes.</summary>
+    private static async Task WriteRecordAsync(CsvWriter csv, IReadOnlyList<string?> fields)
+    {
+        foreach (var field in fields)
+        {
+            if (field is null)
+            {
+                csv.WriteField(string.Empty);
+            }
+            else
+            {
+                csv.WriteField(field);
+            }
+        }
+
+        await csv.EndRecordAsync();
+    }
+
+    private static string?[] Row(InvoiceResponse invoice) =>
     [
         invoice.Number,
         Snake(invoice.Kind),
@@ -108,7 +126,7 @@ internal static class ReportsEndpoints
         invoice.ContractId?.ToString(),
         invoice.MilestoneId?.ToString(),
         invoice.Id.ToString(),
-    ]);
+    ];
 
     private static string Snake<T>(T value)
         where T : struct, Enum => JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());

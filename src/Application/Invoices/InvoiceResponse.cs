@@ -37,6 +37,8 @@ internal static partial class InvoiceMappings
     [MapperIgnoreSource(nameof(Invoice.DomainEvents))]
     [MapperIgnoreSource(nameof(Invoice.Version))]
     [MapperIgnoreSource(nameof(Invoice.FundingAttempt))]
+    [MapperIgnoreSource(nameof(Invoice.CounterpartyName))]
+    [MapperIgnoreSource(nameof(Invoice.CounterpartyEmail))]
     [MapProperty(nameof(Invoice.Total.Currency), nameof(InvoiceResponse.Currency))]
     public static partial InvoiceResponse ToResponse(this Invoice invoice);
 

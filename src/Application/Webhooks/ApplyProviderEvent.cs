@@ -1,5 +1,6 @@
 using Mediator;
 using OpenTrain.Clean.Application.Abstractions;
+using OpenTrain.Clean.Application.Invoices;
 using OpenTrain.Clean.Application.Milestones.Funding;
 using OpenTrain.Clean.Application.Milestones.RefundMilestone;
 using OpenTrain.Clean.Application.Payouts.Accounts;
@@ -197,7 +198,8 @@ public sealed class ApplyProviderEventHandler(
 
         var plan = changed.Plan ?? profile.Plan;
         var number = await invoiceNumbers.NextAsync(InvoiceKind.Subscription, now.Year, cancellationToken);
-        invoices.Add(Invoice.IssueSubscription(number, profile.Id, plan.ToString(), new Money(changed.Amount, changed.Currency), status, changed.ProviderInvoiceId, now));
+        var (name, email) = await store.NameOfAsync(profile.Id, cancellationToken);
+        invoices.Add(Invoice.IssueSubscription(number, profile.Id, plan.ToString(), new Money(changed.Amount, changed.Currency), status, changed.ProviderInvoiceId, now, name, email));
         return WebhookOutcome.Applied;
     }
 

@@ -75,7 +75,9 @@ public sealed record InvoiceSubject(
     MilestoneId? MilestoneId,
     int? FundingAttempt,
     string ProjectName,
-    string Description);
+    string Description,
+    string? CounterpartyName = null,
+    string? CounterpartyEmail = null);
 
 /// <summary>
 /// A numbered invoice. Immutable once issued, except its payment status, which follows the money.
@@ -114,6 +116,11 @@ public sealed class Invoice : AggregateRoot<InvoiceId>
 
     public string Description { get; private set; }
 
+    /// <summary>Bill-to (employer) or pay-to (trainer) as they were named when the invoice was issued.</summary>
+    public string? CounterpartyName { get; private set; }
+
+    public string? CounterpartyEmail { get; private set; }
+
     public Money Total { get; private set; }
 
     public InvoicePaymentStatus PaymentStatus { get; private set; }
@@ -137,6 +144,11 @@ public sealed class Invoice : AggregateRoot<InvoiceId>
     };
 
     public static string FormatNumber(InvoiceKind kind, int year, long sequence) => $"{PrefixOf(kind)}-{year:0000}-{sequence:000000}";
+
+    /// <summary>What a line's description column holds; a credit note's "Refund of …" prefix must fit too.</summary>
+    public const int MaxLineDescriptionLength = 2100;
+
+    private static string Truncate(string value, int length) => value.Length <= length ? value : value[..(length - 1)] + "…";
 
     public static Invoice IssueFunding(
         string number,
@@ -170,10 +182,11 @@ public sealed class Invoice : AggregateRoot<InvoiceId>
     }
 
     /// <summary>A plan's invoice from Stripe Billing: separate from milestone charges, referenced by Stripe's invoice id.</summary>
-    public static Invoice IssueSubscription(string number, UserId employerId, string planName, Money amount, InvoicePaymentStatus status, string stripeInvoiceId, DateTimeOffset now)
+    public static Invoice IssueSubscription(
+        string number, UserId employerId, string planName, Money amount, InvoicePaymentStatus status, string stripeInvoiceId, DateTimeOffset now, string? employerName = null, string? employerEmail = null)
     {
         var lines = new List<InvoiceLine> { new(InvoiceLineKind.Subscription, $"{planName} plan subscription", amount) };
-        var subject = new InvoiceSubject(employerId, null, null, null, null, null, $"{planName} plan", $"{planName} plan subscription");
+        var subject = new InvoiceSubject(employerId, null, null, null, null, null, $"{planName} plan", $"{planName} plan subscription", employerName, employerEmail);
         return Issue(number, InvoiceKind.Subscription, BillingType.Subscription, subject, lines, status, stripeInvoiceId, now);
     }
 
@@ -181,9 +194,10 @@ public sealed class Invoice : AggregateRoot<InvoiceId>
     public static Invoice IssueCreditNote(string number, Invoice original, string refundReference, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(original);
-        var lines = original.Lines.Select(l => new InvoiceLine(l.Kind, $"Refund of {original.Number}: {l.Description}", l.Amount)).ToList();
+        var lines = original.Lines.Select(l => new InvoiceLine(l.Kind, Truncate($"Refund of {original.Number}: {l.Description}", MaxLineDescriptionLength), l.Amount)).ToList();
         var subject = new InvoiceSubject(
-            original.EmployerId, original.TrainerId, original.JobId, original.ContractId, original.MilestoneId, original.FundingAttempt, original.ProjectName, original.Description);
+            original.EmployerId, original.TrainerId, original.JobId, original.ContractId, original.MilestoneId, original.FundingAttempt, original.ProjectName, original.Description,
+            original.CounterpartyName, original.CounterpartyEmail);
         return Issue(number, InvoiceKind.CreditNote, BillingType.Refund, subject, lines, InvoicePaymentStatus.Refunded, refundReference, now);
     }
 
@@ -225,6 +239,8 @@ public sealed class Invoice : AggregateRoot<InvoiceId>
             FundingAttempt = subject.FundingAttempt,
             ProjectName = subject.ProjectName,
             Description = subject.Description,
+            CounterpartyName = subject.CounterpartyName,
+            CounterpartyEmail = subject.CounterpartyEmail,
             Total = total,
             PaymentStatus = status,
             PaymentReference = paymentReference,

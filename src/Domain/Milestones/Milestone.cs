@@ -105,6 +105,9 @@ public sealed class Milestone : AggregateRoot<MilestoneId>
 
     public string? RefundReference { get; private set; }
 
+    /// <summary>Set while support's refund is with the provider: the money may not go the other way meanwhile.</summary>
+    public DateTimeOffset? RefundRequestedAt { get; private set; }
+
     public string? DisputeId { get; private set; }
 
     public bool IsDisputed => DisputeId is not null;
@@ -254,6 +257,11 @@ public sealed class Milestone : AggregateRoot<MilestoneId>
             throw MilestoneErrors.IllegalMove(MilestoneErrors.NotApprovable, Id, Status, "approved");
         }
 
+        if (RefundRequestedAt is not null)
+        {
+            throw new DomainException(MilestoneErrors.RefundPending, $"Milestone {Id} is being refunded by support; it cannot be approved.");
+        }
+
         ApprovedAt = now;
         ApprovedBy = employerId;
         PayoutStatus = PayoutStatus.Pending;
@@ -386,10 +394,39 @@ public sealed class Milestone : AggregateRoot<MilestoneId>
         }
     }
 
+    /// <summary>
+    /// Support starts a refund: committed before the provider is asked, so that no approval can send the
+    /// same money to the trainer while the refund is under way.
+    /// </summary>
+    public void RequestRefund(DateTimeOffset now)
+    {
+        EnsureRefundable();
+        if (RefundRequestedAt is not null)
+        {
+            throw new DomainException(MilestoneErrors.RefundPending, $"A refund of milestone {Id} is already under way.");
+        }
+
+        RefundRequestedAt = now;
+        Record(now, "refund_requested", Status, Status, null, null);
+    }
+
+    /// <summary>The provider refused the refund: the milestone is as it was before.</summary>
+    public void AbandonRefund(string reason, DateTimeOffset now)
+    {
+        if (RefundRequestedAt is null)
+        {
+            throw new DomainException(MilestoneErrors.NotRefundable, $"No refund of milestone {Id} is under way.");
+        }
+
+        RefundRequestedAt = null;
+        Record(now, "refund_abandoned", Status, Status, null, reason);
+    }
+
     /// <summary>Support returns held money to the employer; released money is never refundable here.</summary>
     public void Refund(string refundReference, DateTimeOffset now)
     {
         EnsureRefundable();
+        RefundRequestedAt = null;
 
         RefundReference = refundReference;
         RefundedAt = now;

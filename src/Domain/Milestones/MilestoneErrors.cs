@@ -20,6 +20,7 @@ public static class MilestoneErrors
     public const string WrongParty = "milestone_wrong_party";
     public const string PayoutNotDue = "payout_not_due";
     public const string PayoutParked = "payout_parked";
+    public const string RefundPending = "milestone_refund_pending";
     public const string AmountOutOfRange = "amount_out_of_range";
     public const string DescriptionRequired = "description_required";
     public const string TextTooLong = "text_too_long";

@@ -159,7 +159,7 @@ public sealed class InvoicePdfDownloadTests(InvoicingApiFactory factory) : IClas
         Assert.True(first.AsSpan().SequenceEqual(second), "the same invoice renders the same bytes");
     }
 
-    [Fact(Skip = RenamedPartyBug)]
+    [Fact]
     public async Task GetPdf_WhenTheEmployerLaterSignsInUnderAnotherName_StillShowsTheNameItWasIssuedTo()
     {
         var employer = await _api.EmployerAsync("Ada Original", email: "ada@original.test");

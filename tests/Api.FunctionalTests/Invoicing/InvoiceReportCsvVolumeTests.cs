@@ -40,7 +40,7 @@ public sealed class InvoiceReportCsvVolumeTests(InvoicingApiFactory factory) : I
         Assert.Equal(Count, totals.Get("count").GetInt32());
     }
 
-    [Fact(Skip = SynchronousCsvWriteBug)]
+    [Fact]
     public async Task ReportCsv_WhenTheExportIsLargerThanOnePageAndTheWritersBuffer_ExportsEveryInvoice()
     {
         var (employer, seeded) = await SeedAsync();

@@ -38,6 +38,7 @@ public sealed class RecordFundingResultHandlerTests
             _invoices,
             _numbers,
             Microsoft.Extensions.Options.Options.Create(new OpenTrain.Clean.Application.Common.FundingOptions()),
+            Substitute.For<IReadStore>(),
             _clock);
     }
 

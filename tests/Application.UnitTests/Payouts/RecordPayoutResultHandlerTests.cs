@@ -182,6 +182,7 @@ public sealed class RecordPayoutResultHandlerTests
         Options.Create(options ?? new PayoutOptions()),
         Substitute.For<IRepository<OpenTrain.Clean.Domain.Payouts.TrainerPayoutAccount, UserId>>(),
         Substitute.For<IPaymentGateway>(),
+        Substitute.For<IReadStore>(),
         _clock,
         NullLogger<RecordPayoutResultHandler>.Instance);
 

@@ -79,7 +79,7 @@ public sealed class InvoiceReportAtScaleTests : IClassFixture<InvoicingReportAtS
         Assert.Equal(all.OrderDescending(), all);
     }
 
-    [Theory(Skip = UnindexedKeysetBug)]
+    [Theory]
     [InlineData("employer")]
     [InlineData("trainer")]
     [InlineData("employer paid in March")]

@@ -35,8 +35,8 @@ public sealed class GetInvoicePdfHandler(IReadStore store, ICurrentUser user, II
             new InvoiceParty("From", settings.IssuerName, settings.Address),
             new InvoiceParty(
                 payToTrainer ? "Pay to" : "Bill to",
-                counterparty?.Name ?? counterpartyId.Value.ToString(),
-                string.IsNullOrEmpty(counterparty?.Email) ? [] : [counterparty.Email]),
+                invoice.CounterpartyName ?? counterparty?.Name ?? counterpartyId.Value.ToString(),
+                (invoice.CounterpartyName is not null ? invoice.CounterpartyEmail : counterparty?.Email) is { Length: > 0 } email ? [email] : []),
             invoice.ProjectName,
             invoice.Description,
             SnakeCase(invoice.BillingType.ToString()),

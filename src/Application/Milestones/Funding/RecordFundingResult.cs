@@ -1,6 +1,7 @@
 using Mediator;
 using OpenTrain.Clean.Application.Abstractions;
 using OpenTrain.Clean.Application.Common.Exceptions;
+using OpenTrain.Clean.Application.Invoices;
 using OpenTrain.Clean.Domain.Common;
 using OpenTrain.Clean.Domain.Contracts;
 using OpenTrain.Clean.Domain.Invoices;
@@ -23,6 +24,7 @@ public sealed class RecordFundingResultHandler(
     IInvoiceRepository invoices,
     IInvoiceNumberSequence invoiceNumbers,
     Microsoft.Extensions.Options.IOptions<Common.FundingOptions> options,
+    IReadStore store,
     TimeProvider clock) : ICommandHandler<RecordFundingResultCommand, FundingResponse>
 {
     public async ValueTask<FundingResponse> Handle(RecordFundingResultCommand command, CancellationToken cancellationToken)
@@ -112,10 +114,11 @@ public sealed class RecordFundingResultHandler(
     private async Task<Invoice> IssueInvoiceAsync(Milestone milestone, int attempt, FundingResult result, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var job = await jobs.FindAsync(milestone.JobId, cancellationToken) ?? throw new NotFoundException("Job", milestone.JobId);
+        var (name, email) = await store.NameOfAsync(milestone.EmployerId, cancellationToken);
         var number = await invoiceNumbers.NextAsync(InvoiceKind.EmployerFunding, now.Year, cancellationToken);
         var invoice = Invoice.IssueFunding(
             number,
-            new InvoiceSubject(milestone.EmployerId, milestone.TrainerId, milestone.JobId, milestone.ContractId, milestone.Id, attempt, job.Title, milestone.Description),
+            new InvoiceSubject(milestone.EmployerId, milestone.TrainerId, milestone.JobId, milestone.ContractId, milestone.Id, attempt, job.Title, milestone.Description, name, email),
             milestone.Amount,
             milestone.MarketplaceFee,
             milestone.ContractInitiationFee,

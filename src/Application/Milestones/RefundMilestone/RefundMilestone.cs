@@ -17,14 +17,12 @@ public sealed record RefundMilestoneCommand(Guid MilestoneId) : ICommand<RefundR
 
 public sealed record RefundResponse(MilestoneResponse Milestone, string RefundId, Guid? CreditNoteId);
 
-public sealed class RefundMilestoneHandler(IReadStore store, IPaymentGateway payments, ISender sender) : ICommandHandler<RefundMilestoneCommand, RefundResponse>
+public sealed class RefundMilestoneHandler(IPaymentGateway payments, ISender sender) : ICommandHandler<RefundMilestoneCommand, RefundResponse>
 {
     public async ValueTask<RefundResponse> Handle(RefundMilestoneCommand command, CancellationToken cancellationToken)
     {
-        var id = new MilestoneId(command.MilestoneId);
-        var milestone = await store.FirstOrDefaultAsync(store.Query<Milestone>().Where(m => m.Id == id), cancellationToken)
-            ?? throw new NotFoundException("Milestone", command.MilestoneId);
-        milestone.EnsureRefundable();
+        // Step 1, committed: the refund is under way, and no approval can release the same money meanwhile.
+        var milestone = await sender.Send(new RequestRefundCommand(command.MilestoneId), cancellationToken);
         var result = await payments.RefundAsync(
             new RefundRequest(
                 milestone.PaymentIntentId ?? string.Empty,
@@ -35,10 +33,53 @@ public sealed class RefundMilestoneHandler(IReadStore store, IPaymentGateway pay
             CancellationToken.None);
         if (result.Outcome != RefundOutcome.Succeeded || result.RefundId is null)
         {
+            await sender.Send(new AbandonRefundCommand(command.MilestoneId, result.Error ?? "refused"), CancellationToken.None);
             throw new DomainException("refund_failed", $"The payment provider refused the refund: {result.Error}");
         }
 
         return await sender.Send(new RecordRefundCommand(command.MilestoneId, result.RefundId), CancellationToken.None);
+    }
+}
+
+/// <summary>
+/// Marks the refund under way (or finds it under way after a failure to hear back: the retry repeats
+/// the same provider refund, whose key is the milestone's).
+/// </summary>
+public sealed record RequestRefundCommand(Guid MilestoneId) : ICommand<Milestone>;
+
+public sealed class RequestRefundHandler(IMilestoneRepository milestones, TimeProvider clock) : ICommandHandler<RequestRefundCommand, Milestone>
+{
+    public async ValueTask<Milestone> Handle(RequestRefundCommand command, CancellationToken cancellationToken)
+    {
+        var milestone = await milestones.FindAsync(new MilestoneId(command.MilestoneId), cancellationToken)
+            ?? throw new NotFoundException("Milestone", command.MilestoneId);
+        if (milestone.RefundRequestedAt is null)
+        {
+            milestone.RequestRefund(clock.GetUtcNow());
+        }
+        else
+        {
+            milestone.EnsureRefundable();
+        }
+
+        return milestone;
+    }
+}
+
+public sealed record AbandonRefundCommand(Guid MilestoneId, string Reason) : ICommand<bool>;
+
+public sealed class AbandonRefundHandler(IMilestoneRepository milestones, TimeProvider clock) : ICommandHandler<AbandonRefundCommand, bool>
+{
+    public async ValueTask<bool> Handle(AbandonRefundCommand command, CancellationToken cancellationToken)
+    {
+        var milestone = await milestones.FindAsync(new MilestoneId(command.MilestoneId), cancellationToken);
+        if (milestone?.RefundRequestedAt is null)
+        {
+            return false;
+        }
+
+        milestone.AbandonRefund(command.Reason, clock.GetUtcNow());
+        return true;
     }
 }
 

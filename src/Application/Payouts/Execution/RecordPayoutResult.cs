@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using OpenTrain.Clean.Application.Abstractions;
 using OpenTrain.Clean.Application.Common;
 using OpenTrain.Clean.Application.Common.Exceptions;
+using OpenTrain.Clean.Application.Invoices;
 using OpenTrain.Clean.Domain.Common;
 using OpenTrain.Clean.Domain.Invoices;
 using OpenTrain.Clean.Domain.Jobs;
@@ -23,6 +24,7 @@ public sealed partial class RecordPayoutResultHandler(
     IOptions<PayoutOptions> options,
     IRepository<TrainerPayoutAccount, UserId> payoutAccounts,
     IPaymentGateway payments,
+    IReadStore store,
     TimeProvider clock,
     ILogger<RecordPayoutResultHandler> logger) : ICommandHandler<RecordPayoutResultCommand, PayoutStatus>
 {
@@ -89,10 +91,11 @@ public sealed partial class RecordPayoutResultHandler(
     private async Task IssuePayoutInvoiceAsync(Milestone milestone, string transferId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var job = await jobs.FindAsync(milestone.JobId, cancellationToken) ?? throw new NotFoundException("Job", milestone.JobId);
+        var (name, email) = await store.NameOfAsync(milestone.TrainerId, cancellationToken);
         var number = await invoiceNumbers.NextAsync(InvoiceKind.TrainerPayout, now.Year, cancellationToken);
         invoices.Add(Invoice.IssuePayout(
             number,
-            new InvoiceSubject(milestone.EmployerId, milestone.TrainerId, milestone.JobId, milestone.ContractId, milestone.Id, null, job.Title, milestone.Description),
+            new InvoiceSubject(milestone.EmployerId, milestone.TrainerId, milestone.JobId, milestone.ContractId, milestone.Id, null, job.Title, milestone.Description, name, email),
             milestone.Amount,
             transferId,
             now));

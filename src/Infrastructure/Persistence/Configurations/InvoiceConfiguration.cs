@@ -19,6 +19,8 @@ internal sealed class InvoiceConfiguration : IEntityTypeConfiguration<Invoice>
         builder.Property(i => i.ProjectName).HasMaxLength(200);
         builder.Property(i => i.Description).HasMaxLength(2000);
         builder.Property(i => i.PaymentReference).HasMaxLength(255);
+        builder.Property(i => i.CounterpartyName).HasMaxLength(200);
+        builder.Property(i => i.CounterpartyEmail).HasMaxLength(320);
         builder.ComplexProperty(i => i.Total, money => money.MapMoney("Total"));
         builder.OwnsMany(i => i.Lines, line =>
         {
@@ -27,7 +29,7 @@ internal sealed class InvoiceConfiguration : IEntityTypeConfiguration<Invoice>
             line.Property<int>("Id");
             line.HasKey("Id");
             line.Property(l => l.Kind).HasConversion<string>().HasMaxLength(32);
-            line.Property(l => l.Description).HasMaxLength(2000);
+            line.Property(l => l.Description).HasMaxLength(Invoice.MaxLineDescriptionLength);
             line.Ignore(l => l.Amount);
             line.Property<long>("AmountCents").HasColumnName("AmountCents");
             line.Property<string>("Currency").HasColumnName("AmountCurrency").HasMaxLength(3).IsUnicode(false);
@@ -37,8 +39,9 @@ internal sealed class InvoiceConfiguration : IEntityTypeConfiguration<Invoice>
 
         builder.HasIndex(i => i.Number).IsUnique();
         builder.HasIndex(i => new { i.MilestoneId, i.Kind, i.FundingAttempt });
-        builder.HasIndex(i => new { i.EmployerId, i.Kind });
-        builder.HasIndex(i => new { i.TrainerId, i.Kind });
+        // The Reports page and the lists read one party's invoices newest first by id: keyset pages.
+        builder.HasIndex(i => new { i.EmployerId, i.Id });
+        builder.HasIndex(i => new { i.TrainerId, i.Kind, i.Id });
         builder.HasIndex(i => i.ContractId);
     }
 }

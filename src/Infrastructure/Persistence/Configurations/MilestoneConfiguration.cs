@@ -23,6 +23,7 @@ internal sealed class MilestoneConfiguration : IEntityTypeConfiguration<Mileston
         builder.Property(m => m.ChargeId).HasMaxLength(255);
         builder.Property(m => m.FundingClientSecret).HasMaxLength(255);
         builder.Property(m => m.FundingPaymentMethodId).HasMaxLength(255);
+        builder.Property(m => m.RefundRequestedAt);
         builder.Property(m => m.FundingPaymentMethodType).HasConversion<string>().HasMaxLength(32);
         builder.Property(m => m.TransferId).HasMaxLength(255);
         builder.Property(m => m.RefundReference).HasMaxLength(255);

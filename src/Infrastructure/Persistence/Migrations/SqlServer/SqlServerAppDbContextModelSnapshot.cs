@@ -121,6 +121,14 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.SqlServer
                     b.Property<Guid?>("ContractId")
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<string>("CounterpartyEmail")
+                        .HasMaxLength(320)
+                        .HasColumnType("nvarchar(320)");
+
+                    b.Property<string>("CounterpartyName")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
                     b.Property<string>("Description")
                         .IsRequired()
                         .HasMaxLength(2000)
@@ -199,11 +207,11 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.SqlServer
                     b.HasIndex("Number")
                         .IsUnique();
 
-                    b.HasIndex("EmployerId", "Kind");
-
-                    b.HasIndex("TrainerId", "Kind");
+                    b.HasIndex("EmployerId", "Id");
 
                     b.HasIndex("MilestoneId", "Kind", "FundingAttempt");
+
+                    b.HasIndex("TrainerId", "Kind", "Id");
 
                     b.ToTable("Invoices", (string)null);
                 });
@@ -347,6 +355,9 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.SqlServer
                     b.Property<string>("RefundReference")
                         .HasMaxLength(255)
                         .HasColumnType("nvarchar(255)");
+
+                    b.Property<DateTimeOffset?>("RefundRequestedAt")
+                        .HasColumnType("datetimeoffset");
 
                     b.Property<DateTimeOffset?>("RefundedAt")
                         .HasColumnType("datetimeoffset");
@@ -776,8 +787,8 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.SqlServer
 
                             b1.Property<string>("Description")
                                 .IsRequired()
-                                .HasMaxLength(2000)
-                                .HasColumnType("nvarchar(2000)");
+                                .HasMaxLength(2100)
+                                .HasColumnType("nvarchar(2100)");
 
                             b1.Property<Guid>("InvoiceId")
                                 .HasColumnType("uniqueidentifier");

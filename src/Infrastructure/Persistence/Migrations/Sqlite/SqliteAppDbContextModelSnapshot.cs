@@ -115,6 +115,14 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<Guid?>("ContractId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("CounterpartyEmail")
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CounterpartyName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Description")
                         .IsRequired()
                         .HasMaxLength(2000)
@@ -193,11 +201,11 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.Sqlite
                     b.HasIndex("Number")
                         .IsUnique();
 
-                    b.HasIndex("EmployerId", "Kind");
-
-                    b.HasIndex("TrainerId", "Kind");
+                    b.HasIndex("EmployerId", "Id");
 
                     b.HasIndex("MilestoneId", "Kind", "FundingAttempt");
+
+                    b.HasIndex("TrainerId", "Kind", "Id");
 
                     b.ToTable("Invoices", (string)null);
                 });
@@ -341,6 +349,9 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<string>("RefundReference")
                         .HasMaxLength(255)
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("RefundRequestedAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long?>("RefundedAt")
                         .HasColumnType("INTEGER");
@@ -767,7 +778,7 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.Sqlite
 
                             b1.Property<string>("Description")
                                 .IsRequired()
-                                .HasMaxLength(2000)
+                                .HasMaxLength(2100)
                                 .HasColumnType("TEXT");
 
                             b1.Property<Guid>("InvoiceId")
