@@ -26,7 +26,7 @@ public enum WebhookOutcome
 /// </summary>
 public sealed record ApplyProviderEventCommand(ProviderEvent Event) : ICommand<WebhookOutcome>;
 
-public sealed class ApplyProviderEventHandler(
+public sealed partial class ApplyProviderEventHandler(
     IWebhookInbox inbox,
     ISender sender,
     IReadStore store,
@@ -35,6 +35,7 @@ public sealed class ApplyProviderEventHandler(
     IInvoiceNumberSequence invoiceNumbers,
     IRepository<EmployerBillingProfile, UserId> billingProfiles,
     IPaymentGateway payments,
+    Microsoft.Extensions.Logging.ILogger<ApplyProviderEventHandler> logger,
     TimeProvider clock) : ICommandHandler<ApplyProviderEventCommand, WebhookOutcome>
 {
     public async ValueTask<WebhookOutcome> Handle(ApplyProviderEventCommand command, CancellationToken cancellationToken)
@@ -82,15 +83,33 @@ public sealed class ApplyProviderEventHandler(
             return WebhookOutcome.Ignored;
         }
 
-        // Not ours, or an attempt that is no longer in flight: RecordFundingResult leaves it as it is.
-        var before = await store.FirstOrDefaultAsync(store.Query<Milestone>().Where(m => m.Id == new MilestoneId(milestoneId)).Select(m => (MilestoneStatus?)m.Status), cancellationToken);
-        if (before != MilestoneStatus.Funding)
+        var current = await store.FirstOrDefaultAsync(
+            store.Query<Milestone>().Where(m => m.Id == new MilestoneId(milestoneId)).Select(m => new { m.Status, m.FundingAttempts, m.PaymentIntentId, m.Amount }),
+            cancellationToken);
+        if (current is null)
         {
             return WebhookOutcome.Ignored;
         }
 
-        await sender.Send(new RecordFundingResultCommand(milestoneId, attempt, changed.Result), cancellationToken);
-        return WebhookOutcome.Applied;
+        if (current.Status == MilestoneStatus.Funding && current.FundingAttempts == attempt)
+        {
+            await sender.Send(new RecordFundingResultCommand(milestoneId, attempt, changed.Result), cancellationToken);
+            return WebhookOutcome.Applied;
+        }
+
+        // A charge of an attempt that is no longer the milestone's (a late 3-D Secure on an earlier attempt
+        // after a later one funded it, say): the employer would pay twice. Give it back, once, by its own key.
+        if (changed.Result is { Outcome: FundingOutcome.Succeeded, PaymentIntentId: { } orphan } && orphan != current.PaymentIntentId)
+        {
+            var refund = await payments.RefundAsync(
+                new RefundRequest(orphan, changed.Result.ChargeId, new Money(changed.Amount ?? 0, current.Amount.Currency), $"orphan-refund-{orphan}",
+                    new Dictionary<string, string> { ["milestone_id"] = milestoneId.ToString(), ["reason"] = "superseded_funding_attempt" }),
+                cancellationToken);
+            LogOrphanRefunded(milestoneId, attempt, orphan, refund.Outcome.ToString());
+            return WebhookOutcome.Applied;
+        }
+
+        return WebhookOutcome.Ignored;
     }
 
     private async Task<WebhookOutcome> ApplyRefundAsync(ChargeRefunded refunded, DateTimeOffset now, CancellationToken cancellationToken)
@@ -202,6 +221,10 @@ public sealed class ApplyProviderEventHandler(
         invoices.Add(Invoice.IssueSubscription(number, profile.Id, plan.ToString(), new Money(changed.Amount, changed.Currency), status, changed.ProviderInvoiceId, now, name, email));
         return WebhookOutcome.Applied;
     }
+
+    [Microsoft.Extensions.Logging.LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Warning,
+        Message = "Milestone {MilestoneId}: funding attempt {Attempt} succeeded after it was superseded ({PaymentIntentId}); refund {Outcome}")]
+    private partial void LogOrphanRefunded(Guid milestoneId, int attempt, string paymentIntentId, string outcome);
 
     private async Task<Milestone?> FindMilestoneAsync(System.Linq.Expressions.Expression<Func<Milestone, bool>> predicate, CancellationToken cancellationToken)
     {

@@ -10,7 +10,8 @@ namespace OpenTrain.Clean.Application.Webhooks;
 public abstract record ProviderEvent(string EventId, string Type);
 
 /// <summary>payment_intent.succeeded / processing / payment_failed / requires_action / canceled.</summary>
-public sealed record PaymentIntentChanged(string EventId, string Type, FundingResult Result, IReadOnlyDictionary<string, string> Metadata) : ProviderEvent(EventId, Type);
+/// <param name="Amount">The intent's amount in minor units, for giving back a superseded charge.</param>
+public sealed record PaymentIntentChanged(string EventId, string Type, FundingResult Result, IReadOnlyDictionary<string, string> Metadata, long? Amount = null) : ProviderEvent(EventId, Type);
 
 /// <summary>charge.refunded.</summary>
 public sealed record ChargeRefunded(string EventId, string Type, string ChargeId, string? RefundId, bool FullyRefunded) : ProviderEvent(EventId, Type);

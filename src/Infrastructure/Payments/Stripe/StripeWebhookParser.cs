@@ -49,7 +49,7 @@ public sealed class StripeWebhookParser(IOptions<StripeOptions> options)
         {
             PaymentIntent intent when type is "payment_intent.succeeded" or "payment_intent.processing" or "payment_intent.payment_failed"
                 or "payment_intent.requires_action" or "payment_intent.canceled" =>
-                new PaymentIntentChanged(id, type, StripePaymentGateway.ToFundingResult(intent), intent.Metadata ?? new Dictionary<string, string>()),
+                new PaymentIntentChanged(id, type, StripePaymentGateway.ToFundingResult(intent), intent.Metadata ?? new Dictionary<string, string>(), intent.Amount),
             Charge charge when type == "charge.refunded" =>
                 new ChargeRefunded(id, type, charge.Id, charge.Refunds?.Data?.FirstOrDefault()?.Id, charge.Refunded),
             Dispute dispute when type is "charge.dispute.created" or "charge.dispute.closed" =>
