@@ -41,11 +41,21 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
     protected abstract void ConfigureInstants(ModelConfigurationBuilder configurationBuilder);
 }
 
-/// <summary>Every typed id is stored as its Guid.</summary>
-public sealed class TypedIdConverter<TId>() : ValueConverter<TId, Guid>(
-    id => id.Value,
-    value => (TId)Activator.CreateInstance(typeof(TId), value)!)
-    where TId : struct, ITypedId;
+/// <summary>
+/// Every typed id is stored as its Guid. The read side is the constructor call itself
+/// (<c>value => new TId(value)</c>), which EF compiles into its materializers: no reflection per row.
+/// </summary>
+public sealed class TypedIdConverter<TId>() : ValueConverter<TId, Guid>(id => id.Value, FromGuid())
+    where TId : struct, ITypedId
+{
+    private static System.Linq.Expressions.Expression<Func<Guid, TId>> FromGuid()
+    {
+        var value = System.Linq.Expressions.Expression.Parameter(typeof(Guid), "value");
+        var constructor = typeof(TId).GetConstructor([typeof(Guid)])
+            ?? throw new InvalidOperationException($"{typeof(TId).Name} needs a constructor taking its Guid.");
+        return System.Linq.Expressions.Expression.Lambda<Func<Guid, TId>>(System.Linq.Expressions.Expression.New(constructor, value), value);
+    }
+}
 
 /// <summary>
 /// SQLite has no instant type and cannot compare DateTimeOffset text; instants are stored as

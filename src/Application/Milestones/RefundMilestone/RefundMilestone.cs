@@ -23,14 +23,17 @@ public sealed class RefundMilestoneHandler(IPaymentGateway payments, ISender sen
     {
         // Step 1, committed: the refund is under way, and no approval can release the same money meanwhile.
         var milestone = await sender.Send(new RequestRefundCommand(command.MilestoneId), cancellationToken);
-        var result = await payments.RefundAsync(
-            new RefundRequest(
-                milestone.PaymentIntentId ?? string.Empty,
-                milestone.ChargeId,
-                milestone.EmployerTotal,
-                $"refund-{milestone.Id.Value:N}",
-                new Dictionary<string, string> { ["milestone_id"] = milestone.Id.Value.ToString() }),
-            CancellationToken.None);
+        RefundResult result;
+        try
+        {
+            result = await RefundAtProviderAsync(milestone);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException and not PaymentProviderException)
+        {
+            // The claim stays: a retry repeats the same refund (same key), which the provider made at most once.
+            throw new PaymentProviderException($"The refund's outcome is unknown: {exception.Message}", exception);
+        }
+
         if (result.Outcome != RefundOutcome.Succeeded || result.RefundId is null)
         {
             await sender.Send(new AbandonRefundCommand(command.MilestoneId, result.Error ?? "refused"), CancellationToken.None);
@@ -39,6 +42,16 @@ public sealed class RefundMilestoneHandler(IPaymentGateway payments, ISender sen
 
         return await sender.Send(new RecordRefundCommand(command.MilestoneId, result.RefundId), CancellationToken.None);
     }
+
+    private Task<RefundResult> RefundAtProviderAsync(Milestone milestone) =>
+        payments.RefundAsync(
+            new RefundRequest(
+                milestone.PaymentIntentId ?? string.Empty,
+                milestone.ChargeId,
+                milestone.EmployerTotal,
+                $"refund-{milestone.Id.Value:N}",
+                new Dictionary<string, string> { ["milestone_id"] = milestone.Id.Value.ToString() }),
+            CancellationToken.None);
 }
 
 /// <summary>
