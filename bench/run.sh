@@ -142,7 +142,9 @@ pid_jiffies() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 now_ms() { date +%s%3N; }
 cores() { awk -v j="$1" -v ms="$2" -v hz="$CLK_TCK" 'BEGIN { printf "%.2f", (ms > 0 ? j / hz / (ms / 1000) : 0) }'; }
 
-declare -A RPS P50 P99
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+mean() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (a + b) / 2 }'; }
+declare -A RPS P50 P99 PER_CORE
 # wrk_run NAME URL TOKEN [PATHS_FILE] [CONNECTIONS] [SECONDS] [quiet]: one bounded wrk run; prints its figures.
 wrk_run() {
     local name=$1 url=$2 token=$3 paths=${4:-} connections=${5:-$CONNECTIONS} seconds=${6:-$DURATION} quiet=${7:-}
@@ -156,37 +158,80 @@ wrk_run() {
     line=$(grep '^WRK ' "$WORK/wrk-$name.txt") || { cat "$WORK/wrk-$name.txt" >&2; exit 1; }
     read -r _ rps p50 p99 _ socket non2xx _ <<<"$line"
     RPS[$name]=$rps; P50[$name]=$p50; P99[$name]=$p99
+    settle
     [ -n "$quiet" ] && return 0
     wall=$((t1 - t0))
     used=$(awk '{printf "%d", ($1 + $2) * hz}' hz="$CLK_TCK" "$WORK/wrk-time-$name.txt")
     figure "$name.rps" "$(printf '%.0f' "$rps")" req/s
     figure "$name.p50" "$(awk -v v="$p50" 'BEGIN { printf "%.2f", v / 1000 }')" ms
     figure "$name.p99" "$(awk -v v="$p99" 'BEGIN { printf "%.2f", v / 1000 }')" ms
-    figure "$name.api_cpu" "$(cores $((a1 - a0)) "$wall")" cores
+    local api_cores
+    api_cores=$(cores $((a1 - a0)) "$wall")
+    PER_CORE[$name]=$(ratio "$rps" "$api_cores")
+    figure "$name.api_cpu" "$api_cores" cores
+    figure "$name.rps_per_api_core" "$(printf '%.0f' "${PER_CORE[$name]}")" req/s
     figure "$name.client_cpu" "$(cores "$used" "$wall")" cores
     figure "$name.other_cpu" "$(cores $((m1 - m0 - (a1 - a0) - used)) "$wall")" cores
+    figure "$name.api_threads" "$(awk '/^Threads/ {print $2}' "/proc/$API_PID/status")" threads
     [ "$socket" = 0 ] || figure "$name.socket_errors" "$socket" errors
     [ "$non2xx" = 0 ] || figure "$name.non_2xx" "$non2xx" responses
 }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
-mean() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (a + b) / 2 }'; }
+
+# After a load, let the API finish what wrk left queued (slow routes) before the next one starts.
+settle() {
+    sleep 1
+    for _ in $(seq 1 20); do
+        local t
+        t=$(curl -s -o /dev/null -w '%{time_total}' --max-time 5 "$API/health/live" || echo 5)
+        awk -v t="$t" 'BEGIN { exit !(t < 0.05) }' && return 0
+        sleep 0.5
+    done
+}
 peak_memory() { awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$API_PID/status"; }
 current_memory() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$API_PID/status"; }
 
-# profile NAME URL TOKEN [PATHS]: perf profiles (frame pointers, then DWARF) of the API under that load.
+# cpu_profile NAME PIDS: perf CPU profiles of running processes (frame pointers 3 s, then DWARF 3 s).
+cpu_profile() {
+    local name=$1 pids=$2
+    [ "$PERF" = 1 ] || return 0
+    perf record -q -F 499 -g -p "$pids" -o "$WORK/perf-fp.data" -- sleep 3 >/dev/null 2>&1 || true
+    perf record -q -F 499 --call-graph dwarf,16384 -p "$pids" -o "$WORK/perf-dwarf.data" -- sleep 3 >/dev/null 2>&1 || true
+    perf script -i "$WORK/perf-fp.data" -F comm,ip,sym,dso >"$WORK/perf-fp.txt" 2>/dev/null || true
+    perf script -i "$WORK/perf-dwarf.data" -F comm,ip,sym,dso >"$WORK/perf-dwarf.txt" 2>/dev/null || true
+    driver perf-summary --fp "$WORK/perf-fp.txt" --dwarf "$WORK/perf-dwarf.txt" --prefix "profile.$name" | figures || true
+    rm -f "$WORK"/perf-*.data "$WORK"/perf-*.txt
+}
+
+# profile NAME URL TOKEN [PATHS]: the API's CPU profile under that route's load (not a measured run).
 profile() {
     local name=$1 url=$2 token=$3 paths=${4:-}
     [ "$PERF" = 1 ] || return 0
     wrk -t2 -c"$CONNECTIONS" -d9s -s "$LUA" "$url" -- "$token" $paths >/dev/null &
     local load=$!
     sleep 1
-    perf record -q -F 499 -g -p "$API_PID" -o "$WORK/perf-fp.data" -- sleep 3 >/dev/null 2>&1 || true
-    perf record -q -F 499 --call-graph dwarf,16384 -p "$API_PID" -o "$WORK/perf-dwarf.data" -- sleep 3 >/dev/null 2>&1 || true
+    cpu_profile "$name" "$API_PID"
     wait "$load" || true
-    perf script -i "$WORK/perf-fp.data" -F comm,ip,sym,dso >"$WORK/perf-fp.txt" 2>/dev/null || true
-    perf script -i "$WORK/perf-dwarf.data" -F comm,ip,sym,dso >"$WORK/perf-dwarf.txt" 2>/dev/null || true
-    driver perf-summary --fp "$WORK/perf-fp.txt" --dwarf "$WORK/perf-dwarf.txt" --prefix "profile.$name" | figures || true
-    rm -f "$WORK"/perf-*.data "$WORK"/perf-*.txt
+    settle
+}
+
+# sleep_profile NAME SECONDS PIDS: who sleeps. Counts clock_nanosleep calls and the time spent in
+# them (perf trace), and the share of those sleeps made by SQLite's busy handler, i.e. a writer
+# backing off while another connection holds the database's write lock (perf record on the
+# syscall's tracepoint, DWARF call graphs through libe_sqlite3).
+sleep_profile() {
+    local name=$1 seconds=$2 pids=$3
+    [ "$PERF" = 1 ] || return 0
+    perf trace -s -p "$pids" -- sleep "$seconds" >/dev/null 2>"$WORK/trace.txt" || true
+    perf record -q -e syscalls:sys_enter_clock_nanosleep --call-graph dwarf,8192 -p "$pids" -o "$WORK/sleep.data" -- sleep 2 >/dev/null 2>&1 || true
+    local calls total busy all
+    read -r calls total < <(awk '$1 == "clock_nanosleep" { c += $2; t += $4 } END { printf "%d %.0f\n", c, t }' "$WORK/trace.txt")
+    perf script -i "$WORK/sleep.data" -F ip,sym >"$WORK/sleep.txt" 2>/dev/null || true
+    all=$(grep -c 'clock_nanosleep\|nanosleep' "$WORK/sleep.txt" || true)
+    busy=$(grep -c 'sqliteDefaultBusyCallback' "$WORK/sleep.txt" || true)
+    figure "$name.sleeps" "$(awk -v c="$calls" -v s="$seconds" 'BEGIN { printf "%.0f", c / s }')" calls/s
+    figure "$name.sleeping_threads" "$(awk -v t="$total" -v s="$seconds" 'BEGIN { printf "%.1f", t / 1000 / s }')" threads
+    figure "$name.sleeps_in_sqlite_busy_handler" "$(awk -v b="$busy" -v a="$all" 'BEGIN { printf "%.0f", (a > 0 ? 100 * b / a : 0) }')" %
+    rm -f "$WORK/sleep.data" "$WORK/sleep.txt" "$WORK/trace.txt"
 }
 
 # The read routes, side by side; /health/live before and after, the ratio against their mean.
@@ -198,10 +243,12 @@ read_routes() {
     wrk_run "$prefix.report" "$API/api/v1/reports/invoices?limit=20" "$EMPLOYER_TOKEN"
     wrk_run "$prefix.report_admin" "$API/api/v1/reports/invoices?limit=20" "$ADMIN_TOKEN"
     wrk_run "$prefix.live_after" "$API/health/live" -
-    local live
+    local live live_per_core
     live=$(mean "${RPS[$prefix.live]}" "${RPS[$prefix.live_after]}")
+    live_per_core=$(mean "${PER_CORE[$prefix.live]}" "${PER_CORE[$prefix.live_after]}")
     for route in milestone contract_milestones report report_admin; do
         figure "$prefix.$route.ratio_to_live" "$(ratio "${RPS[$prefix.$route]}" "$live")" x
+        figure "$prefix.$route.ratio_to_live_per_api_core" "$(ratio "${PER_CORE[$prefix.$route]}" "$live_per_core")" x
     done
 }
 
@@ -223,11 +270,11 @@ growth_latency() {
 warm_up() {
     log "warming up (JIT tiering, connection and query caches)"
     for _ in 1 2; do
-        wrk_run warm.live "$API/health/live" - "" "$CONNECTIONS" 3 quiet
-        wrk_run warm.milestone "$API/" "$EMPLOYER_TOKEN" "$WORK/milestone-paths.txt" "$CONNECTIONS" 3 quiet
-        wrk_run warm.list "$API/api/v1/contracts/$CONTRACT_ID/milestones" "$EMPLOYER_TOKEN" "" "$CONNECTIONS" 3 quiet
+        wrk_run warm.report_admin "$API/api/v1/reports/invoices?limit=20" "$ADMIN_TOKEN" "" 4 3 quiet
         wrk_run warm.report "$API/api/v1/reports/invoices?limit=20" "$EMPLOYER_TOKEN" "" "$CONNECTIONS" 3 quiet
-        wrk_run warm.report_admin "$API/api/v1/reports/invoices?limit=20" "$ADMIN_TOKEN" "" "$CONNECTIONS" 3 quiet
+        wrk_run warm.list "$API/api/v1/contracts/$CONTRACT_ID/milestones" "$EMPLOYER_TOKEN" "" "$CONNECTIONS" 3 quiet
+        wrk_run warm.milestone "$API/" "$EMPLOYER_TOKEN" "$WORK/milestone-paths.txt" "$CONNECTIONS" 3 quiet
+        wrk_run warm.live "$API/health/live" - "" "$CONNECTIONS" 3 quiet
     done
 }
 
@@ -271,31 +318,62 @@ stop_api
 
 # === lifecycle: hire -> fund -> submit -> approve -> paid, in-process jobs ========================
 log "lifecycle: $CLIENTS clients, in-process jobs with fast intervals"
-start_api lifecycle "$WORK/lifecycle" Worker__PayoutInterval=00:00:00.200 Worker__OutboxInterval=00:00:00.100
+LIFECYCLE_JOBS=(Worker__PayoutInterval=00:00:00.200 Worker__OutboxInterval=00:00:00.100)
+start_api lifecycle "$WORK/lifecycle" "${LIFECYCLE_JOBS[@]}"
 a0=$(pid_jiffies "$API_PID"); m0=$(machine_jiffies); t0=$(now_ms)
-driver lifecycle --api "$API" --clients "$CLIENTS" --duration 20 --drain 40 | figures
+driver lifecycle --api "$API" --clients "$CLIENTS" --duration 20 --drain 40 --db "$WORK/lifecycle/opentrain.db" | figures
 a1=$(pid_jiffies "$API_PID"); m1=$(machine_jiffies); t1=$(now_ms)
 figure lifecycle.api_cpu "$(cores $((a1 - a0)) $((t1 - t0)))" cores
 figure lifecycle.machine_cpu "$(cores $((m1 - m0)) $((t1 - t0)))" cores
-grep -c 'database is locked\|busy' "$WORK/api-lifecycle.log" | xargs -I{} figure lifecycle.api_log_busy_lines {} lines
+figure lifecycle.api_log_warnings "$(grep -c -E '^(warn|fail)' "$WORK/api-lifecycle.log" || true)" lines
+if [ "$PERF" = 1 ]; then
+    # Evidence, in a second run so the tracing does not touch the figures above.
+    log "lifecycle: profiling a second run"
+    driver lifecycle --api "$API" --clients "$CLIENTS" --duration 14 --drain 20 >/dev/null 2>&1 &
+    evidence=$!
+    sleep 5
+    sleep_profile profile.lifecycle 4 "$API_PID"
+    cpu_profile lifecycle "$API_PID"
+    wait "$evidence" || true
+fi
 stop_api
 
 # === outbox: messages/s dispatched by one worker, then by two ====================================
+WORKER_PIDS=()
+outbox_run() {
+    local label=$1 workers=$2 tag=$3 count=$4
+    local data=$WORK/outbox-$label-$tag
+    driver outbox-seed --db "$data/opentrain.db" --count "$count" --tag "$tag"
+    WORKER_PIDS=()
+    for i in $(seq 1 "$workers"); do start_worker "$label-$tag-$i" "$data"; done
+    OUTBOX_DB=$data/opentrain.db
+}
+stop_workers() { for pid in "${WORKER_PIDS[@]}"; do stop_pid "$pid"; done; WORKER_PIDS=(); }
 for workers in 1 2; do
     label=$([ "$workers" = 1 ] && echo one || echo two)
-    data=$WORK/outbox-$label
     log "outbox: $OUTBOX_MESSAGES messages, $workers worker(s)"
-    driver outbox-seed --db "$data/opentrain.db" --count "$OUTBOX_MESSAGES" --tag "$workers"
-    WORKER_PIDS=()
-    w0=0; m0=$(machine_jiffies); t0=$(now_ms)
-    for i in $(seq 1 "$workers"); do start_worker "$label-$i" "$data"; done
-    driver outbox-wait --db "$data/opentrain.db" --count "$OUTBOX_MESSAGES" --tag "$workers" --label "$label" --timeout 60 | figures || true
-    for pid in "${WORKER_PIDS[@]}"; do w0=$((w0 + $(pid_jiffies "$pid"))); done
+    m0=$(machine_jiffies); t0=$(now_ms)
+    outbox_run "$label" "$workers" "$workers" "$OUTBOX_MESSAGES"
+    driver outbox-wait --db "$OUTBOX_DB" --count "$OUTBOX_MESSAGES" --tag "$workers" --label "$label" --timeout 60 | figures || true
+    w=0
+    for pid in "${WORKER_PIDS[@]}"; do w=$((w + $(pid_jiffies "$pid"))); done
     m1=$(machine_jiffies); t1=$(now_ms)
-    figure "outbox.$label.workers_cpu" "$(cores "$w0" $((t1 - t0)))" cores
+    figure "outbox.$label.workers_cpu" "$(cores "$w" $((t1 - t0)))" cores
     figure "outbox.$label.machine_cpu" "$(cores $((m1 - m0)) $((t1 - t0)))" cores
-    for pid in "${WORKER_PIDS[@]}"; do stop_pid "$pid"; done
+    stop_workers
 done
+if [ "$PERF" = 1 ]; then
+    log "outbox: profiling (separate runs)"
+    outbox_run one 1 3 30000
+    sleep 3
+    cpu_profile outbox.one "${WORKER_PIDS[0]}"
+    sleep_profile profile.outbox.one 3 "${WORKER_PIDS[0]}"
+    stop_workers
+    outbox_run two 2 4 20000
+    sleep 3
+    sleep_profile profile.outbox.two 3 "${WORKER_PIDS[0]},${WORKER_PIDS[1]}"
+    stop_workers
+fi
 
 # === micro benchmarks (BenchmarkDotNet, in-process, short job) ===================================
 if [ "${BENCH_SKIP_MICRO:-0}" != 1 ]; then

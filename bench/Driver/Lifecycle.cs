@@ -127,6 +127,16 @@ internal static class Lifecycle
         }
 
         Figures.Print("lifecycle.errors", failures.Values.Sum(), "requests", 0);
+        if (args.Get("db", string.Empty) is { Length: > 0 } file && paid.Count > 0)
+        {
+            // Each outbox message is dispatched in a write transaction of its own.
+            await using var db = Sql.Open(file);
+            var messages = Sql.Scalar(db, "SELECT count(*) FROM OutboxMessages");
+            var notifications = Sql.Scalar(db, "SELECT count(*) FROM Notifications");
+            var milestones = Sql.Scalar(db, "SELECT count(*) FROM Milestones WHERE Status = 'Paid'");
+            Figures.Print("lifecycle.outbox_messages_per_paid_milestone", (double)messages / milestones, "messages");
+            Figures.Print("lifecycle.notifications_per_paid_milestone", (double)notifications / milestones, "rows");
+        }
         foreach (var (key, count) in failures)
         {
             Figures.Log($"lifecycle failure x{count}: {key}");

@@ -44,6 +44,9 @@ internal static partial class PerfSummary
         Figures.Print($"{prefix}.managed.json_serialization", Share(fp, s => s.Has(Json())), "%");
         Figures.Print($"{prefix}.managed.jwt_authentication", Share(fp, s => s.Has(Jwt())), "%");
         Figures.Print($"{prefix}.managed.typed_id_activator", Share(fp, s => s.Has(Activator())), "%");
+        Figures.Print($"{prefix}.managed.di_scopes", Share(fp, s => s.Has(Container())), "%");
+        Figures.Print($"{prefix}.managed.reflection_invoke", Share(fp, s => s.Has(Reflection())), "%");
+        Figures.Print($"{prefix}.managed.savechanges", Share(fp, s => s.Has(SaveChanges())), "%");
         return 0;
     }
 
@@ -98,6 +101,15 @@ internal static partial class PerfSummary
 
     [GeneratedRegex(@"TypedIdConverter|RuntimeType::CreateInstanceImpl|DefaultBinder::BindToMethod")]
     private static partial Regex Activator();
+
+    [GeneratedRegex(@"\[Microsoft\.Extensions\.DependencyInjection")]
+    private static partial Regex Container();
+
+    [GeneratedRegex(@"MethodBase::Invoke|MethodBaseInvoker|RuntimeMethodInfo::Invoke|RuntimeType::MakeGenericType|RuntimeType::GetMethod")]
+    private static partial Regex Reflection();
+
+    [GeneratedRegex(@"DbContext::SaveChanges|StateManager::SaveChanges")]
+    private static partial Regex SaveChanges();
 
     private sealed class Sample(string header)
     {
