@@ -9,7 +9,7 @@
 # everything it started. About 6 minutes on 2 cores; never more than BENCH_DEADLINE seconds.
 #
 # Knobs (environment): BENCH_DURATION (s per measured wrk run, default 10), BENCH_CONNECTIONS (32),
-# BENCH_LIFECYCLE_CLIENTS (16), BENCH_OUTBOX_MESSAGES (20000), BENCH_LARGE_MILESTONES (1000000),
+# BENCH_GROWTH_SECONDS (8), BENCH_LIFECYCLE_CLIENTS (16), BENCH_OUTBOX_MESSAGES (30000), BENCH_LARGE_MILESTONES (1000000),
 # BENCH_LARGE_INVOICES (100000), BENCH_SKIP_BUILD=1, BENCH_SKIP_MICRO=1, BENCH_DEADLINE (1200).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,9 +17,10 @@ ROOT=$PWD
 BENCH=$ROOT/bench
 OUT=$BENCH/out
 DURATION=${BENCH_DURATION:-10}
+GROWTH_SECONDS=${BENCH_GROWTH_SECONDS:-8}
 CONNECTIONS=${BENCH_CONNECTIONS:-32}
 CLIENTS=${BENCH_LIFECYCLE_CLIENTS:-16}
-OUTBOX_MESSAGES=${BENCH_OUTBOX_MESSAGES:-20000}
+OUTBOX_MESSAGES=${BENCH_OUTBOX_MESSAGES:-30000}
 LARGE_MILESTONES=${BENCH_LARGE_MILESTONES:-1000000}
 LARGE_INVOICES=${BENCH_LARGE_INVOICES:-100000}
 DEADLINE=${BENCH_DEADLINE:-1200}
@@ -129,6 +130,7 @@ start_worker() {
     (
         cd "$OUT/worker"
         exec env Logging__LogLevel__Default=Warning DataDirectory="$data" Worker__InProcess=false \
+            DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 \
             Worker__OutboxInterval=00:00:00.100 Worker__PayoutInterval=01:00:00 Worker__ReconciliationInterval=01:00:00 \
             dotnet OpenTrain.Clean.Worker.dll
     ) >"$WORK/worker-$name.log" 2>&1 &
@@ -226,8 +228,8 @@ sleep_profile() {
     local calls total busy all
     read -r calls total < <(awk '$1 == "clock_nanosleep" { c += $2; t += $4 } END { printf "%d %.0f\n", c, t }' "$WORK/trace.txt")
     perf script -i "$WORK/sleep.data" -F ip,sym >"$WORK/sleep.txt" 2>/dev/null || true
-    all=$(grep -c 'clock_nanosleep\|nanosleep' "$WORK/sleep.txt" || true)
-    busy=$(grep -c 'sqliteDefaultBusyCallback' "$WORK/sleep.txt" || true)
+    # One paragraph per sampled sleep; those with the busy handler on their stack are lock waits.
+    read -r all busy < <(awk 'BEGIN { RS = "" } { all++ } /sqliteDefaultBusyCallback/ { busy++ } END { printf "%d %d\n", all, busy }' "$WORK/sleep.txt")
     figure "$name.sleeps" "$(awk -v c="$calls" -v s="$seconds" 'BEGIN { printf "%.0f", c / s }')" calls/s
     figure "$name.sleeping_threads" "$(awk -v t="$total" -v s="$seconds" 'BEGIN { printf "%.1f", t / 1000 / s }')" threads
     figure "$name.sleeps_in_sqlite_busy_handler" "$(awk -v b="$busy" -v a="$all" 'BEGIN { printf "%.0f", (a > 0 ? 100 * b / a : 0) }')" %
@@ -257,10 +259,10 @@ growth_latency() {
     local label=$1
     for route in milestone contract_milestones report report_admin; do
         case $route in
-            milestone) wrk_run "growth.$label.$route" "$API/" "$EMPLOYER_TOKEN" "$WORK/milestone-paths.txt" 1 5 quiet ;;
-            contract_milestones) wrk_run "growth.$label.$route" "$API/api/v1/contracts/$CONTRACT_ID/milestones" "$EMPLOYER_TOKEN" "" 1 5 quiet ;;
-            report) wrk_run "growth.$label.$route" "$API/api/v1/reports/invoices?limit=20" "$EMPLOYER_TOKEN" "" 1 5 quiet ;;
-            report_admin) wrk_run "growth.$label.$route" "$API/api/v1/reports/invoices?limit=20" "$ADMIN_TOKEN" "" 1 5 quiet ;;
+            milestone) wrk_run "growth.$label.$route" "$API/" "$EMPLOYER_TOKEN" "$WORK/milestone-paths.txt" 1 "$GROWTH_SECONDS" quiet ;;
+            contract_milestones) wrk_run "growth.$label.$route" "$API/api/v1/contracts/$CONTRACT_ID/milestones" "$EMPLOYER_TOKEN" "" 1 "$GROWTH_SECONDS" quiet ;;
+            report) wrk_run "growth.$label.$route" "$API/api/v1/reports/invoices?limit=20" "$EMPLOYER_TOKEN" "" 1 "$GROWTH_SECONDS" quiet ;;
+            report_admin) wrk_run "growth.$label.$route" "$API/api/v1/reports/invoices?limit=20" "$ADMIN_TOKEN" "" 1 "$GROWTH_SECONDS" quiet ;;
         esac
         figure "growth.$label.$route.p50" "$(awk -v v="${P50[growth.$label.$route]}" 'BEGIN { printf "%.2f", v / 1000 }')" ms
         figure "growth.$label.$route.p99" "$(awk -v v="${P99[growth.$label.$route]}" 'BEGIN { printf "%.2f", v / 1000 }')" ms
@@ -320,6 +322,7 @@ stop_api
 log "lifecycle: $CLIENTS clients, in-process jobs with fast intervals"
 LIFECYCLE_JOBS=(Worker__PayoutInterval=00:00:00.200 Worker__OutboxInterval=00:00:00.100)
 start_api lifecycle "$WORK/lifecycle" "${LIFECYCLE_JOBS[@]}"
+driver lifecycle --api "$API" --clients "$CLIENTS" --duration 5 --drain 15 >/dev/null 2>&1 || true   # warm-up, not measured
 a0=$(pid_jiffies "$API_PID"); m0=$(machine_jiffies); t0=$(now_ms)
 driver lifecycle --api "$API" --clients "$CLIENTS" --duration 20 --drain 40 --db "$WORK/lifecycle/opentrain.db" | figures
 a1=$(pid_jiffies "$API_PID"); m1=$(machine_jiffies); t1=$(now_ms)
@@ -364,13 +367,13 @@ for workers in 1 2; do
 done
 if [ "$PERF" = 1 ]; then
     log "outbox: profiling (separate runs)"
-    outbox_run one 1 3 30000
-    sleep 3
+    outbox_run one 1 3 70000
+    sleep 10
     cpu_profile outbox.one "${WORKER_PIDS[0]}"
     sleep_profile profile.outbox.one 3 "${WORKER_PIDS[0]}"
     stop_workers
-    outbox_run two 2 4 20000
-    sleep 3
+    outbox_run two 2 4 30000
+    sleep 8
     sleep_profile profile.outbox.two 3 "${WORKER_PIDS[0]},${WORKER_PIDS[1]}"
     stop_workers
 fi
