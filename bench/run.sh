@@ -290,6 +290,7 @@ stop_api
 . "$WORK/seed.env"
 driver grow --db "$READ_DATA/opentrain.db" --milestones 1000 --invoices 100 --label small | figures
 driver report-query --db "$READ_DATA/opentrain.db" --label small | figures
+driver sql-cost --db "$READ_DATA/opentrain.db" --employer "$EMPLOYER_ID" --milestone "$MILESTONE_ID" --contract "$CONTRACT_ID" | figures
 
 log "read: measuring at 1,000 milestones"
 start_api read "$READ_DATA"

@@ -13,6 +13,7 @@ try
         "outbox-wait" => await OutboxBench.WaitAsync(options),
         "grow" => await Growth.RunAsync(options),
         "report-query" => await Growth.ReportQueryAsync(options),
+        "sql-cost" => await SqlCost.RunAsync(options),
         "perf-summary" => PerfSummary.Run(options),
         "wait-http" => await Api.WaitUntilUpAsync(options.Get("url"), options.Seconds("timeout", 60)) ? 0 : 1,
         _ => Usage(),
@@ -34,6 +35,7 @@ static int Usage()
           outbox-wait  --db FILE --count N --label NAME [--timeout 40]
           grow         --db FILE --milestones N --invoices N --label NAME
           report-query --db FILE --label NAME
+          sql-cost     --db FILE --employer ID --milestone ID --contract ID [--runs 2000]
           perf-summary --fp FILE --dwarf FILE --prefix NAME
           wait-http    --url URL [--timeout 60]
         """);
