@@ -1,0 +1,389 @@
+#!/usr/bin/env bash
+# OpenTrain.Clean benchmarks: THE one command that reproduces every figure in bench/README.md.
+#
+#   bash bench/run.sh
+#
+# Builds Release into bench/out/, starts the API (and workers) on fresh SQLite data directories in
+# /tmp with the offline payment simulator, seeds data, runs bounded loads on loopback only, prints
+# every figure as one "name: value unit" line (also kept in bench/out/last-run.txt) and stops
+# everything it started. About 6 minutes on 2 cores; never more than BENCH_DEADLINE seconds.
+#
+# Knobs (environment): BENCH_DURATION (s per measured wrk run, default 10), BENCH_CONNECTIONS (32),
+# BENCH_GROWTH_SECONDS (8), BENCH_LIFECYCLE_CLIENTS (16), BENCH_OUTBOX_MESSAGES (30000), BENCH_LARGE_MILESTONES (1000000),
+# BENCH_LARGE_INVOICES (100000), BENCH_SKIP_BUILD=1, BENCH_SKIP_MICRO=1, BENCH_DEADLINE (1200).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+BENCH=$ROOT/bench
+OUT=$BENCH/out
+DURATION=${BENCH_DURATION:-10}
+GROWTH_SECONDS=${BENCH_GROWTH_SECONDS:-8}
+CONNECTIONS=${BENCH_CONNECTIONS:-32}
+CLIENTS=${BENCH_LIFECYCLE_CLIENTS:-16}
+OUTBOX_MESSAGES=${BENCH_OUTBOX_MESSAGES:-30000}
+LARGE_MILESTONES=${BENCH_LARGE_MILESTONES:-1000000}
+LARGE_INVOICES=${BENCH_LARGE_INVOICES:-100000}
+DEADLINE=${BENCH_DEADLINE:-1200}
+LUA=$BENCH/wrk/load.lua
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+mkdir -p "$OUT"
+WORK=$(mktemp -d /tmp/opentrain-bench.XXXXXX)
+RESULTS=$OUT/last-run.txt
+: > "$RESULTS"
+PIDS=()
+
+log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+# One figure: name value unit. Also kept in $RESULTS.
+figure() { printf '%s: %s %s\n' "$1" "$2" "$3" | tee -a "$RESULTS"; }
+# Figures printed by the driver or the micro benchmarks, passed through.
+figures() { tee -a "$RESULTS"; }
+
+stop_pid() {
+    local pid=$1
+    kill -0 "$pid" 2>/dev/null || return 0
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+    local status=$?
+    trap - EXIT INT TERM
+    for pid in "${PIDS[@]}"; do stop_pid "$pid"; done
+    rm -rf "$WORK"
+    [ "$status" -eq 0 ] || log "failed (exit $status); logs were in $WORK (removed); rerun to see them"
+    exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# The whole run is bounded: a watchdog ends it (and, through the trap, everything it started).
+( sleep "$DEADLINE"; log "deadline of $DEADLINE s reached"; kill -TERM $$ ) 2>/dev/null &
+PIDS+=($!)
+
+# --- tools -------------------------------------------------------------------------------------
+if ! command -v wrk >/dev/null; then
+    log "installing wrk from Debian's packages"
+    apt-get update >/dev/null && apt-get install -y wrk >/dev/null
+fi
+PERF=1
+if ! command -v perf >/dev/null || ! perf --version >/dev/null 2>&1; then
+    log "installing perf (linux-perf) from Debian's packages for the CPU profiles"
+    { apt-get update && apt-get install -y linux-perf; } >/dev/null 2>&1 || PERF=0
+fi
+[ "$PERF" = 1 ] && perf record -q -o "$WORK/perf.probe" -- true >/dev/null 2>&1 || PERF=0
+[ "$PERF" = 1 ] || log "perf unavailable: the profile.* figures are skipped"
+
+# --- build ---------------------------------------------------------------------------------------
+if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
+    log "building Release into bench/out"
+    for project in src/Api:api src/Worker:worker bench/Driver:driver bench/Micro:micro; do
+        if ! dotnet publish "${project%%:*}" -c Release -o "$OUT/${project##*:}" >"$WORK/build.log" 2>&1; then
+            tail -40 "$WORK/build.log" >&2
+            exit 1
+        fi
+    done
+fi
+DRIVER=$OUT/driver/OpenTrain.Clean.Bench.Driver
+driver() { "$DRIVER" "$@"; }
+
+# --- machine -------------------------------------------------------------------------------------
+CLK_TCK=$(getconf CLK_TCK)
+figure machine.cpus "$(nproc)" cores
+figure machine.memory "$(awk '/MemTotal/ {printf "%.1f", $2 / 1048576}' /proc/meminfo)" GiB
+figure machine.loadavg_start "$(cut -d' ' -f1 /proc/loadavg)" runnable
+log "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+
+# --- processes -----------------------------------------------------------------------------------
+free_port() {
+    local port
+    for port in $(seq "$1" "$(($1 + 50))"); do
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return; fi
+    done
+    return 1
+}
+PORT=$(free_port 5390)
+API=http://127.0.0.1:$PORT
+API_PID=
+
+# start_api NAME DATA_DIR [Key=Value ...]: the published API, Development (for /dev/token),
+# warnings only, no rate limits, perf-readable JIT frames; extra configuration as environment.
+start_api() {
+    local name=$1 data=$2
+    shift 2
+    mkdir -p "$data"
+    (
+        cd "$OUT/api"
+        exec env ASPNETCORE_ENVIRONMENT=Development Logging__LogLevel__Default=Warning RateLimiting__Enabled=false \
+            Payments__PublicBaseUrl="$API" DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 "$@" \
+            dotnet OpenTrain.Clean.Api.dll --DataDirectory "$data" --urls "$API"
+    ) >"$WORK/api-$name.log" 2>&1 &
+    API_PID=$!
+    PIDS+=("$API_PID")
+    driver wait-http --url "$API/health/live" --timeout 60 || { tail -20 "$WORK/api-$name.log" >&2; exit 1; }
+}
+stop_api() { [ -n "$API_PID" ] && stop_pid "$API_PID"; API_PID=; }
+
+start_worker() {
+    local name=$1 data=$2
+    (
+        cd "$OUT/worker"
+        exec env Logging__LogLevel__Default=Warning DataDirectory="$data" Worker__InProcess=false \
+            DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 \
+            Worker__OutboxInterval=00:00:00.100 Worker__PayoutInterval=01:00:00 Worker__ReconciliationInterval=01:00:00 \
+            dotnet OpenTrain.Clean.Worker.dll
+    ) >"$WORK/worker-$name.log" 2>&1 &
+    PIDS+=($!)
+    WORKER_PIDS+=($!)
+}
+
+# CPU accounting around a load: cores used by the API, by the load client and by everything else.
+machine_jiffies() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
+pid_jiffies() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+now_ms() { date +%s%3N; }
+cores() { awk -v j="$1" -v ms="$2" -v hz="$CLK_TCK" 'BEGIN { printf "%.2f", (ms > 0 ? j / hz / (ms / 1000) : 0) }'; }
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+mean() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (a + b) / 2 }'; }
+declare -A RPS P50 P99 PER_CORE
+# wrk_run NAME URL TOKEN [PATHS_FILE] [CONNECTIONS] [SECONDS] [quiet]: one bounded wrk run; prints its figures.
+wrk_run() {
+    local name=$1 url=$2 token=$3 paths=${4:-} connections=${5:-$CONNECTIONS} seconds=${6:-$DURATION} quiet=${7:-}
+    local threads=2
+    [ "$connections" -lt 2 ] && threads=1
+    local m0 a0 t0 m1 a1 t1 wall used line
+    m0=$(machine_jiffies); a0=$(pid_jiffies "$API_PID"); t0=$(now_ms)
+    local TIMEFORMAT='%U %S'
+    { time wrk -t"$threads" -c"$connections" -d"${seconds}s" --timeout 5s -s "$LUA" "$url" -- "$token" $paths >"$WORK/wrk-$name.txt"; } 2>"$WORK/wrk-time-$name.txt"
+    m1=$(machine_jiffies); a1=$(pid_jiffies "$API_PID"); t1=$(now_ms)
+    line=$(grep '^WRK ' "$WORK/wrk-$name.txt") || { cat "$WORK/wrk-$name.txt" >&2; exit 1; }
+    read -r _ rps p50 p99 _ socket non2xx _ <<<"$line"
+    RPS[$name]=$rps; P50[$name]=$p50; P99[$name]=$p99
+    settle
+    [ -n "$quiet" ] && return 0
+    wall=$((t1 - t0))
+    used=$(awk '{printf "%d", ($1 + $2) * hz}' hz="$CLK_TCK" "$WORK/wrk-time-$name.txt")
+    figure "$name.rps" "$(printf '%.0f' "$rps")" req/s
+    figure "$name.p50" "$(awk -v v="$p50" 'BEGIN { printf "%.2f", v / 1000 }')" ms
+    figure "$name.p99" "$(awk -v v="$p99" 'BEGIN { printf "%.2f", v / 1000 }')" ms
+    local api_cores
+    api_cores=$(cores $((a1 - a0)) "$wall")
+    PER_CORE[$name]=$(ratio "$rps" "$api_cores")
+    figure "$name.api_cpu" "$api_cores" cores
+    figure "$name.rps_per_api_core" "$(printf '%.0f' "${PER_CORE[$name]}")" req/s
+    figure "$name.client_cpu" "$(cores "$used" "$wall")" cores
+    figure "$name.other_cpu" "$(cores $((m1 - m0 - (a1 - a0) - used)) "$wall")" cores
+    figure "$name.api_threads" "$(awk '/^Threads/ {print $2}' "/proc/$API_PID/status")" threads
+    [ "$socket" = 0 ] || figure "$name.socket_errors" "$socket" errors
+    [ "$non2xx" = 0 ] || figure "$name.non_2xx" "$non2xx" responses
+}
+
+# After a load, let the API finish what wrk left queued (slow routes) before the next one starts.
+settle() {
+    sleep 1
+    for _ in $(seq 1 20); do
+        local t
+        t=$(curl -s -o /dev/null -w '%{time_total}' --max-time 5 "$API/health/live" || echo 5)
+        awk -v t="$t" 'BEGIN { exit !(t < 0.05) }' && return 0
+        sleep 0.5
+    done
+}
+peak_memory() { awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$API_PID/status"; }
+current_memory() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$API_PID/status"; }
+
+# cpu_profile NAME PIDS: perf CPU profiles of running processes (frame pointers 3 s, then DWARF 3 s).
+cpu_profile() {
+    local name=$1 pids=$2
+    [ "$PERF" = 1 ] || return 0
+    perf record -q -F 499 -g -p "$pids" -o "$WORK/perf-fp.data" -- sleep 3 >/dev/null 2>&1 || true
+    perf record -q -F 499 --call-graph dwarf,16384 -p "$pids" -o "$WORK/perf-dwarf.data" -- sleep 3 >/dev/null 2>&1 || true
+    perf script -i "$WORK/perf-fp.data" -F comm,ip,sym,dso >"$WORK/perf-fp.txt" 2>/dev/null || true
+    perf script -i "$WORK/perf-dwarf.data" -F comm,ip,sym,dso >"$WORK/perf-dwarf.txt" 2>/dev/null || true
+    driver perf-summary --fp "$WORK/perf-fp.txt" --dwarf "$WORK/perf-dwarf.txt" --prefix "profile.$name" | figures || true
+    rm -f "$WORK"/perf-*.data "$WORK"/perf-*.txt
+}
+
+# profile NAME URL TOKEN [PATHS]: the API's CPU profile under that route's load (not a measured run).
+profile() {
+    local name=$1 url=$2 token=$3 paths=${4:-}
+    [ "$PERF" = 1 ] || return 0
+    wrk -t2 -c"$CONNECTIONS" -d9s -s "$LUA" "$url" -- "$token" $paths >/dev/null &
+    local load=$!
+    sleep 1
+    cpu_profile "$name" "$API_PID"
+    wait "$load" || true
+    settle
+}
+
+# sleep_profile NAME SECONDS PIDS: who sleeps. Counts clock_nanosleep calls and the time spent in
+# them (perf trace), and the share of those sleeps made by SQLite's busy handler, i.e. a writer
+# backing off while another connection holds the database's write lock (perf record on the
+# syscall's tracepoint, DWARF call graphs through libe_sqlite3).
+sleep_profile() {
+    local name=$1 seconds=$2 pids=$3
+    [ "$PERF" = 1 ] || return 0
+    perf trace -s -p "$pids" -- sleep "$seconds" >/dev/null 2>"$WORK/trace.txt" || true
+    perf record -q -e syscalls:sys_enter_clock_nanosleep --call-graph dwarf,8192 -p "$pids" -o "$WORK/sleep.data" -- sleep 2 >/dev/null 2>&1 || true
+    local calls total busy all
+    read -r calls total < <(awk '$1 == "clock_nanosleep" { c += $2; t += $4 } END { printf "%d %.0f\n", c, t }' "$WORK/trace.txt")
+    perf script -i "$WORK/sleep.data" -F ip,sym >"$WORK/sleep.txt" 2>/dev/null || true
+    # One paragraph per sampled sleep; those with the busy handler on their stack are lock waits.
+    read -r all busy < <(awk 'BEGIN { RS = "" } { all++ } /sqliteDefaultBusyCallback/ { busy++ } END { printf "%d %d\n", all, busy }' "$WORK/sleep.txt")
+    figure "$name.sleeps" "$(awk -v c="$calls" -v s="$seconds" 'BEGIN { printf "%.0f", c / s }')" calls/s
+    figure "$name.sleeping_threads" "$(awk -v t="$total" -v s="$seconds" 'BEGIN { printf "%.1f", t / 1000 / s }')" threads
+    figure "$name.sleeps_in_sqlite_busy_handler" "$(awk -v b="$busy" -v a="$all" 'BEGIN { printf "%.0f", (a > 0 ? 100 * b / a : 0) }')" %
+    rm -f "$WORK/sleep.data" "$WORK/sleep.txt" "$WORK/trace.txt"
+}
+
+# The read routes, side by side; /health/live before and after, the ratio against their mean.
+read_routes() {
+    local prefix=$1
+    wrk_run "$prefix.live" "$API/health/live" -
+    wrk_run "$prefix.milestone" "$API/" "$EMPLOYER_TOKEN" "$WORK/milestone-paths.txt"
+    wrk_run "$prefix.contract_milestones" "$API/api/v1/contracts/$CONTRACT_ID/milestones" "$EMPLOYER_TOKEN"
+    wrk_run "$prefix.report" "$API/api/v1/reports/invoices?limit=20" "$EMPLOYER_TOKEN"
+    wrk_run "$prefix.report_admin" "$API/api/v1/reports/invoices?limit=20" "$ADMIN_TOKEN"
+    wrk_run "$prefix.live_after" "$API/health/live" -
+    local live live_per_core
+    live=$(mean "${RPS[$prefix.live]}" "${RPS[$prefix.live_after]}")
+    live_per_core=$(mean "${PER_CORE[$prefix.live]}" "${PER_CORE[$prefix.live_after]}")
+    for route in milestone contract_milestones report report_admin; do
+        figure "$prefix.$route.ratio_to_live" "$(ratio "${RPS[$prefix.$route]}" "$live")" x
+        figure "$prefix.$route.ratio_to_live_per_api_core" "$(ratio "${PER_CORE[$prefix.$route]}" "$live_per_core")" x
+    done
+}
+
+# Single-connection latency of each route (service time, no queueing), for the growth comparison.
+growth_latency() {
+    local label=$1
+    for route in milestone contract_milestones report report_admin; do
+        case $route in
+            milestone) wrk_run "growth.$label.$route" "$API/" "$EMPLOYER_TOKEN" "$WORK/milestone-paths.txt" 1 "$GROWTH_SECONDS" quiet ;;
+            contract_milestones) wrk_run "growth.$label.$route" "$API/api/v1/contracts/$CONTRACT_ID/milestones" "$EMPLOYER_TOKEN" "" 1 "$GROWTH_SECONDS" quiet ;;
+            report) wrk_run "growth.$label.$route" "$API/api/v1/reports/invoices?limit=20" "$EMPLOYER_TOKEN" "" 1 "$GROWTH_SECONDS" quiet ;;
+            report_admin) wrk_run "growth.$label.$route" "$API/api/v1/reports/invoices?limit=20" "$ADMIN_TOKEN" "" 1 "$GROWTH_SECONDS" quiet ;;
+        esac
+        figure "growth.$label.$route.p50" "$(awk -v v="${P50[growth.$label.$route]}" 'BEGIN { printf "%.2f", v / 1000 }')" ms
+        figure "growth.$label.$route.p99" "$(awk -v v="${P99[growth.$label.$route]}" 'BEGIN { printf "%.2f", v / 1000 }')" ms
+    done
+}
+
+warm_up() {
+    log "warming up (JIT tiering, connection and query caches)"
+    for _ in 1 2; do
+        wrk_run warm.report_admin "$API/api/v1/reports/invoices?limit=20" "$ADMIN_TOKEN" "" 4 3 quiet
+        wrk_run warm.report "$API/api/v1/reports/invoices?limit=20" "$EMPLOYER_TOKEN" "" "$CONNECTIONS" 3 quiet
+        wrk_run warm.list "$API/api/v1/contracts/$CONTRACT_ID/milestones" "$EMPLOYER_TOKEN" "" "$CONNECTIONS" 3 quiet
+        wrk_run warm.milestone "$API/" "$EMPLOYER_TOKEN" "$WORK/milestone-paths.txt" "$CONNECTIONS" 3 quiet
+        wrk_run warm.live "$API/health/live" - "" "$CONNECTIONS" 3 quiet
+    done
+}
+
+# === read, memory, growth at 1,000 milestones =====================================================
+READ_DATA=$WORK/read
+log "read: seeding through the API"
+start_api seed "$READ_DATA" Worker__PayoutInterval=00:00:00.500
+driver seed --api "$API" --out "$WORK" --milestones 30
+stop_api
+# shellcheck disable=SC1091
+. "$WORK/seed.env"
+driver grow --db "$READ_DATA/opentrain.db" --milestones 1000 --invoices 100 --label small | figures
+driver report-query --db "$READ_DATA/opentrain.db" --label small | figures
+driver sql-cost --db "$READ_DATA/opentrain.db" --employer "$EMPLOYER_ID" --milestone "$MILESTONE_ID" --contract "$CONTRACT_ID" | figures
+
+log "read: measuring at 1,000 milestones"
+start_api read "$READ_DATA"
+warm_up
+read_routes read
+figure memory.read.peak_working_set "$(peak_memory)" MB
+figure memory.read.working_set_after "$(current_memory)" MB
+log "read: profiling"
+profile read.milestone "$API/" "$EMPLOYER_TOKEN" "$WORK/milestone-paths.txt"
+profile read.contract_milestones "$API/api/v1/contracts/$CONTRACT_ID/milestones" "$EMPLOYER_TOKEN"
+growth_latency small
+stop_api
+
+# === growth to 1,000,000 milestones and 100,000 invoices =========================================
+log "growth: bulk insert to $LARGE_MILESTONES milestones and $LARGE_INVOICES invoices"
+driver grow --db "$READ_DATA/opentrain.db" --milestones "$LARGE_MILESTONES" --invoices "$LARGE_INVOICES" --label large | figures
+driver report-query --db "$READ_DATA/opentrain.db" --label large | figures
+start_api large "$READ_DATA"
+warm_up
+growth_latency large
+for route in milestone contract_milestones report report_admin; do
+    figure "growth.$route.p50_ratio" "$(ratio "${P50[growth.large.$route]}" "${P50[growth.small.$route]}")" x
+    figure "growth.$route.p99_ratio" "$(ratio "${P99[growth.large.$route]}" "${P99[growth.small.$route]}")" x
+done
+read_routes large
+figure memory.large.peak_working_set "$(peak_memory)" MB
+stop_api
+
+# === lifecycle: hire -> fund -> submit -> approve -> paid, in-process jobs ========================
+log "lifecycle: $CLIENTS clients, in-process jobs with fast intervals"
+LIFECYCLE_JOBS=(Worker__PayoutInterval=00:00:00.200 Worker__OutboxInterval=00:00:00.100)
+start_api lifecycle "$WORK/lifecycle" "${LIFECYCLE_JOBS[@]}"
+driver lifecycle --api "$API" --clients "$CLIENTS" --duration 5 --drain 15 >/dev/null 2>&1 || true   # warm-up, not measured
+a0=$(pid_jiffies "$API_PID"); m0=$(machine_jiffies); t0=$(now_ms)
+driver lifecycle --api "$API" --clients "$CLIENTS" --duration 20 --drain 40 --db "$WORK/lifecycle/opentrain.db" | figures
+a1=$(pid_jiffies "$API_PID"); m1=$(machine_jiffies); t1=$(now_ms)
+figure lifecycle.api_cpu "$(cores $((a1 - a0)) $((t1 - t0)))" cores
+figure lifecycle.machine_cpu "$(cores $((m1 - m0)) $((t1 - t0)))" cores
+figure lifecycle.api_log_warnings "$(grep -c -E '^(warn|fail)' "$WORK/api-lifecycle.log" || true)" lines
+if [ "$PERF" = 1 ]; then
+    # Evidence, in a second run so the tracing does not touch the figures above.
+    log "lifecycle: profiling a second run"
+    driver lifecycle --api "$API" --clients "$CLIENTS" --duration 14 --drain 20 >/dev/null 2>&1 &
+    evidence=$!
+    sleep 5
+    sleep_profile profile.lifecycle 4 "$API_PID"
+    cpu_profile lifecycle "$API_PID"
+    wait "$evidence" || true
+fi
+stop_api
+
+# === outbox: messages/s dispatched by one worker, then by two ====================================
+WORKER_PIDS=()
+outbox_run() {
+    local label=$1 workers=$2 tag=$3 count=$4
+    local data=$WORK/outbox-$label-$tag
+    driver outbox-seed --db "$data/opentrain.db" --count "$count" --tag "$tag"
+    WORKER_PIDS=()
+    for i in $(seq 1 "$workers"); do start_worker "$label-$tag-$i" "$data"; done
+    OUTBOX_DB=$data/opentrain.db
+}
+stop_workers() { for pid in "${WORKER_PIDS[@]}"; do stop_pid "$pid"; done; WORKER_PIDS=(); }
+for workers in 1 2; do
+    label=$([ "$workers" = 1 ] && echo one || echo two)
+    log "outbox: $OUTBOX_MESSAGES messages, $workers worker(s)"
+    m0=$(machine_jiffies); t0=$(now_ms)
+    outbox_run "$label" "$workers" "$workers" "$OUTBOX_MESSAGES"
+    driver outbox-wait --db "$OUTBOX_DB" --count "$OUTBOX_MESSAGES" --tag "$workers" --label "$label" --timeout 60 | figures || true
+    w=0
+    for pid in "${WORKER_PIDS[@]}"; do w=$((w + $(pid_jiffies "$pid"))); done
+    m1=$(machine_jiffies); t1=$(now_ms)
+    figure "outbox.$label.workers_cpu" "$(cores "$w" $((t1 - t0)))" cores
+    figure "outbox.$label.machine_cpu" "$(cores $((m1 - m0)) $((t1 - t0)))" cores
+    stop_workers
+done
+if [ "$PERF" = 1 ]; then
+    log "outbox: profiling (separate runs)"
+    outbox_run one 1 3 70000
+    sleep 10
+    cpu_profile outbox.one "${WORKER_PIDS[0]}"
+    sleep_profile profile.outbox.one 3 "${WORKER_PIDS[0]}"
+    stop_workers
+    outbox_run two 2 4 30000
+    sleep 8
+    sleep_profile profile.outbox.two 3 "${WORKER_PIDS[0]},${WORKER_PIDS[1]}"
+    stop_workers
+fi
+
+# === micro benchmarks (BenchmarkDotNet, in-process, short job) ===================================
+if [ "${BENCH_SKIP_MICRO:-0}" != 1 ]; then
+    log "micro: BenchmarkDotNet"
+    (cd "$WORK" && "$OUT/micro/OpenTrain.Clean.Bench.Micro") 2>"$WORK/micro.log" | figures || { tail -30 "$WORK/micro.log" >&2; exit 1; }
+fi
+
+figure machine.loadavg_end "$(cut -d' ' -f1 /proc/loadavg)" runnable
+log "done: figures in bench/out/last-run.txt"
