@@ -93,6 +93,12 @@ public sealed class FakeStripeServer : IAsyncDisposable
         "payment_method_configuration", "payment_method_data", "payment_method_options", "return_url", "single_use", "usage", "use_stripe_sdk",
     ];
 
+    private static readonly string[] RefundParameters =
+    [
+        "amount", "charge", "currency", "customer", "expand", "instructions_email", "metadata", "origin", "payment_intent", "reason",
+        "refund_application_fee", "reverse_transfer",
+    ];
+
     private static readonly string[] TransferParameters =
         ["amount", "currency", "description", "destination", "expand", "metadata", "source_transaction", "source_type", "transfer_group"];
 
@@ -479,7 +485,7 @@ public sealed class FakeStripeServer : IAsyncDisposable
         {
             ["v1", "customers"] or ["v1", "customers", _] => true,
             ["v1", "payment_methods", _, "attach"] => true,
-            ["v1", "payment_intents"] or ["v1", "transfers"] or ["v1", "accounts"] or ["v1", "subscriptions"] => true,
+            ["v1", "payment_intents"] or ["v1", "transfers"] or ["v1", "accounts"] or ["v1", "subscriptions"] or ["v1", "refunds"] => true,
             _ => false,
         };
         if (!strict)
@@ -510,6 +516,7 @@ public sealed class FakeStripeServer : IAsyncDisposable
         ("GET", ["v1", "payment_intents"]) => ListPaymentIntents(query),
         ("GET", ["v1", "transfers"]) => ListTransfers(query),
         ("POST", ["v1", "transfers"]) => CreateTransfer(form),
+        ("POST", ["v1", "refunds"]) => CreateRefund(form),
         ("GET", ["v1", "transfers", var id]) => Get(id, "transfer"),
         ("POST", ["v1", "accounts"]) => CreateAccount(form),
         ("GET", ["v1", "accounts", var id]) => Get(id, "account"),
@@ -829,6 +836,44 @@ public sealed class FakeStripeServer : IAsyncDisposable
         var page = FakeStripeObjects.List("/v1/transfers", [.. transfers.Take(limit).Select(t => (JsonObject)t.DeepClone())]);
         page["has_more"] = transfers.Count > limit;
         return new Answer(200, page.ToJsonString(), null, NewRequestId());
+    }
+
+    private Answer CreateRefund(Dictionary<string, string> form)
+    {
+        if (UnknownParameter(form, RefundParameters) is { } unknown)
+        {
+            return unknown;
+        }
+
+        var chargeId = Field(form, "charge");
+        if (chargeId is null || Find(chargeId, "charge") is not { } charge || charge["status"]?.GetValue<string>() != "succeeded")
+        {
+            return Violation(400, "resource_missing", "charge", $"No such charge: '{chargeId}'.");
+        }
+
+        var available = charge["amount"]!.GetValue<long>() - _objects.Values
+            .Where(o => o["object"]?.GetValue<string>() == "refund" && o["charge"]?.GetValue<string>() == chargeId)
+            .Sum(r => r["amount"]!.GetValue<long>());
+        var amount = Amount(form, "amount") ?? available;
+        if (amount <= 0 || amount > available)
+        {
+            return Violation(400, "charge_already_refunded", "amount", $"Charge {chargeId} has {available} left to refund; asked {amount}.");
+        }
+
+        var refund = new JsonObject
+        {
+            ["id"] = NewId("re"),
+            ["object"] = "refund",
+            ["amount"] = amount,
+            ["charge"] = chargeId,
+            ["currency"] = charge["currency"]!.GetValue<string>(),
+            ["created"] = FakeStripeObjects.Now,
+            ["metadata"] = MetadataOf(form),
+            ["payment_intent"] = charge["payment_intent"]?.DeepClone(),
+            ["reason"] = Field(form, "reason"),
+            ["status"] = "succeeded",
+        };
+        return Created(refund);
     }
 
     private Answer CreateTransfer(Dictionary<string, string> form)
