@@ -44,8 +44,6 @@ public sealed class MilestoneStateGridTests
     private const string NotDisputable = "milestone_not_disputable";
     private const string NotDisputed = "milestone_not_disputed";
 
-    private const string RetryPayoutRaisesNoEvent =
-        "domain bug: Milestone.RetryPayout changes the payout (Pending/Queued, next attempt) and appends a timeline entry but raises no domain event, so nothing reaches the outbox";
 
     /// <summary>The expected outcome of every (state, action) pair. One row per pair, no computed rows.</summary>
     private static readonly GridRow[] _grid =
@@ -213,7 +211,7 @@ public sealed class MilestoneStateGridTests
         get
         {
             var data = new TheoryData<MilestoneStatus, MilestoneAction, MilestoneStatus, Type>();
-            foreach (var row in _grid.Where(r => r.ExpectedCode is null && r.KnownBug is null))
+            foreach (var row in _grid.Where(r => r.ExpectedCode is null))
             {
                 data.Add(row.From, row.Action, row.ExpectedStatus!.Value, row.ExpectedEvent!);
             }
@@ -383,18 +381,15 @@ public sealed class MilestoneStateGridTests
     }
 
     private static GridRow Legal(MilestoneStatus from, MilestoneAction action, MilestoneStatus to, Type? expectedEvent) =>
-        new(from, action, to, expectedEvent, null, null);
+        new(from, action, to, expectedEvent, null);
 
     private static GridRow Refused(MilestoneStatus from, MilestoneAction action, string code) =>
-        new(from, action, null, null, code, null);
-
-    private static GridRow KnownBug(GridRow row, string bug) => row with { KnownBug = bug };
+        new(from, action, null, null, code);
 
     private sealed record GridRow(
         MilestoneStatus From,
         MilestoneAction Action,
         MilestoneStatus? ExpectedStatus,
         Type? ExpectedEvent,
-        string? ExpectedCode,
-        string? KnownBug);
+        string? ExpectedCode);
 }

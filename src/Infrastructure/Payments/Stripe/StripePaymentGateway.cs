@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenTrain.Clean.Application.Abstractions;
@@ -413,6 +412,4 @@ internal static class StripeStatuses
         "incomplete" => SubscriptionStatus.Incomplete,
         _ => SubscriptionStatus.None,
     };
-
-    public static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);
 }
