@@ -4,10 +4,13 @@ using OpenTrain.Clean.Api.Infrastructure;
 using OpenTrain.Clean.Application;
 using OpenTrain.Clean.Application.Abstractions;
 using OpenTrain.Clean.Infrastructure;
+using OpenTrain.Clean.Infrastructure.Hosting;
 using OpenTrain.Clean.Infrastructure.Jobs;
 using OpenTrain.Clean.Infrastructure.Logging;
 
+StartupRefusal.ExitWithMessage("OpenTrain.Clean.Api");
 var builder = WebApplication.CreateBuilder(args);
+StartupChecks.RefuseHalfConfigured(builder.Configuration, builder.Environment);
 builder.Logging.ClearProviders().AddRedactedConsole();
 
 builder.Services
@@ -67,7 +70,7 @@ app.MapPayouts();
 app.MapReports();
 
 var gateway = app.Services.GetRequiredService<IPaymentGateway>();
-if (app.Services.GetService<OpenTrain.Clean.Infrastructure.Payments.Simulator.PaymentSimulator>() is not null)
+if (app.Environment.IsDevelopment() && app.Services.GetService<OpenTrain.Clean.Infrastructure.Payments.Simulator.PaymentSimulator>() is not null)
 {
     app.MapSimulatorPages();
 }

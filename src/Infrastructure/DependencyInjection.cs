@@ -13,6 +13,7 @@ using OpenTrain.Clean.Domain.Users;
 using OpenTrain.Clean.Application.Ops;
 using OpenTrain.Clean.Domain.Notifications;
 using OpenTrain.Clean.Infrastructure.Email;
+using OpenTrain.Clean.Infrastructure.Hosting;
 using OpenTrain.Clean.Infrastructure.Payments;
 using OpenTrain.Clean.Application.Webhooks;
 using OpenTrain.Clean.Infrastructure.Payments.Simulator;
@@ -83,7 +84,7 @@ public static class DependencyInjection
             case DatabaseProvider.SqlServer:
                 if (string.IsNullOrWhiteSpace(connectionString))
                 {
-                    throw new InvalidOperationException($"Database:Provider is SqlServer but ConnectionStrings:{ConnectionStringName} is not set.");
+                    throw new StartupRefusedException($"Database:Provider is SqlServer but ConnectionStrings:{ConnectionStringName} is not set.");
                 }
 
                 services.AddDbContextPool<AppDbContext, SqlServerAppDbContext>((sp, options) => options
@@ -91,7 +92,7 @@ public static class DependencyInjection
                     .AddInterceptors(sp.GetRequiredService<DomainEventsToOutboxInterceptor>()));
                 break;
             default:
-                throw new InvalidOperationException($"Unknown Database:Provider '{database.Provider}'. Use Sqlite or SqlServer.");
+                throw new StartupRefusedException($"Unknown Database:Provider '{database.Provider}'. Use Sqlite or SqlServer.");
         }
 
         services.AddScoped<IUnitOfWork, UnitOfWork>();
@@ -133,6 +134,13 @@ public static class DependencyInjection
             services.AddSingleton<IPaymentGateway, StripePaymentGateway>();
             services.AddSingleton<StripeWebhookParser>();
             return;
+        }
+
+        if (!environment.IsDevelopment())
+        {
+            // The simulator answers "succeeded" without taking any money: it must never serve real users.
+            throw new StartupRefusedException(
+                $"Stripe:SecretKey is not set. Outside Development ({environment.EnvironmentName}) a payment provider is required; the offline payment simulator runs only in Development.");
         }
 
         var simulatorFile = payments.SimulatorDataFile ?? Path.Combine(DataDirectory(configuration, environment), "payment-simulator.db");

@@ -1,12 +1,14 @@
 using OpenTrain.Clean.Application;
 using OpenTrain.Clean.Application.Abstractions;
 using OpenTrain.Clean.Infrastructure;
+using OpenTrain.Clean.Infrastructure.Hosting;
 using OpenTrain.Clean.Infrastructure.Jobs;
 using OpenTrain.Clean.Infrastructure.Logging;
 using OpenTrain.Clean.Worker;
 
 // Runs the background jobs (outbox dispatch, payouts, funding reconciliation) against the same
 // database as the API. Any number of instances may run at once.
+StartupRefusal.ExitWithMessage("OpenTrain.Clean.Worker");
 var builder = Host.CreateApplicationBuilder(args);
 builder.Logging.ClearProviders().AddRedactedConsole();
 builder.Services

@@ -1,5 +1,6 @@
 using System.Net;
 using Mediator;
+using Microsoft.AspNetCore.Mvc;
 using OpenTrain.Clean.Application.Milestones.Funding;
 using OpenTrain.Clean.Application.Payouts.Accounts;
 using OpenTrain.Clean.Infrastructure.Payments.Simulator;
@@ -8,8 +9,9 @@ namespace OpenTrain.Clean.Api.Endpoints;
 
 /// <summary>
 /// The offline simulator's stand-ins for Stripe-hosted pages: Connect onboarding and 3-D Secure.
-/// Each completes through the same application path Stripe's webhooks will use.
-/// Mapped only when the simulator is the payment gateway.
+/// Each completes through the same application path Stripe's webhooks will use, and only for the
+/// holder of its link: the onboarding link's token, or the payment's client secret handed to the
+/// employer. Mapped only in Development, when the simulator is the payment gateway.
 /// </summary>
 internal static class SimulatorEndpoints
 {
@@ -22,41 +24,47 @@ internal static class SimulatorEndpoints
         pages.MapPost("/payments/{paymentIntentId}/complete", CompleteAuthentication);
     }
 
-    private static IResult OnboardingPage(string accountId, PaymentSimulator simulator) =>
-        simulator.FindAccount(accountId) is null
-            ? Page("Unknown account", "<p>This onboarding link is not valid.</p>", StatusCodes.Status404NotFound)
+    private static IResult OnboardingPage(string accountId, string? token, PaymentSimulator simulator) =>
+        !simulator.IsOnboardingLinkValid(accountId, token)
+            ? InvalidLink()
             : Page(
                 "Payout setup (simulated)",
                 $"""
                 <p>This page plays Stripe's hosted Connect onboarding for account <code>{Encode(accountId)}</code>:
                 identity, tax and bank details are taken as submitted.</p>
-                <form method="post" action="/simulator/onboarding/{Encode(accountId)}/complete"><button type="submit">Complete payout setup</button></form>
+                <form method="post" action="/simulator/onboarding/{Encode(accountId)}/complete?token={Uri.EscapeDataString(token!)}"><button type="submit">Complete payout setup</button></form>
                 """);
 
-    private static async Task<IResult> CompleteOnboarding(string accountId, PaymentSimulator simulator, ISender sender, CancellationToken ct)
+    private static async Task<IResult> CompleteOnboarding(string accountId, string? token, PaymentSimulator simulator, ISender sender, CancellationToken ct)
     {
-        if (simulator.CompleteOnboarding(accountId) is null)
+        if (simulator.CompleteOnboarding(accountId, token) is null)
         {
-            return Page("Unknown account", "<p>This onboarding link is not valid.</p>", StatusCodes.Status404NotFound);
+            return InvalidLink();
         }
 
         await sender.Send(new SyncPayoutAccountCommand(accountId), ct);
         return Page("Payout setup complete", "<p>Payouts are enabled. Pending payouts are sent within one job interval; you can close this page.</p>");
     }
 
-    private static IResult AuthenticationPage(string paymentIntentId, PaymentSimulator simulator) =>
-        simulator.FindPaymentIntent(paymentIntentId) is not { Status: "requires_action" } intent
-            ? Page("Nothing to authenticate", "<p>This payment does not need authentication.</p>", StatusCodes.Status404NotFound)
+    private static IResult AuthenticationPage(string paymentIntentId, [FromQuery(Name = "client_secret")] string? clientSecret, PaymentSimulator simulator) =>
+        !simulator.IsClientSecretValid(paymentIntentId, clientSecret) || simulator.FindPaymentIntent(paymentIntentId) is not { Status: "requires_action" } intent
+            ? Page("Nothing to authenticate", "<p>This payment does not need authentication, or the link is not valid.</p>", StatusCodes.Status404NotFound)
             : Page(
                 "Authenticate payment (simulated 3-D Secure)",
                 $"""
                 <p>Payment <code>{Encode(intent.Id)}</code> of {intent.Amount / 100}.{intent.Amount % 100:00} {Encode(intent.Currency)} needs your confirmation.</p>
-                <form method="post" action="/simulator/payments/{Encode(intent.Id)}/complete?outcome=succeed"><button type="submit">Complete authentication</button></form>
-                <form method="post" action="/simulator/payments/{Encode(intent.Id)}/complete?outcome=fail"><button type="submit">Fail authentication</button></form>
+                <form method="post" action="/simulator/payments/{Encode(intent.Id)}/complete?client_secret={Uri.EscapeDataString(clientSecret!)}&amp;outcome=succeed"><button type="submit">Complete authentication</button></form>
+                <form method="post" action="/simulator/payments/{Encode(intent.Id)}/complete?client_secret={Uri.EscapeDataString(clientSecret!)}&amp;outcome=fail"><button type="submit">Fail authentication</button></form>
                 """);
 
-    private static async Task<IResult> CompleteAuthentication(string paymentIntentId, string? outcome, PaymentSimulator simulator, ISender sender, CancellationToken ct)
+    private static async Task<IResult> CompleteAuthentication(
+        string paymentIntentId, string? outcome, [FromQuery(Name = "client_secret")] string? clientSecret, PaymentSimulator simulator, ISender sender, CancellationToken ct)
     {
+        if (!simulator.IsClientSecretValid(paymentIntentId, clientSecret))
+        {
+            return Page("Unknown payment", "<p>This payment is not known, or the link is not valid.</p>", StatusCodes.Status404NotFound);
+        }
+
         var intent = simulator.CompleteAuthentication(paymentIntentId, succeed: outcome != "fail");
         if (intent is null || !intent.Metadata.TryGetValue("milestone_id", out var milestone) || !Guid.TryParse(milestone, out var milestoneId))
         {
@@ -66,6 +74,9 @@ internal static class SimulatorEndpoints
         var result = await sender.Send(new ReconcileFundingCommand(milestoneId), ct);
         return Page("Authentication finished", $"<p>The milestone is now <strong>{Encode(result?.Milestone.Status.ToString() ?? "unchanged")}</strong>. You can close this page.</p>");
     }
+
+    private static IResult InvalidLink() =>
+        Page("Invalid link", "<p>This onboarding link is not valid: it was used already, has expired, or belongs to another account. Ask for a new one in Settings -> Payouts.</p>", StatusCodes.Status404NotFound);
 
     private static IResult Page(string title, string body, int status = StatusCodes.Status200OK) => Results.Content(
         $"""

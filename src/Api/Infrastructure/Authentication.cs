@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.Tokens;
+using OpenTrain.Clean.Infrastructure.Hosting;
 
 namespace OpenTrain.Clean.Api.Infrastructure;
 
@@ -15,12 +16,12 @@ internal static class Authentication
         var auth = configuration.GetSection(AuthOptions.SectionName).Get<AuthOptions>() ?? new AuthOptions();
         if (Encoding.UTF8.GetByteCount(auth.SigningKey) < 32)
         {
-            throw new InvalidOperationException("Auth:SigningKey must be set to a secret of at least 32 bytes.");
+            throw new StartupRefusedException("Auth:SigningKey must be set to a secret of at least 32 bytes.");
         }
 
         if (!environment.IsDevelopment() && auth.SigningKey == AuthOptions.DevelopmentSigningKey)
         {
-            throw new InvalidOperationException("Auth:SigningKey is the published Development key; set a secret of your own outside Development.");
+            throw new StartupRefusedException("Auth:SigningKey is the published Development key; set a secret of your own outside Development.");
         }
 
         services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.SectionName));

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Security.Claims;
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.HttpsPolicy;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace OpenTrain.Clean.Api.Infrastructure;
@@ -71,14 +73,30 @@ internal static class HttpHardening
         }));
         services.AddHsts(options => options.MaxAge = TimeSpan.FromDays(365));
 
-        // Behind a TLS-terminating proxy, trust its X-Forwarded-* headers (Api:TrustForwardedHeaders), so
-        // that HTTPS redirection and HSTS see the scheme the client used.
-        services.Configure<Microsoft.AspNetCore.Builder.ForwardedHeadersOptions>(options =>
+        // Behind a TLS-terminating proxy, X-Forwarded-For/-Proto are believed only from the configured
+        // proxies and networks, so that HTTPS redirection, HSTS and the rate limit see the real client.
+        var proxies = TrustedProxies.From(configuration);
+        services.Configure<ForwardedHeadersOptions>(options =>
         {
-            options.ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor | Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedProto;
+            options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
             options.KnownIPNetworks.Clear();
             options.KnownProxies.Clear();
+            foreach (var address in proxies.Addresses)
+            {
+                options.KnownProxies.Add(address);
+            }
+
+            foreach (var network in proxies.Networks)
+            {
+                options.KnownIPNetworks.Add(network);
+            }
         });
+        if (proxies.Any && string.IsNullOrEmpty(HttpsPortSetting(configuration)))
+        {
+            // The proxy listens for HTTPS on its own port, which this process cannot discover.
+            services.Configure<HttpsRedirectionOptions>(options => options.HttpsPort = proxies.HttpsPort);
+        }
+
         return services;
     }
 
@@ -108,7 +126,7 @@ internal static class HttpHardening
 
     public static WebApplication UseHttpHardening(this WebApplication app)
     {
-        if (app.Configuration.GetValue<bool>("Api:TrustForwardedHeaders"))
+        if (TrustedProxies.From(app.Configuration).Any)
         {
             app.UseForwardedHeaders();
         }
@@ -141,4 +159,12 @@ internal static class HttpHardening
         app.UseCors(CorsPolicy);
         return app;
     }
+
+    /// <summary>The HTTPS port the way UseHttpsRedirection reads it from configuration.</summary>
+    internal static string? HttpsPortSetting(IConfiguration configuration) =>
+        configuration["HTTPS_PORT"] ?? configuration["ANCM_HTTPS_PORT"] ?? configuration["HTTPS_PORTS"];
+
+    internal static bool ListensOnHttps(IConfiguration configuration) =>
+        (configuration["URLS"] ?? string.Empty).Contains("https://", StringComparison.OrdinalIgnoreCase)
+        || configuration.GetSection("Kestrel:Endpoints").GetChildren().Any(endpoint => endpoint["Url"]?.StartsWith("https://", StringComparison.OrdinalIgnoreCase) == true);
 }

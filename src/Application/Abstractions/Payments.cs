@@ -88,7 +88,20 @@ public enum TransferOutcome
     Unknown,
 }
 
+/// <param name="Error">What employers and trainers read: one of <see cref="TransferErrors"/>; the provider's detail goes to the logs.</param>
 public sealed record TransferResult(TransferOutcome Outcome, string? TransferId = null, string? Error = null);
+
+/// <summary>Plain sentences about a payout that did not go out; never the provider's or the database's own words.</summary>
+public static class TransferErrors
+{
+    public const string DestinationNotReady = "The trainer's payout account cannot receive transfers yet: payout setup must be finished in Settings -> Payouts.";
+
+    public const string Retrying = "The payment provider could not send the payout just now; it is retried automatically.";
+
+    public const string Refused = "The payment provider refused the payout; our support team has been alerted.";
+
+    public const string Unknown = "The payment provider did not confirm the payout; it is retried with the same key, so it is never paid twice.";
+}
 
 public sealed record ConnectedAccountRequest(UserId TrainerId, string Country, string Email, string IdempotencyKey);
 

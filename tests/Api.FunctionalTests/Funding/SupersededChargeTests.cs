@@ -25,7 +25,8 @@ public sealed class SupersededChargeTests(ApiFactory factory) : IClassFixture<Ap
         var trainer = await _api.TrainerAsync();
         var hired = await _api.HireOnNewJobAsync(employer, trainer, expected: HttpStatusCode.Accepted);
         var firstIntent = hired.Body.Get("funding.milestone.funding.paymentIntentId").GetString()!;
-        Assert.Equal(HttpStatusCode.OK, (await _api.PostAsync($"/simulator/payments/{firstIntent}/complete?outcome=fail", null)).StatusCode);
+        var clientSecret = Uri.EscapeDataString(hired.Body.Get("funding.clientSecret").GetString()!);
+        Assert.Equal(HttpStatusCode.OK, (await _api.PostAsync($"/simulator/payments/{firstIntent}/complete?client_secret={clientSecret}&outcome=fail", null)).StatusCode);
         Assert.Equal(MilestoneStatus.NotFunded, (await factory.LoadMilestoneAsync(hired.MilestoneId)).Status);
 
         await _api.AttachPaymentMethodAsync(employer, "pm_card_visa");

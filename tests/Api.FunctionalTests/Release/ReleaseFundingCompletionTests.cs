@@ -20,9 +20,9 @@ public sealed partial class ReleaseFundingCompletionTests(ReleaseFundingApiFacto
     [Fact]
     public async Task CompleteAuthentication_WhenCustomerSucceedsOnSimulatorPage_MakesMilestoneActiveFunded()
     {
-        var (employer, milestoneId, paymentIntentId) = await HireNeedingAuthenticationAsync();
+        var (employer, milestoneId, paymentIntentId, clientSecret) = await HireNeedingAuthenticationAsync();
 
-        var action = await AuthenticationFormActionAsync(paymentIntentId, "succeed");
+        var action = await AuthenticationFormActionAsync(paymentIntentId, clientSecret, "succeed");
         var completed = await _api.Client.PostAsync(action, content: null);
 
         Assert.Equal(HttpStatusCode.OK, completed.StatusCode);
@@ -35,9 +35,9 @@ public sealed partial class ReleaseFundingCompletionTests(ReleaseFundingApiFacto
     [Fact]
     public async Task CompleteAuthentication_WhenCustomerFailsOnSimulatorPage_LeavesMilestoneNotFundedWithError()
     {
-        var (employer, milestoneId, paymentIntentId) = await HireNeedingAuthenticationAsync();
+        var (employer, milestoneId, paymentIntentId, clientSecret) = await HireNeedingAuthenticationAsync();
 
-        var action = await AuthenticationFormActionAsync(paymentIntentId, "fail");
+        var action = await AuthenticationFormActionAsync(paymentIntentId, clientSecret, "fail");
         var completed = await _api.Client.PostAsync(action, content: null);
 
         Assert.Equal(HttpStatusCode.OK, completed.StatusCode);
@@ -70,7 +70,7 @@ public sealed partial class ReleaseFundingCompletionTests(ReleaseFundingApiFacto
             afterSettling.GetProperty("funding").GetProperty("paymentIntentId").GetString());
     }
 
-    private async Task<(ReleaseUser Employer, Guid MilestoneId, string PaymentIntentId)> HireNeedingAuthenticationAsync()
+    private async Task<(ReleaseUser Employer, Guid MilestoneId, string PaymentIntentId, string ClientSecret)> HireNeedingAuthenticationAsync()
     {
         var employer = await _api.SignInAsync("employer");
         var trainer = await _api.SignInAsync("trainer");
@@ -80,13 +80,13 @@ public sealed partial class ReleaseFundingCompletionTests(ReleaseFundingApiFacto
         Assert.False(string.IsNullOrEmpty(funding.GetProperty("clientSecret").GetString()));
         var milestone = await _api.MilestoneAsync(hire.MilestoneId, employer);
         Assert.Equal("funding", milestone.GetProperty("status").GetString());
-        return (employer, hire.MilestoneId, milestone.GetProperty("funding").GetProperty("paymentIntentId").GetString()!);
+        return (employer, hire.MilestoneId, milestone.GetProperty("funding").GetProperty("paymentIntentId").GetString()!, funding.GetProperty("clientSecret").GetString()!);
     }
 
     /// <summary>Opens the simulator's 3-D Secure page and finds the button for the outcome.</summary>
-    private async Task<string> AuthenticationFormActionAsync(string paymentIntentId, string outcome)
+    private async Task<string> AuthenticationFormActionAsync(string paymentIntentId, string clientSecret, string outcome)
     {
-        var page = await _api.Client.GetAsync($"/simulator/payments/{paymentIntentId}/authenticate");
+        var page = await _api.Client.GetAsync($"/simulator/payments/{paymentIntentId}/authenticate?client_secret={Uri.EscapeDataString(clientSecret)}");
         var html = await page.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         var action = FormActions().Matches(html).Select(m => WebUtility.HtmlDecode(m.Groups["action"].Value))

@@ -51,7 +51,7 @@ public sealed partial class SafetySecurityTests(SafetyFixture fixture) : IClassF
     [Fact]
     public async Task ProductionHost_WithAProperKey_RedirectsHttpToHttpsAndSendsHstsOverHttps()
     {
-        using var factory = Production(ProductionKey, new Dictionary<string, string?> { ["https_port"] = "443" });
+        using var factory = Production(ProductionKey);
         var http = new SafetyClient(factory).Http;
         var https = new SafetyClient(factory, new Uri("https://api.opentrain.example")).Http;
 
@@ -210,7 +210,15 @@ public sealed partial class SafetySecurityTests(SafetyFixture fixture) : IClassF
 
     private static SafetyApiFactory Production(string signingKey, IReadOnlyDictionary<string, string?>? more = null)
     {
-        var settings = new Dictionary<string, string?> { ["Auth:SigningKey"] = signingKey };
+        // Outside Development the host also needs a payment provider and a way to enforce HTTPS; Stripe is never called here.
+        var settings = new Dictionary<string, string?>
+        {
+            ["Auth:SigningKey"] = signingKey,
+            ["Stripe:SecretKey"] = "sk_test_safety_unused",
+            ["Stripe:WebhookSecrets:0"] = "whsec_safety_unused",
+            ["Stripe:ApiBase"] = "http://127.0.0.1:9",
+            ["https_port"] = "443",
+        };
         foreach (var (key, value) in more ?? new Dictionary<string, string?>())
         {
             settings[key] = value;

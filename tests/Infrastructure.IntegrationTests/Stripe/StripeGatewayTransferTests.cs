@@ -144,7 +144,8 @@ public sealed class StripeGatewayTransferTests
         var result = await stripe.Gateway.TransferAsync(escrow.Payout(onboarding, chargeId), CancellationToken.None);
 
         Assert.Equal(TransferOutcome.DestinationNotReady, result.Outcome);
-        Assert.Contains("insufficient_capabilities_for_transfer", result.Error, StringComparison.Ordinal);
+        Assert.Equal(TransferErrors.DestinationNotReady, result.Error);
+        Assert.Contains(stripe.Log.Entries, e => e.Message.Contains("insufficient_capabilities_for_transfer", StringComparison.Ordinal));
     }
 
     [Fact]

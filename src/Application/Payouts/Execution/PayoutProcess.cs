@@ -28,13 +28,13 @@ public sealed partial class PayoutProcess(ISender sender, IPaymentGateway paymen
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             // Whatever failed, the request may have reached the provider: retry with the same key, on the schedule.
-            LogUnknown(milestoneId, exception.Message);
-            result = new TransferResult(TransferOutcome.Unknown, Error: $"{exception.GetType().Name}: {exception.Message}");
+            LogUnknown(exception, milestoneId);
+            result = new TransferResult(TransferOutcome.Unknown, Error: TransferErrors.Unknown);
         }
 
         return await sender.Send(new RecordPayoutResultCommand(milestoneId, result), CancellationToken.None);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Payout of milestone {MilestoneId}: outcome unknown ({Reason}); it will be retried with the same idempotency key")]
-    private partial void LogUnknown(Guid milestoneId, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Payout of milestone {MilestoneId}: outcome unknown; it will be retried with the same idempotency key")]
+    private partial void LogUnknown(Exception exception, Guid milestoneId);
 }

@@ -86,13 +86,13 @@ public sealed class PaymentSimulator(SimulatorStore store, Microsoft.Extensions.
         var account = store.Get<SimAccount>(request.ConnectedAccountId);
         if (account is null)
         {
-            return Task.FromResult(new TransferResult(TransferOutcome.Failed, Error: $"No such destination: '{request.ConnectedAccountId}'."));
+            return Task.FromResult(new TransferResult(TransferOutcome.Failed, Error: TransferErrors.Refused));
         }
 
         if (!account.TransfersActive)
         {
             // Stripe refuses transfers to an account without the transfers capability; nothing is created.
-            return Task.FromResult(new TransferResult(TransferOutcome.DestinationNotReady, Error: "The destination account cannot receive transfers yet (onboarding unfinished)."));
+            return Task.FromResult(new TransferResult(TransferOutcome.DestinationNotReady, Error: TransferErrors.DestinationNotReady));
         }
 
         var transfer = store.GetOrCreate(
@@ -125,14 +125,49 @@ public sealed class PaymentSimulator(SimulatorStore store, Microsoft.Extensions.
         return Task.FromResult(new ConnectedAccountStatus(account.Id, account.PayoutsEnabled, account.TransfersActive, account.DetailsSubmitted, due));
     }
 
+    /// <summary>Like Stripe's Account Links: single use and short-lived; whoever holds the link completes that account's setup.</summary>
+    public static readonly TimeSpan OnboardingLinkLifetime = TimeSpan.FromMinutes(10);
+
     public Task<string> CreateOnboardingLinkAsync(string connectedAccountId, CancellationToken cancellationToken)
     {
         _ = store.Get<SimAccount>(connectedAccountId) ?? throw new PaymentProviderException($"No such account: '{connectedAccountId}'.");
+        var token = RandomToken(32);
+        store.Put("account_link", LinkKey(token), new SimAccountLink(connectedAccountId, clock.GetUtcNow().Add(OnboardingLinkLifetime)));
         var baseUrl = options.Value.PublicBaseUrl.TrimEnd('/');
-        return Task.FromResult($"{baseUrl}/simulator/onboarding/{connectedAccountId}?token={RandomToken(16)}");
+        return Task.FromResult($"{baseUrl}/simulator/onboarding/{connectedAccountId}?token={token}");
     }
 
-    /// <summary>The simulator's hosted onboarding page: the trainer submits everything and the account is enabled.</summary>
+    /// <summary>Whether <paramref name="token"/> is an unused, unexpired onboarding link of this account.</summary>
+    public bool IsOnboardingLinkValid(string connectedAccountId, string? token) =>
+        !string.IsNullOrEmpty(token)
+        && store.Get<SimAccountLink>(LinkKey(token)) is { Used: false } link
+        && link.AccountId == connectedAccountId
+        && link.ExpiresAt > clock.GetUtcNow();
+
+    /// <summary>The hosted onboarding page's submit: completes the account's setup once per link.</summary>
+    public SimAccount? CompleteOnboarding(string connectedAccountId, string? token)
+    {
+        if (!IsOnboardingLinkValid(connectedAccountId, token))
+        {
+            return null;
+        }
+
+        var key = LinkKey(token!);
+        store.Put("account_link", key, store.Get<SimAccountLink>(key)! with { Used = true });
+        return CompleteOnboarding(connectedAccountId);
+    }
+
+    /// <summary>Whether <paramref name="clientSecret"/> is the one handed to the employer for this payment (3-D Secure page).</summary>
+    public bool IsClientSecretValid(string paymentIntentId, string? clientSecret) =>
+        !string.IsNullOrEmpty(clientSecret)
+        && store.Get<SimPaymentIntent>(paymentIntentId) is { ClientSecret: { } expected }
+        && CryptographicOperations.FixedTimeEquals(System.Text.Encoding.UTF8.GetBytes(expected), System.Text.Encoding.UTF8.GetBytes(clientSecret));
+
+    /// <summary>Links are kept by a hash of their token, so the ledger does not hold usable links.</summary>
+    private static string LinkKey(string token) =>
+        $"alink_{Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token)))}";
+
+    /// <summary>The trainer submits everything and the account is enabled (the page checks the link first).</summary>
     public SimAccount? CompleteOnboarding(string connectedAccountId)
     {
         var account = store.Get<SimAccount>(connectedAccountId);
@@ -285,3 +320,6 @@ public sealed record SimRefund(string Id, string Charge, long Amount, string Cur
 public sealed record SimSubscription(string Id, string CustomerId, string Plan, string Status);
 
 public sealed record SimAccount(string Id, string Country, string Email, bool DetailsSubmitted, bool PayoutsEnabled, bool TransfersActive);
+
+/// <summary>An onboarding link: which account it sets up, until when, and whether it was used.</summary>
+public sealed record SimAccountLink(string AccountId, DateTimeOffset ExpiresAt, bool Used = false);

@@ -168,7 +168,7 @@ public sealed partial class StripePaymentGateway(IStripeClient client, IOptions<
         {
             // Retried on the schedule until the key is fixed; no transfer can have been made.
             LogPermanent(exception, "create transfer", RequestId(exception), "authentication");
-            return new TransferResult(TransferOutcome.Retryable, Error: "Stripe refused our credentials; check Stripe:SecretKey.");
+            return new TransferResult(TransferOutcome.Retryable, Error: TransferErrors.Retrying);
         }
         catch (StripeException exception) when (exception.StripeError is { } error)
         {
@@ -177,12 +177,22 @@ public sealed partial class StripePaymentGateway(IStripeClient client, IOptions<
             {
                 LogPermanent(exception, "create transfer", RequestId(exception), error.Code);
             }
+            else
+            {
+                LogTransferNotMade(exception, RequestId(exception), error.Type, error.Code, outcome);
+            }
 
-            return new TransferResult(outcome, Error: $"{error.Type}/{error.Code}: {error.Message}");
+            return new TransferResult(outcome, Error: outcome switch
+            {
+                TransferOutcome.DestinationNotReady => TransferErrors.DestinationNotReady,
+                TransferOutcome.Failed => TransferErrors.Refused,
+                _ => TransferErrors.Retrying,
+            });
         }
         catch (Exception exception) when (IsOutcomeUnknown(exception, cancellationToken))
         {
-            return new TransferResult(TransferOutcome.Unknown, Error: exception.Message);
+            LogUnavailable(exception, "create transfer");
+            return new TransferResult(TransferOutcome.Unknown, Error: TransferErrors.Unknown);
         }
     }
 
@@ -397,6 +407,9 @@ public sealed partial class StripePaymentGateway(IStripeClient client, IOptions<
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Stripe refused {Operation} (request {RequestId}, code {Code})")]
     private partial void LogPermanent(Exception exception, string operation, string? requestId, string? code);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stripe did not make the transfer (request {RequestId}, {Type}/{Code}): {Outcome}")]
+    private partial void LogTransferNotMade(Exception exception, string? requestId, string? type, string? code, TransferOutcome outcome);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Stripe unavailable for {Operation}; outcome unknown")]
     private partial void LogUnavailable(Exception exception, string operation);
