@@ -98,6 +98,7 @@ public static class DependencyInjection
         services.AddScoped<IUnitOfWork, UnitOfWork>();
         services.AddScoped<IReadStore, ReadStore>();
         services.AddScoped<IInvoiceNumberSequence, InvoiceNumberSequence>();
+        services.AddScoped<IPayoutClaims, PayoutClaims>();
         services.AddScoped<IMilestoneRepository, MilestoneRepository>();
         services.AddScoped<IInvoiceRepository, InvoiceRepository>();
         services.AddScoped<IRepository<Job, JobId>, EfRepository<Job, JobId>>();

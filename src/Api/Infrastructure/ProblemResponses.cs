@@ -7,6 +7,7 @@ using OpenTrain.Clean.Application.Common;
 using OpenTrain.Clean.Application.Common.Exceptions;
 using OpenTrain.Clean.Domain.Common;
 using OpenTrain.Clean.Domain.Milestones;
+using OpenTrain.Clean.Infrastructure.Persistence;
 
 namespace OpenTrain.Clean.Api.Infrastructure;
 
@@ -25,6 +26,12 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         }
 
         httpContext.Response.StatusCode = problem.Status ?? StatusCodes.Status500InternalServerError;
+        if (problem.Status == StatusCodes.Status503ServiceUnavailable)
+        {
+            var retryAfter = (exception as ServiceUnavailableException)?.RetryAfter ?? DatabaseFailures.RetryAfter;
+            httpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         if (await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception }))
         {
             return true;
@@ -53,6 +60,11 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
             "paymentMethodId",
             SensitiveText.Redact(rejected.Message)),
         PaymentProviderException => Problem(StatusCodes.Status502BadGateway, "payment_provider_unavailable", "Payment provider unavailable", "The payment provider could not be reached; try again shortly."),
+        ServiceUnavailableException unavailable => Problem(StatusCodes.Status503ServiceUnavailable, "service_unavailable", "Service unavailable", unavailable.Message),
+        _ when DatabaseFailures.Classify(exception) == DatabaseFailure.Contention =>
+            Problem(StatusCodes.Status409Conflict, "concurrency_conflict", "Concurrent change", "The database is busy with another change; try again."),
+        _ when DatabaseFailures.Classify(exception) == DatabaseFailure.Unavailable =>
+            Problem(StatusCodes.Status503ServiceUnavailable, "service_unavailable", "Service unavailable", DatabaseFailures.UnavailableMessage),
         DomainException domain => DomainProblem(domain),
         _ => Problem(StatusCodes.Status500InternalServerError, "internal_error", "Internal error", "Something went wrong on our side; the traceId identifies it."),
     };

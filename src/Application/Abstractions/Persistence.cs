@@ -25,6 +25,16 @@ public interface IMilestoneRepository : IRepository<Milestone, MilestoneId>
     Task<IReadOnlyList<Milestone>> ListAwaitingPayoutSetupAsync(UserId trainerId, CancellationToken cancellationToken);
 }
 
+/// <summary>
+/// Leases due payouts to the calling worker in one statement per provider: each due payout goes to
+/// exactly one of any number of workers, which skip each other's rows instead of waiting for them.
+/// The lease is the payout's next attempt time moved to <c>leaseUntil</c> (and its version bumped).
+/// </summary>
+public interface IPayoutClaims
+{
+    Task<IReadOnlyList<MilestoneId>> ClaimDueAsync(int batchSize, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken);
+}
+
 /// <summary>Hands out invoice numbers, gap-free per kind and year, inside the current transaction.</summary>
 public interface IInvoiceNumberSequence
 {

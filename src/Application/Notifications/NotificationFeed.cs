@@ -2,6 +2,7 @@ using FluentValidation;
 using Mediator;
 using OpenTrain.Clean.Application.Abstractions;
 using OpenTrain.Clean.Application.Common.Exceptions;
+using OpenTrain.Clean.Application.Common.Paging;
 using OpenTrain.Clean.Domain.Common;
 using OpenTrain.Clean.Domain.Notifications;
 
@@ -25,11 +26,11 @@ public sealed class ListNotificationsHandler(IReadStore store, ICurrentUser user
     {
         var userId = user.Id;
         var mine = store.Query<Notification>().Where(n => n.UserId == userId);
-        var unread = await store.ToListAsync(mine.Where(n => n.ReadAt == null).OrderByDescending(n => n.Id).Take(query.Limit), cancellationToken);
+        var unread = await store.ToListAsync(NewestFirst.Order(mine.Where(n => n.ReadAt == null), n => n.CreatedAt, n => n.Id).Take(query.Limit), cancellationToken);
         var rows = unread;
         if (!query.UnreadOnly && unread.Count < query.Limit)
         {
-            rows = [.. unread, .. await store.ToListAsync(mine.Where(n => n.ReadAt != null).OrderByDescending(n => n.Id).Take(query.Limit - unread.Count), cancellationToken)];
+            rows = [.. unread, .. await store.ToListAsync(NewestFirst.Order(mine.Where(n => n.ReadAt != null), n => n.CreatedAt, n => n.Id).Take(query.Limit - unread.Count), cancellationToken)];
         }
 
         var unreadCount = unread.Count < query.Limit

@@ -17,7 +17,7 @@ public sealed class ListParkedPayoutsHandler(IReadStore store) : IQueryHandler<L
         var parked = await store.ToListAsync(
             store.Query<Milestone>()
                 .Where(m => m.Status == MilestoneStatus.Releasing && m.PayoutStatus == PayoutStatus.Failed)
-                .OrderBy(m => m.Id)
+                .OrderBy(m => m.ApprovedAt).ThenBy(m => m.Id)
                 .Take(Math.Clamp(query.Limit, 1, 500)),
             cancellationToken);
         return parked.Select(m => m.ToResponse(viewerIsEmployer: false, includeTimeline: true)).ToList();

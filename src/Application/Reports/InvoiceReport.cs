@@ -49,10 +49,13 @@ public sealed class InvoiceReportHandler(IReadStore store, ICurrentUser user) : 
         if (query.StartingAfter is { } after)
         {
             var cursor = new InvoiceId(after);
-            page = page.Where(i => i.Id < cursor);
+            var at = await store.FirstOrDefaultAsync(store.Query<Invoice>().VisibleTo(user).Where(i => i.Id == cursor).Select(i => (DateTimeOffset?)i.IssuedAt), cancellationToken);
+
+            // A cursor the caller cannot see matches nothing: it must not reveal where somebody else's invoice sits.
+            page = at is null ? page.Where(_ => false) : NewestFirst.After(page, i => i.IssuedAt, i => i.Id, at.Value, cursor);
         }
 
-        var rows = await store.ToListAsync(page.OrderByDescending(i => i.Id).Take(query.Limit + 1), cancellationToken);
+        var rows = await store.ToListAsync(NewestFirst.Order(page, i => i.IssuedAt, i => i.Id).Take(query.Limit + 1), cancellationToken);
         var paged = Paging.ToPage(rows.Select(i => i.ToResponse()).ToList(), query.Limit, i => i.Id.ToString());
         var totals = await store.ToListAsync(
             filtered.GroupBy(i => new { i.PaymentStatus, i.Total.Currency })

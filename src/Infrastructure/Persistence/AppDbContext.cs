@@ -73,6 +73,29 @@ public sealed class SqliteAppDbContext(DbContextOptions<SqliteAppDbContext> opti
 
 public sealed class SqlServerAppDbContext(DbContextOptions<SqlServerAppDbContext> options) : AppDbContext(options)
 {
+    /// <summary>Binary: compares exactly what was stored, as SQLite does, and as keys from other systems need.</summary>
+    public const string ExactCollation = "Latin1_General_100_BIN2";
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        base.OnModelCreating(modelBuilder);
+
+        // SQL Server compares strings case-insensitively by default: Idempotency-Keys, Stripe event ids and
+        // Stripe object ids that differ only in case are different keys, and must not collide or match.
+        foreach (var property in modelBuilder.Model.GetEntityTypes().SelectMany(t => t.GetDeclaredProperties()))
+        {
+            if (property.ClrType == typeof(string) && IsExternalKey(property.Name))
+            {
+                property.SetCollation(ExactCollation);
+            }
+        }
+    }
+
+    /// <summary>Keys made elsewhere (Stripe's <c>ch_…</c>, a caller's Idempotency-Key), compared byte for byte.</summary>
+    internal static bool IsExternalKey(string propertyName) =>
+        propertyName is "Key" or "RequestHash" or "EventId" or "PaymentReference" or "RefundReference" or "ProviderId"
+        || propertyName.EndsWith("Id", StringComparison.Ordinal);
+
     protected override void ConfigureInstants(ModelConfigurationBuilder configurationBuilder)
     {
         // datetimeoffset is native, comparable and orderable on SQL Server.

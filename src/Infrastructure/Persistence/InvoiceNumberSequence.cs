@@ -33,22 +33,30 @@ internal sealed class InvoiceNumberSequence(AppDbContext db) : IInvoiceNumberSeq
         // The number is taken inside the transaction that saves the invoice: the unit of work commits it
         // with the invoice, or a rollback gives the number back. It begins here when nothing needed it sooner.
         var transaction = db.Database.CurrentTransaction ?? await db.Database.BeginTransactionAsync(cancellationToken);
-        var prefix = Invoice.PrefixOf(kind);
-        var connection = db.Database.GetDbConnection();
-        await using var command = connection.CreateCommand();
+        await using var command = CreateCommand(db.Database.GetDbConnection(), db.Database.IsSqlite(), Invoice.PrefixOf(kind), year);
         command.Transaction = transaction.GetDbTransaction();
-        var sqlite = db.Database.IsSqlite();
-        command.CommandText = sqlite ? SqliteUpsert : SqlServerMerge;
-        AddParameter(command, sqlite ? "$prefix" : "@prefix", prefix);
-        AddParameter(command, sqlite ? "$year" : "@year", year);
         var next = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
         return Invoice.FormatNumber(kind, year, next);
     }
 
-    private static void AddParameter(DbCommand command, string name, object value)
+    /// <summary>The counter statement for the connection's provider, with parameters typed as the columns are.</summary>
+    internal static DbCommand CreateCommand(DbConnection connection, bool sqlite, string prefix, int year)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sqlite ? SqliteUpsert : SqlServerMerge;
+
+        // The counter's key column is varchar(8): an nvarchar parameter would make SQL Server convert the column, not the value.
+        AddParameter(command, sqlite ? "$prefix" : "@prefix", prefix, System.Data.DbType.AnsiString, InvoiceSequence.PrefixLength);
+        AddParameter(command, sqlite ? "$year" : "@year", year, System.Data.DbType.Int32);
+        return command;
+    }
+
+    private static void AddParameter(DbCommand command, string name, object value, System.Data.DbType type, int size = 0)
     {
         var parameter = command.CreateParameter();
         parameter.ParameterName = name;
+        parameter.DbType = type;
+        parameter.Size = size;
         parameter.Value = value;
         command.Parameters.Add(parameter);
     }

@@ -14,8 +14,8 @@ namespace OpenTrain.Clean.Infrastructure.Persistence;
 /// </summary>
 internal sealed class UnitOfWork(AppDbContext db) : IUnitOfWork
 {
-    private const int SqliteBusy = 5;
     private const int SqliteConstraint = 19;
+    private const int MaxSaveAttempts = 3;
 
     private int _depth;
 
@@ -49,9 +49,7 @@ internal sealed class UnitOfWork(AppDbContext db) : IUnitOfWork
                 return result;
             }
 
-            var transaction = db.Database.CurrentTransaction ?? await db.Database.BeginTransactionAsync(cancellationToken);
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(CancellationToken.None);
+            await CommitAsync(cancellationToken);
             return result;
         }
         catch (DbUpdateConcurrencyException exception)
@@ -63,9 +61,15 @@ internal sealed class UnitOfWork(AppDbContext db) : IUnitOfWork
             // Another request wrote the same unique fact first (an event id, an idempotency key).
             throw Conflict("The same change was made by a concurrent request.", exception);
         }
-        catch (SqliteException exception) when (exception.SqliteErrorCode == SqliteBusy)
+        catch (Exception exception) when (DatabaseFailures.Classify(exception) == DatabaseFailure.Contention)
         {
+            // A deadlock victim, a lock timeout, SQLite busy: nothing was committed.
             throw Conflict("The database is busy with another change; try again.", exception);
+        }
+        catch (Exception exception) when (DatabaseFailures.Classify(exception) == DatabaseFailure.Unavailable)
+        {
+            db.ChangeTracker.Clear();
+            throw new ServiceUnavailableException(DatabaseFailures.UnavailableMessage, DatabaseFailures.RetryAfter, exception);
         }
         catch
         {
@@ -80,6 +84,32 @@ internal sealed class UnitOfWork(AppDbContext db) : IUnitOfWork
             {
                 // Rolls back unless committed; either way the context is ready for the next command.
                 await transaction.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Saves and commits. When the transaction begins with the save (nothing else ran in it: no invoice
+    /// number, no outbox mark), losing to another writer (a deadlock, a lock timeout) is retried by saving
+    /// the same changes again in a new transaction; the aggregates' versions still guard every row.
+    /// Otherwise the statements that ran before the save are gone with the rollback, so the loss is answered 409.
+    /// </summary>
+    private async Task CommitAsync(CancellationToken cancellationToken)
+    {
+        var retryable = db.Database.CurrentTransaction is null;
+        for (var attempt = 1; ; attempt++)
+        {
+            var transaction = db.Database.CurrentTransaction ?? await db.Database.BeginTransactionAsync(cancellationToken);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                await transaction.CommitAsync(CancellationToken.None);
+                return;
+            }
+            catch (Exception exception) when (retryable && attempt < MaxSaveAttempts && DatabaseFailures.IsWorthRetrying(exception))
+            {
+                await transaction.DisposeAsync();
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(10, 50) * attempt), cancellationToken);
             }
         }
     }

@@ -31,3 +31,12 @@ public sealed class PaymentDeclinedException(string code, string message, IReadO
 
     public IReadOnlyDictionary<string, object?> Details { get; } = details;
 }
+
+/// <summary>
+/// The database could not take the request just now (unreachable, failing over, out of resources):
+/// answered 503 with Retry-After and a plain sentence; the detail goes to the logs.
+/// </summary>
+public sealed class ServiceUnavailableException(string message, TimeSpan retryAfter, Exception? inner = null) : Exception(message, inner)
+{
+    public TimeSpan RetryAfter { get; } = retryAfter;
+}

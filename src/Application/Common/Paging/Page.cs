@@ -8,6 +8,8 @@ public static class Paging
     public const int DefaultLimit = 20;
     public const int MaxLimit = 100;
 
+    public static Page<T> Empty<T>() => new([], false, null);
+
     /// <summary>Queries fetch one row more than asked; its presence means there is a next page.</summary>
     public static Page<T> ToPage<T>(List<T> rowsPlusOne, int limit, Func<T, string> cursorOf)
     {

@@ -39,10 +39,16 @@ public sealed class ListContractsHandler(IReadStore store, ICurrentUser user) : 
         if (query.StartingAfter is { } after)
         {
             var cursor = new ContractId(after);
-            contracts = contracts.Where(c => c.Id < cursor);
+            var at = await store.FirstOrDefaultAsync(store.Query<Contract>().VisibleTo(user).Where(c => c.Id == cursor).Select(c => (DateTimeOffset?)c.HiredAt), cancellationToken);
+            if (at is null)
+            {
+                return Paging.Empty<ContractResponse>();
+            }
+
+            contracts = NewestFirst.After(contracts, c => c.HiredAt, c => c.Id, at.Value, cursor);
         }
 
-        var rows = await store.ToListAsync(contracts.OrderByDescending(c => c.Id).Take(query.Limit + 1).ProjectToResponse(), cancellationToken);
+        var rows = await store.ToListAsync(NewestFirst.Order(contracts, c => c.HiredAt, c => c.Id).Take(query.Limit + 1).ProjectToResponse(), cancellationToken);
         return Paging.ToPage(rows, query.Limit, c => c.Id.ToString());
     }
 }

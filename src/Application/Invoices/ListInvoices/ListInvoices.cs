@@ -50,10 +50,16 @@ public sealed class ListInvoicesHandler(IReadStore store, ICurrentUser user) : I
         if (query.StartingAfter is { } after)
         {
             var cursor = new InvoiceId(after);
-            invoices = invoices.Where(i => i.Id < cursor);
+            var at = await store.FirstOrDefaultAsync(store.Query<Invoice>().VisibleTo(user).Where(i => i.Id == cursor).Select(i => (DateTimeOffset?)i.IssuedAt), cancellationToken);
+            if (at is null)
+            {
+                return Paging.Empty<InvoiceResponse>();
+            }
+
+            invoices = NewestFirst.After(invoices, i => i.IssuedAt, i => i.Id, at.Value, cursor);
         }
 
-        var rows = await store.ToListAsync(invoices.OrderByDescending(i => i.Id).Take(query.Limit + 1), cancellationToken);
+        var rows = await store.ToListAsync(NewestFirst.Order(invoices, i => i.IssuedAt, i => i.Id).Take(query.Limit + 1), cancellationToken);
         return Paging.ToPage(rows.Select(i => i.ToResponse()).ToList(), query.Limit, i => i.Id.ToString());
     }
 }

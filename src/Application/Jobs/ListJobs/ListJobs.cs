@@ -34,10 +34,16 @@ public sealed class ListJobsHandler(IReadStore store, ICurrentUser user) : IQuer
         if (query.StartingAfter is { } after)
         {
             var cursor = new JobId(after);
-            jobs = jobs.Where(j => j.Id < cursor);
+            var at = await store.FirstOrDefaultAsync(store.Query<Job>().VisibleTo(store.Query<Contract>(), user).Where(j => j.Id == cursor).Select(j => (DateTimeOffset?)j.CreatedAt), cancellationToken);
+            if (at is null)
+            {
+                return Paging.Empty<JobResponse>();
+            }
+
+            jobs = NewestFirst.After(jobs, j => j.CreatedAt, j => j.Id, at.Value, cursor);
         }
 
-        var rows = await store.ToListAsync(jobs.OrderByDescending(j => j.Id).Take(query.Limit + 1).ProjectToResponse(), cancellationToken);
+        var rows = await store.ToListAsync(NewestFirst.Order(jobs, j => j.CreatedAt, j => j.Id).Take(query.Limit + 1).ProjectToResponse(), cancellationToken);
         return Paging.ToPage(rows, query.Limit, j => j.Id.ToString());
     }
 }

@@ -12,7 +12,8 @@ namespace OpenTrain.Clean.Application.Payouts.Execution;
 /// Step 1 of a payout: takes a due payout (a lease, committed), or defers it when the trainer's
 /// payout setup is unfinished. Returns null when there is nothing to send now.
 /// </summary>
-public sealed record ClaimPayoutCommand(Guid MilestoneId) : ICommand<PayoutInstruction?>;
+/// <param name="LeasedUntil">The lease the payout job already took in the database; the claim then only checks it still holds.</param>
+public sealed record ClaimPayoutCommand(Guid MilestoneId, DateTimeOffset? LeasedUntil = null) : ICommand<PayoutInstruction?>;
 
 public sealed record PayoutInstruction(MilestoneId MilestoneId, TransferRequest Request);
 
@@ -26,7 +27,8 @@ public sealed class ClaimPayoutHandler(
     {
         var now = clock.GetUtcNow();
         var milestone = await milestones.FindAsync(new MilestoneId(command.MilestoneId), cancellationToken);
-        if (milestone is null || !milestone.IsPayoutDue(now))
+        var leased = command.LeasedUntil is { } until && milestone is not null && milestone.IsPayoutDue(until);
+        if (milestone is null || (!leased && !milestone.IsPayoutDue(now)))
         {
             return null;
         }
@@ -43,7 +45,11 @@ public sealed class ClaimPayoutHandler(
             return null;
         }
 
-        milestone.ClaimPayoutAttempt(now, now.Add(options.Value.ClaimLease));
+        if (!leased)
+        {
+            milestone.ClaimPayoutAttempt(now, now.Add(options.Value.ClaimLease));
+        }
+
         return new PayoutInstruction(milestone.Id, new TransferRequest(
             account.ConnectedAccountId!,
             milestone.Amount,

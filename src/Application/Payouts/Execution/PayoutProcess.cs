@@ -12,9 +12,10 @@ namespace OpenTrain.Clean.Application.Payouts.Execution;
 /// </summary>
 public sealed partial class PayoutProcess(ISender sender, IPaymentGateway payments, ILogger<PayoutProcess> logger)
 {
-    public async Task<PayoutStatus?> ExecuteAsync(Guid milestoneId, CancellationToken cancellationToken)
+    /// <param name="leasedUntil">Set when the payout job already leased the payout (<see cref="IPayoutClaims"/>).</param>
+    public async Task<PayoutStatus?> ExecuteAsync(Guid milestoneId, CancellationToken cancellationToken, DateTimeOffset? leasedUntil = null)
     {
-        var instruction = await sender.Send(new ClaimPayoutCommand(milestoneId), cancellationToken);
+        var instruction = await sender.Send(new ClaimPayoutCommand(milestoneId, leasedUntil), cancellationToken);
         if (instruction is null)
         {
             return null;

@@ -15,7 +15,7 @@ internal sealed class ContractConfiguration : IEntityTypeConfiguration<Contract>
         builder.Property(c => c.Status).HasConversion<string>().HasMaxLength(32);
         builder.Ignore(c => c.DomainEvents);
         builder.HasIndex(c => c.JobId);
-        builder.HasIndex(c => c.EmployerId);
-        builder.HasIndex(c => c.TrainerId);
+        builder.HasIndex(c => new { c.EmployerId, c.HiredAt, c.Id });
+        builder.HasIndex(c => new { c.TrainerId, c.HiredAt, c.Id });
     }
 }

@@ -28,6 +28,6 @@ internal sealed class InvoiceSequenceConfiguration : IEntityTypeConfiguration<In
     {
         builder.ToTable("InvoiceSequences");
         builder.HasKey(s => new { s.Prefix, s.Year });
-        builder.Property(s => s.Prefix).HasMaxLength(8).IsUnicode(false);
+        builder.Property(s => s.Prefix).HasMaxLength(InvoiceSequence.PrefixLength).IsUnicode(false);
     }
 }

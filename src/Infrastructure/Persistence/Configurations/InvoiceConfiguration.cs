@@ -39,9 +39,13 @@ internal sealed class InvoiceConfiguration : IEntityTypeConfiguration<Invoice>
 
         builder.HasIndex(i => i.Number).IsUnique();
         builder.HasIndex(i => new { i.MilestoneId, i.Kind, i.FundingAttempt });
-        // The Reports page and the lists read one party's invoices newest first by id: keyset pages.
-        builder.HasIndex(i => new { i.EmployerId, i.Id });
-        builder.HasIndex(i => new { i.TrainerId, i.Kind, i.Id });
+        // The Reports page and the lists read one party's invoices newest first (issued at, then id): keyset pages.
+        builder.HasIndex(i => new { i.EmployerId, i.IssuedAt, i.Id });
+        builder.HasIndex(i => new { i.TrainerId, i.Kind, i.IssuedAt, i.Id });
+        builder.HasIndex(i => new { i.IssuedAt, i.Id });
         builder.HasIndex(i => i.ContractId);
+
+        // Stripe's invoice.paid / invoice.payment_failed name the provider's invoice.
+        builder.HasIndex(i => new { i.PaymentReference, i.Kind });
     }
 }

@@ -16,6 +16,7 @@ internal sealed class JobConfiguration : IEntityTypeConfiguration<Job>
         builder.Property(j => j.Description).HasMaxLength(Job.MaxDescriptionLength);
         builder.Property(j => j.Status).HasConversion<string>().HasMaxLength(32);
         builder.Ignore(j => j.DomainEvents);
-        builder.HasIndex(j => j.EmployerId);
+        // Lists are newest first by creation instant, then id (never by id alone: see NewestFirst).
+        builder.HasIndex(j => new { j.EmployerId, j.CreatedAt, j.Id });
     }
 }

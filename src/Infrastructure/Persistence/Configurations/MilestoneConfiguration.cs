@@ -61,5 +61,9 @@ internal sealed class MilestoneConfiguration : IEntityTypeConfiguration<Mileston
         builder.HasIndex(m => new { m.TrainerId, m.Status });
         builder.HasIndex(m => new { m.Status, m.NextPayoutAttemptAt });
         builder.HasIndex(m => new { m.Status, m.NextFundingCheckAt });
+
+        // Stripe's webhooks name the charge (refunds, disputes) and the transfer (reversals), not our id.
+        builder.HasIndex(m => m.ChargeId);
+        builder.HasIndex(m => m.TransferId);
     }
 }

@@ -19,6 +19,6 @@ internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notif
 
         // One notification per event and recipient: a redelivered event cannot add a second.
         builder.HasIndex(n => new { n.SourceEventId, n.UserId }).IsUnique();
-        builder.HasIndex(n => new { n.UserId, n.ReadAt });
+        builder.HasIndex(n => new { n.UserId, n.ReadAt, n.CreatedAt });
     }
 }

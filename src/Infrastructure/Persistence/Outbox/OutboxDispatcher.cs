@@ -1,4 +1,6 @@
+using System.Data;
 using System.Text.Json;
+using Microsoft.Data.SqlClient;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -68,12 +70,40 @@ public sealed partial class OutboxDispatcher(
             cancellationToken);
     }
 
+    /// <summary>
+    /// SQL Server: UPDLOCK + READPAST + ROWLOCK, so that concurrent dispatchers skip the rows another is
+    /// leasing instead of waiting for it, and OUTPUT returns the leased rows from the same statement.
+    /// </summary>
+    private const string SqlServerClaim = """
+        WITH due AS (
+            SELECT TOP (@batch) *
+            FROM [OutboxMessages] WITH (UPDLOCK, READPAST, ROWLOCK)
+            WHERE [Status] = N'Pending' AND [NextAttemptAt] <= @now AND ([LockedUntil] IS NULL OR [LockedUntil] < @now)
+            ORDER BY [NextAttemptAt])
+        UPDATE due SET [LockedBy] = @owner, [LockedUntil] = @until
+        OUTPUT inserted.[Id], inserted.[Type], inserted.[Payload], inserted.[OccurredAt], inserted.[Status], inserted.[Attempts],
+            inserted.[NextAttemptAt], inserted.[LockedBy], inserted.[LockedUntil], inserted.[LastError], inserted.[ProcessedAt];
+        """;
+
     private async Task<List<OutboxMessage>> ClaimAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var now = clock.GetUtcNow();
         var until = now.Add(options.Value.Lease);
+        if (db.Database.IsSqlServer())
+        {
+            var leased = await db.OutboxMessages.FromSqlRaw(
+                    SqlServerClaim,
+                    new SqlParameter("@batch", SqlDbType.Int) { Value = options.Value.BatchSize },
+                    new SqlParameter("@now", SqlDbType.DateTimeOffset) { Value = now },
+                    new SqlParameter("@until", SqlDbType.DateTimeOffset) { Value = until },
+                    new SqlParameter("@owner", SqlDbType.NVarChar, 200) { Value = Owner })
+                .AsNoTracking()
+                .ToListAsync(cancellationToken);
+            return [.. leased.OrderBy(m => m.NextAttemptAt)];
+        }
+
         var due = db.OutboxMessages
             .Where(m => m.Status == OutboxStatus.Pending && m.NextAttemptAt <= now && (m.LockedUntil == null || m.LockedUntil < now))
             .OrderBy(m => m.NextAttemptAt)

@@ -33,7 +33,8 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.SqlServer
 
                     b.Property<string>("CustomerId")
                         .HasMaxLength(255)
-                        .HasColumnType("nvarchar(255)");
+                        .HasColumnType("nvarchar(255)")
+                        .UseCollation("Latin1_General_100_BIN2");
 
                     b.Property<string>("Plan")
                         .IsRequired()
@@ -42,7 +43,8 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.SqlServer
 
                     b.Property<string>("SubscriptionId")
                         .HasMaxLength(255)
-                        .HasColumnType("nvarchar(255)");
+                        .HasColumnType("nvarchar(255)")
+                        .UseCollation("Latin1_General_100_BIN2");
 
                     b.Property<string>("SubscriptionStatus")
                         .IsRequired()
@@ -99,11 +101,11 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.SqlServer
 
                     b.HasKey("Id");
 
-                    b.HasIndex("EmployerId");
-
                     b.HasIndex("JobId");
 
-                    b.HasIndex("TrainerId");
+                    b.HasIndex("EmployerId", "HiredAt", "Id");
+
+                    b.HasIndex("TrainerId", "HiredAt", "Id");
 
                     b.ToTable("Contracts", (string)null);
                 });
@@ -165,7 +167,8 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.SqlServer
 
                     b.Property<string>("PaymentReference")
                         .HasMaxLength(255)
-                        .HasColumnType("nvarchar(255)");
+                        .HasColumnType("nvarchar(255)")
+                        .UseCollation("Latin1_General_100_BIN2");
 
                     b.Property<string>("PaymentStatus")
                         .IsRequired()
@@ -207,11 +210,15 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.SqlServer
                     b.HasIndex("Number")
                         .IsUnique();
 
-                    b.HasIndex("EmployerId", "Id");
+                    b.HasIndex("IssuedAt", "Id");
+
+                    b.HasIndex("PaymentReference", "Kind");
+
+                    b.HasIndex("EmployerId", "IssuedAt", "Id");
 
                     b.HasIndex("MilestoneId", "Kind", "FundingAttempt");
 
-                    b.HasIndex("TrainerId", "Kind", "Id");
+                    b.HasIndex("TrainerId", "Kind", "IssuedAt", "Id");
 
                     b.ToTable("Invoices", (string)null);
                 });
@@ -250,7 +257,7 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.SqlServer
 
                     b.HasKey("Id");
 
-                    b.HasIndex("EmployerId");
+                    b.HasIndex("EmployerId", "CreatedAt", "Id");
 
                     b.ToTable("Jobs", (string)null);
                 });
@@ -275,7 +282,8 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.SqlServer
 
                     b.Property<string>("ChargeId")
                         .HasMaxLength(255)
-                        .HasColumnType("nvarchar(255)");
+                        .HasColumnType("nvarchar(255)")
+                        .UseCollation("Latin1_General_100_BIN2");
 
                     b.Property<Guid>("ContractId")
                         .HasColumnType("uniqueidentifier");
@@ -290,7 +298,8 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.SqlServer
 
                     b.Property<string>("DisputeId")
                         .HasMaxLength(255)
-                        .HasColumnType("nvarchar(255)");
+                        .HasColumnType("nvarchar(255)")
+                        .UseCollation("Latin1_General_100_BIN2");
 
                     b.Property<DateOnly?>("DueDate")
                         .HasColumnType("date");
@@ -313,7 +322,8 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.SqlServer
 
                     b.Property<string>("FundingPaymentMethodId")
                         .HasMaxLength(255)
-                        .HasColumnType("nvarchar(255)");
+                        .HasColumnType("nvarchar(255)")
+                        .UseCollation("Latin1_General_100_BIN2");
 
                     b.Property<string>("FundingPaymentMethodType")
                         .HasMaxLength(32)
@@ -333,7 +343,8 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.SqlServer
 
                     b.Property<string>("PaymentIntentId")
                         .HasMaxLength(255)
-                        .HasColumnType("nvarchar(255)");
+                        .HasColumnType("nvarchar(255)")
+                        .UseCollation("Latin1_General_100_BIN2");
 
                     b.Property<int>("PayoutAttempts")
                         .HasColumnType("int");
@@ -354,7 +365,8 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.SqlServer
 
                     b.Property<string>("RefundReference")
                         .HasMaxLength(255)
-                        .HasColumnType("nvarchar(255)");
+                        .HasColumnType("nvarchar(255)")
+                        .UseCollation("Latin1_General_100_BIN2");
 
                     b.Property<DateTimeOffset?>("RefundRequestedAt")
                         .HasColumnType("datetimeoffset");
@@ -387,7 +399,8 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.SqlServer
 
                     b.Property<string>("TransferId")
                         .HasMaxLength(255)
-                        .HasColumnType("nvarchar(255)");
+                        .HasColumnType("nvarchar(255)")
+                        .UseCollation("Latin1_General_100_BIN2");
 
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
@@ -443,7 +456,11 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ChargeId");
+
                     b.HasIndex("JobId");
+
+                    b.HasIndex("TransferId");
 
                     b.HasIndex("ContractId", "Sequence")
                         .IsUnique();
@@ -503,7 +520,7 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.SqlServer
                     b.HasIndex("SourceEventId", "UserId")
                         .IsUnique();
 
-                    b.HasIndex("UserId", "ReadAt");
+                    b.HasIndex("UserId", "ReadAt", "CreatedAt");
 
                     b.ToTable("Notifications", (string)null);
                 });
@@ -515,7 +532,8 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.SqlServer
 
                     b.Property<string>("ConnectedAccountId")
                         .HasMaxLength(255)
-                        .HasColumnType("nvarchar(255)");
+                        .HasColumnType("nvarchar(255)")
+                        .UseCollation("Latin1_General_100_BIN2");
 
                     b.Property<string>("Country")
                         .IsRequired()
@@ -593,7 +611,8 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.SqlServer
 
                     b.Property<string>("Key")
                         .HasMaxLength(255)
-                        .HasColumnType("nvarchar(255)");
+                        .HasColumnType("nvarchar(255)")
+                        .UseCollation("Latin1_General_100_BIN2");
 
                     b.Property<byte[]>("Body")
                         .HasMaxLength(2147483647)
@@ -623,7 +642,8 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.SqlServer
                         .IsRequired()
                         .HasMaxLength(64)
                         .IsUnicode(false)
-                        .HasColumnType("varchar(64)");
+                        .HasColumnType("varchar(64)")
+                        .UseCollation("Latin1_General_100_BIN2");
 
                     b.Property<int?>("StatusCode")
                         .HasColumnType("int");
@@ -708,7 +728,8 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.SqlServer
                     b.Property<string>("EventId")
                         .HasMaxLength(255)
                         .IsUnicode(false)
-                        .HasColumnType("varchar(255)");
+                        .HasColumnType("varchar(255)")
+                        .UseCollation("Latin1_General_100_BIN2");
 
                     b.Property<DateTimeOffset>("ReceivedAt")
                         .HasColumnType("datetimeoffset");
@@ -745,7 +766,8 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.SqlServer
                                 .IsRequired()
                                 .HasMaxLength(255)
                                 .HasColumnType("nvarchar(255)")
-                                .HasColumnName("PaymentMethodId");
+                                .HasColumnName("PaymentMethodId")
+                                .UseCollation("Latin1_General_100_BIN2");
 
                             b1.Property<string>("Type")
                                 .IsRequired()

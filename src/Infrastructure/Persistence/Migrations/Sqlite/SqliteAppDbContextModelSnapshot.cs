@@ -93,11 +93,11 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("EmployerId");
-
                     b.HasIndex("JobId");
 
-                    b.HasIndex("TrainerId");
+                    b.HasIndex("EmployerId", "HiredAt", "Id");
+
+                    b.HasIndex("TrainerId", "HiredAt", "Id");
 
                     b.ToTable("Contracts", (string)null);
                 });
@@ -201,11 +201,15 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.Sqlite
                     b.HasIndex("Number")
                         .IsUnique();
 
-                    b.HasIndex("EmployerId", "Id");
+                    b.HasIndex("IssuedAt", "Id");
+
+                    b.HasIndex("PaymentReference", "Kind");
+
+                    b.HasIndex("EmployerId", "IssuedAt", "Id");
 
                     b.HasIndex("MilestoneId", "Kind", "FundingAttempt");
 
-                    b.HasIndex("TrainerId", "Kind", "Id");
+                    b.HasIndex("TrainerId", "Kind", "IssuedAt", "Id");
 
                     b.ToTable("Invoices", (string)null);
                 });
@@ -244,7 +248,7 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("EmployerId");
+                    b.HasIndex("EmployerId", "CreatedAt", "Id");
 
                     b.ToTable("Jobs", (string)null);
                 });
@@ -437,7 +441,11 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ChargeId");
+
                     b.HasIndex("JobId");
+
+                    b.HasIndex("TransferId");
 
                     b.HasIndex("ContractId", "Sequence")
                         .IsUnique();
@@ -497,7 +505,7 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.Sqlite
                     b.HasIndex("SourceEventId", "UserId")
                         .IsUnique();
 
-                    b.HasIndex("UserId", "ReadAt");
+                    b.HasIndex("UserId", "ReadAt", "CreatedAt");
 
                     b.ToTable("Notifications", (string)null);
                 });
