@@ -21,4 +21,5 @@ public interface IEmailSender
     Task SendAsync(EmailMessage message, CancellationToken cancellationToken);
 }
 
-public sealed record EmailMessage(string To, string Subject, string Body);
+/// <param name="Id">Makes the Message-ID: the same e-mail sent twice is recognisably one.</param>
+public sealed record EmailMessage(string To, string Subject, string Body, Guid? Id = null);

@@ -148,7 +148,6 @@ public sealed class Invoice : AggregateRoot<InvoiceId>
     /// <summary>What a line's description column holds; a credit note's "Refund of …" prefix must fit too.</summary>
     public const int MaxLineDescriptionLength = 2100;
 
-    private static string Truncate(string value, int length) => value.Length <= length ? value : value[..(length - 1)] + "…";
 
     public static Invoice IssueFunding(
         string number,
@@ -194,7 +193,7 @@ public sealed class Invoice : AggregateRoot<InvoiceId>
     public static Invoice IssueCreditNote(string number, Invoice original, string refundReference, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(original);
-        var lines = original.Lines.Select(l => new InvoiceLine(l.Kind, Truncate($"Refund of {original.Number}: {l.Description}", MaxLineDescriptionLength), l.Amount)).ToList();
+        var lines = original.Lines.Select(l => new InvoiceLine(l.Kind, BoundedText.Fit($"Refund of {original.Number}: {l.Description}", MaxLineDescriptionLength), l.Amount)).ToList();
         var subject = new InvoiceSubject(
             original.EmployerId, original.TrainerId, original.JobId, original.ContractId, original.MilestoneId, original.FundingAttempt, original.ProjectName, original.Description,
             original.CounterpartyName, original.CounterpartyEmail);

@@ -13,4 +13,13 @@ public sealed record FundingAttempt(MilestoneId MilestoneId, int Number, Money A
 }
 
 /// <summary>The provider's decline of a funding attempt, kept on the milestone.</summary>
-public sealed record FundingError(string Code, string Message);
+/// <summary>The provider's decline, as its code and message; both cut to fit where they are kept.</summary>
+public sealed record FundingError(string Code, string Message)
+{
+    public const int MaxCodeLength = 100;
+    public const int MaxMessageLength = 1000;
+
+    public string Code { get; init; } = BoundedText.Fit(Code, MaxCodeLength);
+
+    public string Message { get; init; } = BoundedText.Fit(Message, MaxMessageLength);
+}

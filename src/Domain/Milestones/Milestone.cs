@@ -13,6 +13,9 @@ public sealed class Milestone : AggregateRoot<MilestoneId>
     public const int MaxDescriptionLength = 2000;
     public const int MaxNoteLength = 2000;
 
+    /// <summary>Payout errors are our own sentences; anything longer is cut to fit.</summary>
+    public const int MaxPayoutErrorLength = 2000;
+
     /// <summary>How long a funding request in flight is left alone before reconciliation looks at it.</summary>
     public static readonly TimeSpan FundingCheckGrace = TimeSpan.FromMinutes(1);
 
@@ -306,7 +309,7 @@ public sealed class Milestone : AggregateRoot<MilestoneId>
         // A dispute outranks any other reason: the payout waits for it whatever else happens.
         PayoutReason = IsDisputed ? PayoutPendingReason.Disputed : reason;
         NextPayoutAttemptAt = nextAttemptAt;
-        PayoutLastError = error;
+        PayoutLastError = BoundedText.FitOrNull(error, MaxPayoutErrorLength);
         Record(now, "payout_deferred", Status, Status, null, error);
         Raise(new MilestonePayoutDeferred(Id, TrainerId, reason, nextAttemptAt, now));
     }
@@ -319,7 +322,7 @@ public sealed class Milestone : AggregateRoot<MilestoneId>
         PayoutStatus = PayoutStatus.Failed;
         PayoutReason = PayoutPendingReason.None;
         NextPayoutAttemptAt = null;
-        PayoutLastError = error;
+        PayoutLastError = BoundedText.Fit(error, MaxPayoutErrorLength);
         Record(now, "payout_failed", Status, Status, null, error);
         Raise(new MilestonePayoutFailed(Id, error, now));
     }
@@ -552,5 +555,5 @@ public sealed class Milestone : AggregateRoot<MilestoneId>
     }
 
     private void Record(DateTimeOffset now, string action, MilestoneStatus? from, MilestoneStatus to, UserId? actor, string? note) =>
-        _timeline.Add(new MilestoneTimelineEntry(_timeline.Count + 1, now, action, from, to, actor, note));
+        _timeline.Add(new MilestoneTimelineEntry(_timeline.Count + 1, now, action, from, to, actor, BoundedText.FitOrNull(note, MaxNoteLength)));
 }

@@ -23,9 +23,17 @@ public enum NotificationKind
     MilestoneRefunded,
 }
 
+/// <summary>A feed entry was committed: its e-mail goes out from here, after the commit, once.</summary>
+public sealed record NotificationCreated(NotificationId NotificationId, UserId UserId, DateTimeOffset OccurredAt) : IDomainEvent;
+
 /// <summary>An entry of a user's in-app feed. Created once per event and recipient.</summary>
 public sealed class Notification : AggregateRoot<NotificationId>
 {
+    public const int MaxTitleLength = 200;
+
+    /// <summary>Bodies quote the caller's words (a change request's reason): longer ones are cut to fit.</summary>
+    public const int MaxBodyLength = 2000;
+
     private Notification()
     {
         Title = string.Empty;
@@ -49,17 +57,22 @@ public sealed class Notification : AggregateRoot<NotificationId>
 
     public DateTimeOffset? ReadAt { get; private set; }
 
-    public static Notification Create(UserId userId, NotificationKind kind, string title, string body, MilestoneId? milestoneId, Guid sourceEventId, DateTimeOffset now) => new()
+    public static Notification Create(UserId userId, NotificationKind kind, string title, string body, MilestoneId? milestoneId, Guid sourceEventId, DateTimeOffset now)
     {
-        Id = NotificationId.New(),
-        UserId = userId,
-        Kind = kind,
-        Title = title,
-        Body = body,
-        MilestoneId = milestoneId,
-        SourceEventId = sourceEventId,
-        CreatedAt = now,
-    };
+        var notification = new Notification
+        {
+            Id = NotificationId.New(),
+            UserId = userId,
+            Kind = kind,
+            Title = BoundedText.Fit(title, MaxTitleLength),
+            Body = BoundedText.Fit(body, MaxBodyLength),
+            MilestoneId = milestoneId,
+            SourceEventId = sourceEventId,
+            CreatedAt = now,
+        };
+        notification.Raise(new NotificationCreated(notification.Id, userId, now));
+        return notification;
+    }
 
     /// <summary>Reading is idempotent: the first read time stays.</summary>
     public void MarkRead(DateTimeOffset now) => ReadAt ??= now;

@@ -7,6 +7,11 @@ public sealed record UserRegistered(UserId UserId, UserRole Role, DateTimeOffset
 /// <summary>A person as the identity provider's token describes them, kept from their first call on.</summary>
 public sealed class UserProfile : AggregateRoot<UserId>
 {
+    public const int MaxNameLength = 200;
+
+    /// <summary>RFC 5321's longest address; a longer claim is no deliverable address and is not kept.</summary>
+    public const int MaxEmailLength = 320;
+
     private UserProfile()
     {
         Name = string.Empty;
@@ -27,8 +32,8 @@ public sealed class UserProfile : AggregateRoot<UserId>
         {
             Id = id,
             Role = role,
-            Name = string.IsNullOrWhiteSpace(name) ? $"{role} {id.Value.ToString()[..8]}" : name.Trim(),
-            Email = email?.Trim() ?? string.Empty,
+            Name = string.IsNullOrWhiteSpace(name) ? $"{role} {id.Value.ToString()[..8]}" : BoundedText.Fit(name.Trim(), MaxNameLength),
+            Email = Deliverable(email) ?? string.Empty,
             CreatedAt = now,
         };
         profile.Raise(new UserRegistered(id, role, now));
@@ -40,12 +45,15 @@ public sealed class UserProfile : AggregateRoot<UserId>
     {
         if (!string.IsNullOrWhiteSpace(name))
         {
-            Name = name.Trim();
+            Name = BoundedText.Fit(name.Trim(), MaxNameLength);
         }
 
-        if (!string.IsNullOrWhiteSpace(email))
+        if (Deliverable(email) is { Length: > 0 } address)
         {
-            Email = email.Trim();
+            Email = address;
         }
     }
+
+    /// <summary>An address cut short would reach somebody else: too long means none.</summary>
+    private static string? Deliverable(string? email) => email?.Trim() is { Length: <= MaxEmailLength } trimmed ? trimmed : null;
 }

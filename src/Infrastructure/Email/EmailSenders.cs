@@ -41,6 +41,11 @@ internal sealed class SmtpEmailSender(IOptions<EmailOptions> options) : IEmailSe
         mime.From.Add(MailboxAddress.Parse(settings.From));
         mime.To.Add(MailboxAddress.Parse(message.To));
         mime.Subject = message.Subject;
+        if (message.Id is { } id)
+        {
+            mime.MessageId = $"{id:N}@notifications.opentrain";
+        }
+
         mime.Body = new TextPart("plain") { Text = message.Body };
 
         using var client = new SmtpClient();

@@ -92,7 +92,7 @@ public sealed class SqlServerAppDbContext(DbContextOptions<SqlServerAppDbContext
     }
 
     /// <summary>Keys made elsewhere (Stripe's <c>ch_…</c>, a caller's Idempotency-Key), compared byte for byte.</summary>
-    internal static bool IsExternalKey(string propertyName) =>
+    public static bool IsExternalKey(string propertyName) =>
         propertyName is "Key" or "RequestHash" or "EventId" or "PaymentReference" or "RefundReference" or "ProviderId"
         || propertyName.EndsWith("Id", StringComparison.Ordinal);
 

@@ -105,6 +105,10 @@ public sealed class InvoiceReportAtScaleTests : IClassFixture<InvoicingReportAtS
                 plan.Any(step => step.Contains("TEMP B-TREE FOR ORDER BY", StringComparison.Ordinal)),
                 $"{caller}: a page of 20 sorts every invoice of the filter first:\n{string.Join('\n', plan)}");
         }
+
+        // The next page starts at the cursor's instant in the index, instead of reading every newer invoice again.
+        var next = await ExplainAsync(pageQueries[1]);
+        Assert.True(next.Any(step => step.Contains("IssuedAt<", StringComparison.Ordinal)), $"{caller}: the next page does not seek to the cursor:\n{string.Join('\n', next)}");
     }
 
     private async Task<IReadOnlyList<string>> ExplainAsync(InvoicingCapturedCommand query)

@@ -58,8 +58,11 @@ public static class SqlServerErrors
         type == typeof(string) ? text : type.IsValueType ? Activator.CreateInstance(type) : null;
 }
 
-/// <summary>Fails the next <see cref="Remaining"/> writes (INSERT, UPDATE, DELETE, MERGE) with a SQL Server error, then lets them through.</summary>
-public sealed class FailingWrites(int number) : DbCommandInterceptor
+/// <summary>
+/// Fails the next <see cref="Remaining"/> writes (INSERT, UPDATE, DELETE, MERGE; to <paramref name="table"/>
+/// only, when given) with a SQL Server error, then lets them through.
+/// </summary>
+public sealed class FailingWrites(int number, string? table = null) : DbCommandInterceptor
 {
     private int _remaining;
 
@@ -101,7 +104,7 @@ public sealed class FailingWrites(int number) : DbCommandInterceptor
         var text = command.CommandText.TrimStart();
         var write = text.StartsWith("INSERT", StringComparison.OrdinalIgnoreCase) || text.StartsWith("UPDATE", StringComparison.OrdinalIgnoreCase)
             || text.StartsWith("DELETE", StringComparison.OrdinalIgnoreCase) || text.StartsWith("MERGE", StringComparison.OrdinalIgnoreCase);
-        if (write && TryTakeOne())
+        if (write && (table is null || text.Contains($"\"{table}\"", StringComparison.Ordinal)) && TryTakeOne())
         {
             Failed++;
             throw SqlServerErrors.Create(number);

@@ -24,9 +24,11 @@ public static class NewestFirst
         var cursor = Expression.Constant(new Cursor<TId>(cursorAt, cursorId));
         var cursorAtValue = Expression.Property(cursor, nameof(Cursor<TId>.At));
         var cursorIdValue = Expression.Property(cursor, nameof(Cursor<TId>.Id));
-        var older = Expression.LessThan(at.Body, cursorAtValue);
-        var sameInstantSmallerId = Expression.AndAlso(Expression.Equal(at.Body, cursorAtValue), Expression.LessThan(rowId, cursorIdValue));
-        return rows.Where(Expression.Lambda<Func<T, bool>>(Expression.OrElse(older, sameInstantSmallerId), row));
+        // at <= cursor.At AND (at < cursor.At OR id < cursor.Id): the first half lets the index seek to the
+        // cursor instead of reading every newer row again (which would make page n cost n pages).
+        var notNewer = Expression.LessThanOrEqual(at.Body, cursorAtValue);
+        var after = Expression.OrElse(Expression.LessThan(at.Body, cursorAtValue), Expression.LessThan(rowId, cursorIdValue));
+        return rows.Where(Expression.Lambda<Func<T, bool>>(Expression.AndAlso(notNewer, after), row));
     }
 
     private sealed record Cursor<TId>(DateTimeOffset At, TId Id);

@@ -19,8 +19,8 @@ internal sealed class InvoiceConfiguration : IEntityTypeConfiguration<Invoice>
         builder.Property(i => i.ProjectName).HasMaxLength(200);
         builder.Property(i => i.Description).HasMaxLength(2000);
         builder.Property(i => i.PaymentReference).HasMaxLength(255);
-        builder.Property(i => i.CounterpartyName).HasMaxLength(200);
-        builder.Property(i => i.CounterpartyEmail).HasMaxLength(320);
+        builder.Property(i => i.CounterpartyName).HasMaxLength(Domain.Users.UserProfile.MaxNameLength);
+        builder.Property(i => i.CounterpartyEmail).HasMaxLength(Domain.Users.UserProfile.MaxEmailLength);
         builder.ComplexProperty(i => i.Total, money => money.MapMoney("Total"));
         builder.OwnsMany(i => i.Lines, line =>
         {

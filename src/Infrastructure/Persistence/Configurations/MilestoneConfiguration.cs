@@ -28,14 +28,14 @@ internal sealed class MilestoneConfiguration : IEntityTypeConfiguration<Mileston
         builder.Property(m => m.TransferId).HasMaxLength(255);
         builder.Property(m => m.RefundReference).HasMaxLength(255);
         builder.Property(m => m.DisputeId).HasMaxLength(255);
-        builder.Property(m => m.PayoutLastError).HasMaxLength(2000);
+        builder.Property(m => m.PayoutLastError).HasMaxLength(Milestone.MaxPayoutErrorLength);
         builder.ComplexProperty(m => m.Amount, money => money.MapMoney("Amount"));
         builder.ComplexProperty(m => m.MarketplaceFee, money => money.MapMoney("MarketplaceFee"));
         builder.ComplexProperty(m => m.ContractInitiationFee, money => money.MapMoney("ContractInitiationFee"));
         builder.OwnsOne(m => m.LastFundingError, error =>
         {
-            error.Property(e => e.Code).HasColumnName("LastFundingErrorCode").HasMaxLength(100);
-            error.Property(e => e.Message).HasColumnName("LastFundingErrorMessage").HasMaxLength(1000);
+            error.Property(e => e.Code).HasColumnName("LastFundingErrorCode").HasMaxLength(FundingError.MaxCodeLength);
+            error.Property(e => e.Message).HasColumnName("LastFundingErrorMessage").HasMaxLength(FundingError.MaxMessageLength);
         });
         builder.OwnsMany(m => m.Timeline, entry =>
         {

@@ -13,8 +13,8 @@ internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notif
         builder.Property(n => n.Id).ValueGeneratedNever();
         builder.Property(n => n.Version).IsConcurrencyToken();
         builder.Property(n => n.Kind).HasConversion<string>().HasMaxLength(64);
-        builder.Property(n => n.Title).HasMaxLength(200);
-        builder.Property(n => n.Body).HasMaxLength(2000);
+        builder.Property(n => n.Title).HasMaxLength(Notification.MaxTitleLength);
+        builder.Property(n => n.Body).HasMaxLength(Notification.MaxBodyLength);
         builder.Ignore(n => n.DomainEvents);
 
         // One notification per event and recipient: a redelivered event cannot add a second.

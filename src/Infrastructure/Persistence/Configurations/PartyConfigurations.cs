@@ -15,8 +15,8 @@ internal sealed class UserProfileConfiguration : IEntityTypeConfiguration<UserPr
         builder.Property(u => u.Id).ValueGeneratedNever();
         builder.Property(u => u.Version).IsConcurrencyToken();
         builder.Property(u => u.Role).HasConversion<string>().HasMaxLength(32);
-        builder.Property(u => u.Name).HasMaxLength(200);
-        builder.Property(u => u.Email).HasMaxLength(320);
+        builder.Property(u => u.Name).HasMaxLength(UserProfile.MaxNameLength);
+        builder.Property(u => u.Email).HasMaxLength(UserProfile.MaxEmailLength);
         builder.Ignore(u => u.DomainEvents);
     }
 }

@@ -24,7 +24,7 @@ public sealed partial class OutboxDispatcher(
     ILogger<OutboxDispatcher> logger)
 {
     /// <summary>Identifies this dispatcher in <c>LockedBy</c>; unique per process and instance.</summary>
-    public string Owner { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+    public string Owner { get; } = Domain.Common.BoundedText.Fit($"{Guid.NewGuid():N}:{Environment.ProcessId}:{Environment.MachineName}", 200);
 
     /// <summary>Claims and handles one batch; returns how many messages were handled successfully.</summary>
     public async Task<int> DispatchBatchAsync(CancellationToken cancellationToken)
