@@ -19,6 +19,9 @@ public sealed class IntegratorEvent
 
     public IntegratorEventId Id { get; private set; }
 
+    /// <summary>The order events were written in, numbered by the database as it inserts them.</summary>
+    public long Number { get; private set; }
+
     /// <summary>
     /// Assigned after commit, in commit order, by the one publisher that holds the position counter;
     /// null until then. Feeds and deliveries follow it, never ids or clocks.

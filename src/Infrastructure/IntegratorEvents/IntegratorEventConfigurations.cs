@@ -9,7 +9,11 @@ internal sealed class IntegratorEventConfiguration : IEntityTypeConfiguration<In
     public void Configure(EntityTypeBuilder<IntegratorEvent> builder)
     {
         builder.ToTable("IntegratorEvents");
-        builder.HasKey(e => e.Id);
+
+        // The key is the insertion number (an identity): it orders what the publisher finds on every provider.
+        builder.HasKey(e => e.Number);
+        builder.Property(e => e.Number).ValueGeneratedOnAdd();
+        builder.HasAlternateKey(e => e.Id);
         builder.Property(e => e.Id).ValueGeneratedNever();
         builder.Property(e => e.Type).HasMaxLength(64).IsUnicode(false);
         builder.Property(e => e.ResourceType).HasMaxLength(32).IsUnicode(false);
@@ -19,8 +23,8 @@ internal sealed class IntegratorEventConfiguration : IEntityTypeConfiguration<In
         builder.HasIndex(e => new { e.RecipientId, e.Position });
         builder.HasIndex(e => e.Position).IsUnique();
 
-        // The publisher's batch (Position IS NULL, by CreatedAt) and the retention clean-up (CreatedAt).
-        builder.HasIndex(e => new { e.Position, e.CreatedAt }).HasDatabaseName("IX_IntegratorEvents_Unpublished");
+        // The publisher's batch (Position IS NULL, by Number) and the retention clean-up (CreatedAt).
+        builder.HasIndex(e => new { e.Position, e.Number }).HasDatabaseName("IX_IntegratorEvents_Unpublished");
         builder.HasIndex(e => e.CreatedAt);
     }
 }
@@ -74,7 +78,7 @@ internal sealed class WebhookDeliveryConfiguration : IEntityTypeConfiguration<We
         builder.Ignore(d => d.DomainEvents);
 
         builder.HasOne<WebhookEndpoint>().WithMany().HasForeignKey(d => d.EndpointId).OnDelete(DeleteBehavior.Cascade);
-        builder.HasOne<IntegratorEvent>().WithMany().HasForeignKey(d => d.EventId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<IntegratorEvent>().WithMany().HasForeignKey(d => d.EventId).HasPrincipalKey(e => e.Id).OnDelete(DeleteBehavior.Cascade);
 
         // One delivery per event and endpoint; the endpoint's next due delivery in feed order; the log.
         builder.HasIndex(d => new { d.EndpointId, d.EventId }).IsUnique();

@@ -14,9 +14,10 @@ namespace OpenTrain.Clean.Infrastructure.IntegratorEvents;
 /// <para>
 /// Positions are handed out by one counter row whose lock the publisher takes first and holds until it
 /// commits, so publishers run one at a time (any number of workers may try) and every position is
-/// given after all smaller ones are committed. Event ids (GUID v7, not ordered on SQL Server) and
-/// clocks (equal or skewed across instances) never order anything: a reader that has seen position n
-/// never later finds an event below n, so the feed's cursor cannot skip an event.
+/// given after all smaller ones are committed: a reader that has seen position n never later finds an
+/// event below n, so the feed's cursor cannot skip an event. Within a batch the database's insertion
+/// number orders; event ids (GUID v7, not ordered on SQL Server) and clocks (equal, or skewed across
+/// instances) order nothing.
 /// </para>
 /// </summary>
 public sealed class IntegratorEventPublisher(IServiceScopeFactory scopes, IOptions<IntegratorEventOptions> options, TimeProvider clock)
@@ -67,7 +68,7 @@ public sealed class IntegratorEventPublisher(IServiceScopeFactory scopes, IOptio
         // Read under the lock: whatever another publisher published before we got it is no longer here.
         var batch = await db.Set<IntegratorEvent>()
             .Where(e => e.Position == null)
-            .OrderBy(e => e.CreatedAt)
+            .OrderBy(e => e.Number)
             .Take(options.Value.PublishBatchSize)
             .ToListAsync(cancellationToken);
         if (batch.Count == 0)
@@ -101,14 +102,14 @@ public sealed class IntegratorEventPublisher(IServiceScopeFactory scopes, IOptio
     }
 
     /// <summary>
-    /// By creation time; the events of one resource always by their sequence, whatever the clocks said,
-    /// so positions never contradict the per-resource order.
+    /// The order the events were written in (<paramref name="written"/> comes by <see cref="IntegratorEvent.Number"/>),
+    /// with the events of one resource always by their sequence. Writing order already agrees with it (a
+    /// resource's next change is written after its previous one committed); this keeps it so regardless.
     /// </summary>
-    internal static List<IntegratorEvent> FeedOrder(IReadOnlyList<IntegratorEvent> batch)
+    internal static List<IntegratorEvent> FeedOrder(IReadOnlyList<IntegratorEvent> written)
     {
-        var byTime = batch.OrderBy(e => e.CreatedAt).ThenBy(e => e.ResourceSequence).ThenBy(e => e.Id.Value).ToList();
-        var result = new IntegratorEvent[byTime.Count];
-        foreach (var resource in byTime.Select((e, slot) => (e, slot)).GroupBy(x => (x.e.ResourceType, x.e.ResourceId, x.e.RecipientId)))
+        var result = new IntegratorEvent[written.Count];
+        foreach (var resource in written.Select((e, slot) => (e, slot)).GroupBy(x => (x.e.ResourceType, x.e.ResourceId, x.e.RecipientId)))
         {
             var slots = resource.Select(x => x.slot).ToList();
             var events = resource.Select(x => x.e).OrderBy(e => e.ResourceSequence).ToList();

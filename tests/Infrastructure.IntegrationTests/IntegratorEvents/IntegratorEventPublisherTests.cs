@@ -99,17 +99,33 @@ public sealed class IntegratorEventPublisherTests : IDisposable
     }
 
     [Fact]
-    public void FeedOrder_WhenClocksDisagreeWithinAResource_FollowsTheResourcesSequence()
+    public void FeedOrder_WhenWritingOrderContradictsAResourcesSequence_FollowsTheSequenceInTheResourcesPlaces()
     {
         var resource = Guid.NewGuid();
         var other = Guid.NewGuid();
-        var laterChangeEarlierClock = NewEvent(Parties.Employer, "milestone.funded", Moments.Now, resource, sequence: 2000);
-        var unrelated = NewEvent(Parties.Employer, "milestone.created", Moments.Now.AddSeconds(1), other, sequence: 0);
-        var earlierChangeLaterClock = NewEvent(Parties.Employer, "milestone.created", Moments.Now.AddSeconds(2), resource, sequence: 1000);
+        var laterChange = NewEvent(Parties.Employer, "milestone.funded", Moments.Now, resource, sequence: 2000);
+        var unrelated = NewEvent(Parties.Employer, "milestone.created", Moments.Now, other, sequence: 0);
+        var earlierChange = NewEvent(Parties.Employer, "milestone.created", Moments.Now, resource, sequence: 1000);
 
-        var ordered = IntegratorEventPublisher.FeedOrder([laterChangeEarlierClock, unrelated, earlierChangeLaterClock]);
+        var ordered = IntegratorEventPublisher.FeedOrder([laterChange, unrelated, earlierChange]);
 
-        Assert.Equal([earlierChangeLaterClock, unrelated, laterChangeEarlierClock], ordered);
+        Assert.Equal([earlierChange, unrelated, laterChange], ordered);
+    }
+
+    [Fact]
+    public async Task PublishAsync_WhenEveryEventHasTheSameInstant_PublishesInTheOrderTheyWereWritten()
+    {
+        await using var host = await ReleaseOutboxHost.StartAsync(_directory, _clock, new ReleaseDeliveryLog());
+        var written = Enumerable.Range(0, 20).Select(_ => NewEvent(Parties.Employer, "milestone.created", Moments.Now)).ToList();
+        foreach (var integratorEvent in written)
+        {
+            await AddAsync(host, integratorEvent);
+        }
+
+        await host.Services.GetRequiredService<IntegratorEventPublisher>().PublishAsync(CancellationToken.None);
+
+        var (events, _) = await StateAsync(host);
+        Assert.Equal(written.Select(e => e.Id), events.OrderBy(e => e.Position).Select(e => e.Id));
     }
 
     private static IntegratorEvent NewEvent(UserId recipient, string type, DateTimeOffset createdAt, Guid? resourceId = null, long sequence = 0) =>

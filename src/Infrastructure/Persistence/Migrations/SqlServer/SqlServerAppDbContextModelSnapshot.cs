@@ -110,8 +110,11 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.SqlServer
 
             modelBuilder.Entity("OpenTrain.Clean.Domain.IntegratorEvents.IntegratorEvent", b =>
                 {
-                    b.Property<Guid>("Id")
-                        .HasColumnType("uniqueidentifier");
+                    b.Property<long>("Number")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Number"));
 
                     b.Property<string>("Body")
                         .IsRequired()
@@ -120,6 +123,9 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.SqlServer
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uniqueidentifier");
 
                     b.Property<long?>("Position")
                         .HasColumnType("bigint");
@@ -145,7 +151,7 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.SqlServer
                         .IsUnicode(false)
                         .HasColumnType("varchar(64)");
 
-                    b.HasKey("Id");
+                    b.HasKey("Number");
 
                     b.HasIndex("CreatedAt");
 
@@ -153,7 +159,7 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.SqlServer
                         .IsUnique()
                         .HasFilter("[Position] IS NOT NULL");
 
-                    b.HasIndex("Position", "CreatedAt")
+                    b.HasIndex("Position", "Number")
                         .HasDatabaseName("IX_IntegratorEvents_Unpublished");
 
                     b.HasIndex("RecipientId", "Position");
@@ -975,6 +981,7 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.SqlServer
                     b.HasOne("OpenTrain.Clean.Domain.IntegratorEvents.IntegratorEvent", null)
                         .WithMany()
                         .HasForeignKey("EventId")
+                        .HasPrincipalKey("Id")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 

@@ -104,8 +104,9 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.Sqlite
 
             modelBuilder.Entity("OpenTrain.Clean.Domain.IntegratorEvents.IntegratorEvent", b =>
                 {
-                    b.Property<Guid>("Id")
-                        .HasColumnType("TEXT");
+                    b.Property<long>("Number")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Body")
                         .IsRequired()
@@ -114,6 +115,9 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.Sqlite
 
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
 
                     b.Property<long?>("Position")
                         .HasColumnType("INTEGER");
@@ -139,14 +143,14 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.Sqlite
                         .IsUnicode(false)
                         .HasColumnType("TEXT");
 
-                    b.HasKey("Id");
+                    b.HasKey("Number");
 
                     b.HasIndex("CreatedAt");
 
                     b.HasIndex("Position")
                         .IsUnique();
 
-                    b.HasIndex("Position", "CreatedAt")
+                    b.HasIndex("Position", "Number")
                         .HasDatabaseName("IX_IntegratorEvents_Unpublished");
 
                     b.HasIndex("RecipientId", "Position");
@@ -967,6 +971,7 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.Sqlite
                     b.HasOne("OpenTrain.Clean.Domain.IntegratorEvents.IntegratorEvent", null)
                         .WithMany()
                         .HasForeignKey("EventId")
+                        .HasPrincipalKey("Id")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 

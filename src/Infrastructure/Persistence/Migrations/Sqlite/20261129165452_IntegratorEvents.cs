@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.SqlServer
+namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class IntegratorEvents : Migration
@@ -15,8 +15,8 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.SqlServer
                 name: "IntegratorEventPositions",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "int", nullable: false),
-                    LastPosition = table.Column<long>(type: "bigint", nullable: false)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false),
+                    LastPosition = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -27,43 +27,46 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.SqlServer
                 name: "IntegratorEvents",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
-                    Position = table.Column<long>(type: "bigint", nullable: true),
-                    RecipientId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
-                    Type = table.Column<string>(type: "varchar(64)", unicode: false, maxLength: 64, nullable: false),
-                    ResourceType = table.Column<string>(type: "varchar(32)", unicode: false, maxLength: 32, nullable: false),
-                    ResourceId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
-                    ResourceSequence = table.Column<long>(type: "bigint", nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    Body = table.Column<string>(type: "nvarchar(max)", maxLength: 2147483647, nullable: false)
+                    Number = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Position = table.Column<long>(type: "INTEGER", nullable: true),
+                    RecipientId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Type = table.Column<string>(type: "TEXT", unicode: false, maxLength: 64, nullable: false),
+                    ResourceType = table.Column<string>(type: "TEXT", unicode: false, maxLength: 32, nullable: false),
+                    ResourceId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ResourceSequence = table.Column<long>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Body = table.Column<string>(type: "TEXT", maxLength: 2147483647, nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_IntegratorEvents", x => x.Id);
+                    table.PrimaryKey("PK_IntegratorEvents", x => x.Number);
+                    table.UniqueConstraint("AK_IntegratorEvents_Id", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
                 name: "WebhookEndpoints",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
-                    OwnerId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
-                    Slot = table.Column<int>(type: "int", nullable: false),
-                    Url = table.Column<string>(type: "nvarchar(2048)", maxLength: 2048, nullable: false),
-                    EventTypes = table.Column<string>(type: "nvarchar(4000)", maxLength: 4000, nullable: false),
-                    Description = table.Column<string>(type: "nvarchar(500)", maxLength: 500, nullable: true),
-                    Status = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: false),
-                    DisabledAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
-                    DisabledReason = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: true),
-                    ConsecutiveFailures = table.Column<int>(type: "int", nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    Secret = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
-                    PreviousSecret = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: true),
-                    PreviousSecretExpiresAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
-                    LeasedBy = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
-                    LeasedUntil = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
-                    Version = table.Column<int>(type: "int", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    OwnerId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Slot = table.Column<int>(type: "INTEGER", nullable: false),
+                    Url = table.Column<string>(type: "TEXT", maxLength: 2048, nullable: false),
+                    EventTypes = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
+                    Description = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    DisabledAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    DisabledReason = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    ConsecutiveFailures = table.Column<int>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Secret = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    PreviousSecret = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    PreviousSecretExpiresAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    LeasedBy = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    LeasedUntil = table.Column<long>(type: "INTEGER", nullable: true),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -74,18 +77,18 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.SqlServer
                 name: "WebhookDeliveries",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
-                    EndpointId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
-                    EventId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
-                    EventType = table.Column<string>(type: "varchar(64)", unicode: false, maxLength: 64, nullable: false),
-                    EventPosition = table.Column<long>(type: "bigint", nullable: false),
-                    Status = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: false),
-                    Attempts = table.Column<int>(type: "int", nullable: false),
-                    NextAttemptAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    DeliveredAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
-                    Version = table.Column<int>(type: "int", nullable: false),
-                    History = table.Column<string>(type: "nvarchar(max)", nullable: true)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    EndpointId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    EventId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    EventType = table.Column<string>(type: "TEXT", unicode: false, maxLength: 64, nullable: false),
+                    EventPosition = table.Column<long>(type: "INTEGER", nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    NextAttemptAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    DeliveredAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false),
+                    History = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -113,8 +116,7 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.SqlServer
                 name: "IX_IntegratorEvents_Position",
                 table: "IntegratorEvents",
                 column: "Position",
-                unique: true,
-                filter: "[Position] IS NOT NULL");
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_IntegratorEvents_RecipientId_Position",
@@ -124,7 +126,7 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.SqlServer
             migrationBuilder.CreateIndex(
                 name: "IX_IntegratorEvents_Unpublished",
                 table: "IntegratorEvents",
-                columns: new[] { "Position", "CreatedAt" });
+                columns: new[] { "Position", "Number" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_WebhookDeliveries_EndpointId_EventId",
