@@ -13,7 +13,7 @@ internal static class EventsEndpoints
 
     public static void MapEvents(this IEndpointRouteBuilder app)
     {
-        var events = app.MapGroup("/api/v1/events").WithTags(Tag);
+        var events = app.MapGroup("/api/v1/events").WithTags(Tag).ProducesProblem(StatusCodes.Status401Unauthorized);
         events.MapGet("/", List).WithName("ListEvents").WithSummary("Your events, oldest first, after a cursor")
             .WithDescription("""
                 The events about what you can see (the catalog is in the Events tag and the IntegratorEvents.* schemas),

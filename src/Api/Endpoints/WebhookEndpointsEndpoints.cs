@@ -21,7 +21,7 @@ internal static class WebhookEndpointsEndpoints
 
     public static void MapWebhookEndpoints(this IEndpointRouteBuilder app)
     {
-        var endpoints = app.MapGroup("/api/v1/webhook-endpoints").WithTags(Tag);
+        var endpoints = app.MapGroup("/api/v1/webhook-endpoints").WithTags(Tag).ProducesProblem(StatusCodes.Status401Unauthorized);
         endpoints.MapPost("/", Create).WithName("CreateWebhookEndpoint").WithSummary("Register a webhook endpoint")
             .WithDescription("""
                 Deliveries of your events (those of the catalog you name, or "*" for all) are POSTed to url, signed with the

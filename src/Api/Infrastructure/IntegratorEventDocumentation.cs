@@ -95,14 +95,20 @@ internal sealed class IntegratorEventDocumentation : IDocumentFilter
             };
         }
 
-        swaggerDoc.Tags ??= new HashSet<OpenApiTag>();
-        swaggerDoc.Tags.Add(new OpenApiTag
+        Describe(swaggerDoc, EventsEndpoints.Tag, EventsDescription + Environment.NewLine
+            + string.Join(Environment.NewLine, IntegratorEventCatalog.Kinds.Select(k => $"- {k.Type} ({k.ResourceType}): {k.Description}")));
+        Describe(swaggerDoc, WebhookEndpointsEndpoints.Tag, WebhooksDescription);
+    }
+
+    private static void Describe(OpenApiDocument document, string name, string description)
+    {
+        document.Tags ??= new HashSet<OpenApiTag>();
+        foreach (var existing in document.Tags.Where(t => t.Name == name).ToList())
         {
-            Name = EventsEndpoints.Tag,
-            Description = EventsDescription + Environment.NewLine
-                + string.Join(Environment.NewLine, IntegratorEventCatalog.Kinds.Select(k => $"- {k.Type} ({k.ResourceType}): {k.Description}")),
-        });
-        swaggerDoc.Tags.Add(new OpenApiTag { Name = WebhookEndpointsEndpoints.Tag, Description = WebhooksDescription });
+            document.Tags.Remove(existing);
+        }
+
+        document.Tags.Add(new OpenApiTag { Name = name, Description = description });
     }
 
     private static string EnvelopeSchemaId(IOpenApiSchema envelope) =>
