@@ -75,6 +75,9 @@ internal static class IntegratorEventSteps
     public static async Task<IReadOnlyList<JsonElement>> DeliveriesAsync(this ApiClient api, Actor owner, Guid endpointId, string query = "") =>
         (await api.GetJsonAsync($"/api/v1/webhook-endpoints/{endpointId}/deliveries?limit=100{query}", owner)).Items();
 
+    /// <summary>A fresh token for the same user (dev tokens expire; the tests move the clock by hours and days).</summary>
+    public static Task<Actor> RefreshedAsync(this ApiClient api, Actor actor) => api.TokenAsync(actor.Role, actor.Id);
+
     public static Task<JsonElement> EndpointAsync(this ApiClient api, Actor owner, Guid endpointId) =>
         api.GetJsonAsync($"/api/v1/webhook-endpoints/{endpointId}", owner);
 

@@ -87,11 +87,13 @@ public sealed class WebhookDeliveryRetryTests(IntegratorEventsHost host) : IClas
             Assert.Equal(before + 1, receiver.Received.Count);
         }
 
+        employer = await _api.RefreshedAsync(employer);
         var failed = Assert.Single(await _api.DeliveriesAsync(employer, endpoint));
         Assert.Equal(("failed", 5), (failed.Str("status"), failed.Get("attempts").GetInt32()));
         Assert.True(failed.IsNull("nextAttemptAt"));
         Assert.Single(receiver.Received.Select(r => r.DeliveryId).Distinct());
         await host.AdvanceAndDeliverAsync(TimeSpan.FromDays(1));
+        employer = await _api.RefreshedAsync(employer);
         Assert.Equal(5, receiver.Received.Count);
         Assert.Equal(1, (await _api.EndpointAsync(employer, endpoint)).Get("consecutiveFailures").GetInt32());
     }

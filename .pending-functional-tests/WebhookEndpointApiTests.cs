@@ -135,6 +135,7 @@ public sealed class WebhookEndpointApiTests(IntegratorEventsHost host) : IClassF
         Assert.Equal(2, during.Signature.Split(',').Count(p => p.StartsWith("v1=", StringComparison.Ordinal)));
 
         await host.AdvanceAndDeliverAsync(TimeSpan.FromHours(24));
+        employer = await _api.RefreshedAsync(employer);
         await _api.HireOnNewJobAsync(employer, await _api.TrainerAsync());
         await host.DeliverAsync();
         Assert.Equal([current], receiver.Received[^1].MatchedSecrets);

@@ -66,7 +66,10 @@ public static class IntegratorEventCatalog
         new(SubscriptionUpdated, Subscription, typeof(SubscriptionResponse), "The employer's plan or its subscription's status changed."),
     ];
 
-    private static readonly HashSet<string> Names = [.. Kinds.Select(k => k.Type)];
+    private static readonly Dictionary<string, int> Order = Kinds.Select((k, i) => (k.Type, i)).ToDictionary(x => x.Type, x => x.i, StringComparer.Ordinal);
 
-    public static bool IsKnown(string type) => Names.Contains(type);
+    public static bool IsKnown(string type) => Order.ContainsKey(type);
+
+    /// <summary>The type's place in the catalog, which follows the lifecycle: it orders the events of one change.</summary>
+    public static int IndexOf(string type) => Order.TryGetValue(type, out var index) ? index : int.MaxValue;
 }

@@ -21,6 +21,7 @@ internal static class IntegratorEventRecorder
     public static async ValueTask RecordAsync(DbContext context, IReadOnlyList<SavedDomainEvent> saved, bool synchronous, CancellationToken cancellationToken)
     {
         var facts = new Facts(context, synchronous);
+        var recorded = new List<IntegratorEvent>();
         foreach (var (aggregate, domainEvent, ordinal) in saved)
         {
             var drafts = await IntegratorEventMapping.MapAsync(aggregate, domainEvent, facts, cancellationToken);
@@ -37,9 +38,14 @@ internal static class IntegratorEventRecorder
                 var id = IntegratorEventId.New();
                 var resource = new IntegratorEventResource(draft.ResourceType, draft.ResourceId, sequence);
                 var body = IntegratorEventJson.Serialize(id.Value, draft.Type, domainEvent.OccurredAt, resource, draft.Data);
-                context.Add(IntegratorEvent.Record(id, draft.RecipientId, draft.Type, draft.ResourceType, draft.ResourceId, sequence, domainEvent.OccurredAt, body));
+                recorded.Add(IntegratorEvent.Record(id, draft.RecipientId, draft.Type, draft.ResourceType, draft.ResourceId, sequence, domainEvent.OccurredAt, body));
             }
         }
+
+        // The database numbers them in the order they are added. The events of one change come in the
+        // catalog's order (a hire before its milestone, a funding before its invoice), each resource's by sequence.
+        var inCatalogOrder = recorded.OrderBy(e => e.CreatedAt).ThenBy(e => IntegratorEventCatalog.IndexOf(e.Type)).ToList();
+        context.AddRange(IntegratorEventPublisher.FeedOrder(inCatalogOrder));
     }
 
     private sealed class Facts(DbContext context, bool synchronous) : IIntegratorEventFacts

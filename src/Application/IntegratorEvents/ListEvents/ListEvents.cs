@@ -19,9 +19,8 @@ public sealed class ListEventsValidator : AbstractValidator<ListEventsQuery>
     public ListEventsValidator()
     {
         RuleFor(q => q.Limit).InclusiveBetween(1, Paging.MaxLimit);
-        RuleForEach(q => q.Types).Must(IntegratorEventCatalog.IsKnown)
-            .WithMessage((_, type) => $"'{type}' is not an event type. Known: {string.Join(", ", IntegratorEventCatalog.Kinds.Select(k => k.Type))}.")
-            .OverridePropertyName("types");
+        RuleFor(q => q.Types).Must(types => types.All(IntegratorEventCatalog.IsKnown))
+            .WithMessage(q => $"'{string.Join(", ", q.Types.Where(t => !IntegratorEventCatalog.IsKnown(t)))}' is not an event type. Known: {string.Join(", ", IntegratorEventCatalog.Kinds.Select(k => k.Type))}.");
     }
 }
 
