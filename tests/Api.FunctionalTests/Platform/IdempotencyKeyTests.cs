@@ -26,6 +26,6 @@ public sealed class IdempotencyKeyTests(ApiFactory factory) : IClassFixture<ApiF
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/jobs") { Content = JsonContent.Create(new { title = "Labelling" }) };
         request.Headers.Add("Idempotency-Key", key);
-        return _api.SendRequestAsync(request, employer);
+        return _api.SendAsync(request, employer);
     }
 }

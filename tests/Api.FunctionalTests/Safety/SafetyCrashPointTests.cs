@@ -25,13 +25,13 @@ public sealed class SafetyCrashPointTests
     [Fact]
     public async Task Fund_WhenTheProcessCrashesBeforeTheProviderCall_ReconciliationAfterRestartChargesOnceAndFunds()
     {
-        var factory = new SafetyApiFactory();
+        var factory = SafetyHost.Start();
         try
         {
             var (employer, milestoneId) = await FundableMilestoneAsync(factory);
             factory.Faults.FailGateway("FundAsync", SafetyFaultPoint.BeforeProviderCall);
 
-            await ExpectOutcomeUnknownAsync(await factory.CreateSafetyClient().FundAsync(employer, milestoneId));
+            await ExpectOutcomeUnknownAsync(await factory.CreateApiClient().FundAsync(employer, milestoneId));
             Assert.Equal(MilestoneStatus.Funding, (await factory.LoadMilestoneAsync(milestoneId)).Status);
             Assert.Empty(factory.PaymentIntentsOf(milestoneId));
 
@@ -49,13 +49,13 @@ public sealed class SafetyCrashPointTests
     [Fact]
     public async Task Fund_WhenTheProcessCrashesAfterTheProviderCharged_ReconciliationAfterRestartFindsTheSameChargeAndFunds()
     {
-        var factory = new SafetyApiFactory();
+        var factory = SafetyHost.Start();
         try
         {
             var (employer, milestoneId) = await FundableMilestoneAsync(factory);
             factory.Faults.FailGateway("FundAsync", SafetyFaultPoint.AfterProviderSucceeded);
 
-            await ExpectOutcomeUnknownAsync(await factory.CreateSafetyClient().FundAsync(employer, milestoneId));
+            await ExpectOutcomeUnknownAsync(await factory.CreateApiClient().FundAsync(employer, milestoneId));
             var charged = Assert.Single(factory.PaymentIntentsOf(milestoneId));
             var stuck = await factory.LoadMilestoneAsync(milestoneId);
             Assert.Equal(MilestoneStatus.Funding, stuck.Status);
@@ -76,16 +76,16 @@ public sealed class SafetyCrashPointTests
     [Fact]
     public async Task Fund_WhenThePaymentMethodChangesAfterACrash_TheReDriveRepeatsTheAttemptsOwnRequest()
     {
-        var factory = new SafetyApiFactory();
+        var factory = SafetyHost.Start();
         try
         {
             var (employer, milestoneId) = await FundableMilestoneAsync(factory);
             factory.Faults.FailGateway("FundAsync", SafetyFaultPoint.AfterProviderSucceeded);
-            await ExpectOutcomeUnknownAsync(await factory.CreateSafetyClient().FundAsync(employer, milestoneId));
+            await ExpectOutcomeUnknownAsync(await factory.CreateApiClient().FundAsync(employer, milestoneId));
             var sent = factory.Faults.FundRequests[^1];
 
             // The employer changes the default payment method while the attempt is in flight.
-            await Expect.StatusAsync(await factory.CreateSafetyClient().PostAsync("/api/v1/billing/payment-methods", employer, new { paymentMethodId = "pm_card_mastercard" }), HttpStatusCode.OK);
+            await Expect.StatusAsync(await factory.CreateApiClient().PostAsync("/api/v1/billing/payment-methods", employer, new { paymentMethodId = "pm_card_mastercard" }), HttpStatusCode.OK);
             factory = await RestartAndReconcileAsync(factory);
 
             var redriven = factory.Faults.FundRequests[^1];
@@ -103,7 +103,7 @@ public sealed class SafetyCrashPointTests
     [Fact]
     public async Task Fund_WhenOurCommitOfTheProvidersAnswerFails_ReconciliationAfterRestartFundsWithOneChargeAndNoInvoiceGap()
     {
-        var factory = new SafetyApiFactory();
+        var factory = SafetyHost.Start();
         try
         {
             var (employer, milestoneId) = await FundableMilestoneAsync(factory);
@@ -111,10 +111,10 @@ public sealed class SafetyCrashPointTests
             // Unit of work 1 begins the funding, 2 records the provider's answer.
             factory.Faults.FailUnitOfWorkCall(2);
 
-            await Expect.ProblemAsync(await factory.CreateSafetyClient().FundAsync(employer, milestoneId), HttpStatusCode.InternalServerError, "internal_error");
+            await Expect.ProblemAsync(await factory.CreateApiClient().FundAsync(employer, milestoneId), HttpStatusCode.InternalServerError, "internal_error");
             Assert.Single(factory.PaymentIntentsOf(milestoneId));
             Assert.Equal(MilestoneStatus.Funding, (await factory.LoadMilestoneAsync(milestoneId)).Status);
-            Assert.Empty(await factory.InvoicesOfAsync(milestoneId));
+            Assert.Empty(await factory.LoadInvoicesOfMilestoneAsync(milestoneId));
 
             factory = await RestartAndReconcileAsync(factory);
 
@@ -134,12 +134,12 @@ public sealed class SafetyCrashPointTests
     public async Task Fund_WhenAnEventHandlerCrashesAfterItsEffect_TheMessageIsRetriedAfterRestartAndTheEffectHappensOnce()
     {
         var effects = new SafetyEffectLog();
-        var factory = new SafetyApiFactory(new SafetyHostOptions { Services = effects.Register<MilestoneFunded>() });
+        var factory = ApiFactory.Create(SafetyHost.HostOptions with { Services = effects.Register<MilestoneFunded>() });
         try
         {
             var (employer, milestoneId) = await FundableMilestoneAsync(factory);
             await factory.DrainOutboxAsync();
-            await Expect.StatusAsync(await factory.CreateSafetyClient().FundAsync(employer, milestoneId), HttpStatusCode.OK);
+            await Expect.StatusAsync(await factory.CreateApiClient().FundAsync(employer, milestoneId), HttpStatusCode.OK);
             var message = await FundedMessageAsync(factory, milestoneId);
             effects.CrashAfterEffect(1);
 
@@ -173,7 +173,7 @@ public sealed class SafetyCrashPointTests
     [Fact]
     public async Task Payout_WhenTheProcessCrashesBeforeTheTransfer_ThePayoutJobAfterRestartPaysOnce()
     {
-        var factory = new SafetyApiFactory();
+        var factory = SafetyHost.Start();
         try
         {
             var milestoneId = await ApprovedMilestoneAsync(factory);
@@ -197,7 +197,7 @@ public sealed class SafetyCrashPointTests
     [Fact]
     public async Task Payout_WhenTheProcessCrashesAfterTheTransferSucceeded_ThePayoutJobAfterRestartFindsTheSameTransferAndPays()
     {
-        var factory = new SafetyApiFactory();
+        var factory = SafetyHost.Start();
         try
         {
             var milestoneId = await ApprovedMilestoneAsync(factory);
@@ -229,7 +229,7 @@ public sealed class SafetyCrashPointTests
     [Fact]
     public async Task Payout_WhenOurCommitOfTheTransferFails_ThePayoutJobAfterRestartPaysOnceWithOnePayoutInvoice()
     {
-        var factory = new SafetyApiFactory();
+        var factory = SafetyHost.Start();
         try
         {
             var milestoneId = await ApprovedMilestoneAsync(factory);
@@ -256,10 +256,10 @@ public sealed class SafetyCrashPointTests
     public async Task Payout_WhenTheWakeUpHandlerCrashesAfterItsEffect_ItIsRetriedAfterRestartAndTheTrainerIsPaidOnce()
     {
         var effects = new SafetyEffectLog();
-        var factory = new SafetyApiFactory(new SafetyHostOptions { Services = effects.Register<PayoutAccountEnabled>() });
+        var factory = ApiFactory.Create(SafetyHost.HostOptions with { Services = effects.Register<PayoutAccountEnabled>() });
         try
         {
-            var api = factory.CreateSafetyClient();
+            var api = factory.CreateApiClient();
             var employer = await api.EmployerAsync();
             var trainer = await api.TrainerAsync();
             var hire = await api.HireOnNewJobAsync(employer, trainer);
@@ -295,19 +295,19 @@ public sealed class SafetyCrashPointTests
     }
 
     /// <summary>An employer (pm_card_visa) with a contract and a second milestone not funded yet.</summary>
-    internal static async Task<(Actor Employer, Guid MilestoneId)> FundableMilestoneAsync(SafetyApiFactory factory)
+    internal static async Task<(Actor Employer, Guid MilestoneId)> FundableMilestoneAsync(ApiFactory factory)
     {
-        var api = factory.CreateSafetyClient();
+        var api = factory.CreateApiClient();
         var employer = await api.EmployerAsync();
         var trainer = await api.TrainerAsync();
         var hire = await api.HireOnNewJobAsync(employer, trainer);
-        return (employer, await api.AddMilestoneAsync(employer, hire.ContractId));
+        return (employer, await api.AddMilestoneAsync(employer, hire.ContractId, amount: 20_000));
     }
 
     /// <summary>An approved milestone of a trainer whose payouts are enabled: the payout job will send it.</summary>
-    internal static async Task<Guid> ApprovedMilestoneAsync(SafetyApiFactory factory)
+    internal static async Task<Guid> ApprovedMilestoneAsync(ApiFactory factory)
     {
-        var api = factory.CreateSafetyClient();
+        var api = factory.CreateApiClient();
         var employer = await api.EmployerAsync();
         var trainer = await api.PayoutReadyTrainerAsync();
         var hire = await api.HireOnNewJobAsync(employer, trainer);
@@ -315,16 +315,16 @@ public sealed class SafetyCrashPointTests
         return hire.MilestoneId;
     }
 
-    private static async Task<SafetyApiFactory> RestartAndReconcileAsync(SafetyApiFactory factory)
+    private static async Task<ApiFactory> RestartAndReconcileAsync(ApiFactory factory)
     {
         factory.Faults.Disarm();
         factory = factory.Restart();
         factory.Clock.Advance(_pastFundingCheck);
-        await factory.RunReconciliationAsync();
+        await factory.RunReconciliationJobAsync();
         return factory;
     }
 
-    private static async Task<SafetyApiFactory> RestartAndPayAsync(SafetyApiFactory factory)
+    private static async Task<ApiFactory> RestartAndPayAsync(ApiFactory factory)
     {
         factory.Faults.Disarm();
         factory = factory.Restart();
@@ -333,7 +333,7 @@ public sealed class SafetyCrashPointTests
         return factory;
     }
 
-    private static async Task AssertFundedOnceAsync(SafetyApiFactory factory, Guid milestoneId)
+    private static async Task AssertFundedOnceAsync(ApiFactory factory, Guid milestoneId)
     {
         var milestone = await factory.LoadMilestoneAsync(milestoneId);
         Assert.Equal(MilestoneStatus.Funded, milestone.Status);
@@ -341,23 +341,23 @@ public sealed class SafetyCrashPointTests
         var intent = Assert.Single(factory.PaymentIntentsOf(milestoneId));
         Assert.Equal("1", intent.Metadata["funding_attempt"]);
         Assert.Equal(intent.Id, milestone.PaymentIntentId);
-        var invoice = Assert.Single(await factory.InvoicesOfAsync(milestoneId));
+        var invoice = Assert.Single(await factory.LoadInvoicesOfMilestoneAsync(milestoneId));
         Assert.Equal(InvoicePaymentStatus.Paid, invoice.PaymentStatus);
 
         // A later round finds nothing to do and charges nothing.
         factory.Clock.Advance(TimeSpan.FromHours(1));
-        await factory.RunReconciliationAsync();
+        await factory.RunReconciliationJobAsync();
         Assert.Single(factory.PaymentIntentsOf(milestoneId));
     }
 
-    internal static async Task AssertPaidOnceAsync(SafetyApiFactory factory, Guid milestoneId)
+    internal static async Task AssertPaidOnceAsync(ApiFactory factory, Guid milestoneId)
     {
         var milestone = await factory.LoadMilestoneAsync(milestoneId);
         Assert.Equal(MilestoneStatus.Paid, milestone.Status);
         var transfer = Assert.Single(factory.TransfersOf(milestoneId));
         Assert.Equal(transfer.Id, milestone.TransferId);
         Assert.Equal(milestone.Amount.Amount, transfer.Amount);
-        Assert.Single(await factory.InvoicesOfAsync(milestoneId), i => i.Kind == InvoiceKind.TrainerPayout);
+        Assert.Single(await factory.LoadInvoicesOfMilestoneAsync(milestoneId), i => i.Kind == InvoiceKind.TrainerPayout);
 
         // A later run pays nothing more.
         factory.Clock.Advance(TimeSpan.FromHours(1));
@@ -365,7 +365,7 @@ public sealed class SafetyCrashPointTests
         Assert.Single(factory.TransfersOf(milestoneId));
     }
 
-    private static Task<Guid> FundedMessageAsync(SafetyApiFactory factory, Guid milestoneId) => factory.QueryAsync(db =>
+    private static Task<Guid> FundedMessageAsync(ApiFactory factory, Guid milestoneId) => factory.QueryAsync(db =>
         db.OutboxMessages.Where(m => m.Type == nameof(MilestoneFunded) && m.Payload.Contains(milestoneId.ToString())).Select(m => m.Id).SingleAsync());
 
     /// <summary>Whatever the gateway threw, the request may have reached the provider: 202, outcome unknown, milestone funding.</summary>
