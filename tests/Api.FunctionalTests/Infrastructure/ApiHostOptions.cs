@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using OpenTrain.Clean.Api.FunctionalTests.Safety;
 using OpenTrain.Clean.Application.Abstractions;
-using OpenTrain.Clean.Tests.FakeStripe;
+using OpenTrain.Clean.TestSupport.FakeStripe;
 
 namespace OpenTrain.Clean.Api.FunctionalTests.Infrastructure;
 

@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using OpenTrain.Clean.Api.FunctionalTests.Infrastructure;
 using OpenTrain.Clean.Infrastructure.Persistence;
-using OpenTrain.Clean.Tests.FakeStripe;
+using OpenTrain.Clean.TestSupport.FakeStripe;
 
 namespace OpenTrain.Clean.Api.FunctionalTests.Stripe;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using OpenTrain.Clean.Api.FunctionalTests.Infrastructure;
-using OpenTrain.Clean.Tests.FakeStripe;
+using OpenTrain.Clean.TestSupport.FakeStripe;
 
 namespace OpenTrain.Clean.Api.FunctionalTests.Stripe;
 

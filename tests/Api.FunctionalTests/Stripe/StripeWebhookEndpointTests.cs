@@ -3,7 +3,7 @@ using OpenTrain.Clean.Api.FunctionalTests.Infrastructure;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using OpenTrain.Clean.Tests.FakeStripe;
+using OpenTrain.Clean.TestSupport.FakeStripe;
 
 namespace OpenTrain.Clean.Api.FunctionalTests.Stripe;
 

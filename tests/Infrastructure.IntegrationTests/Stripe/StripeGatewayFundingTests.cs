@@ -1,5 +1,5 @@
 using OpenTrain.Clean.Application.Abstractions;
-using OpenTrain.Clean.Tests.FakeStripe;
+using OpenTrain.Clean.TestSupport.FakeStripe;
 
 namespace OpenTrain.Clean.Infrastructure.IntegrationTests.Stripe;
 

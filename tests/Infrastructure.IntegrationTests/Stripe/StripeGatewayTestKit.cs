@@ -9,7 +9,7 @@ using OpenTrain.Clean.Domain.Contracts;
 using OpenTrain.Clean.Domain.Jobs;
 using OpenTrain.Clean.Domain.Milestones;
 using OpenTrain.Clean.Infrastructure.Payments.Stripe;
-using OpenTrain.Clean.Tests.FakeStripe;
+using OpenTrain.Clean.TestSupport.FakeStripe;
 using Stripe;
 
 namespace OpenTrain.Clean.Infrastructure.IntegrationTests.Stripe;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using OpenTrain.Clean.Application.Abstractions;
-using OpenTrain.Clean.Tests.FakeStripe;
+using OpenTrain.Clean.TestSupport.FakeStripe;
 
 namespace OpenTrain.Clean.Infrastructure.IntegrationTests.Stripe;
 
