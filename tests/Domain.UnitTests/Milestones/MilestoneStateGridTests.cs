@@ -27,8 +27,10 @@ public enum MilestoneAction
 }
 
 /// <summary>
-/// The whole state x action grid of the milestone. The expected table is written out by hand
-/// from DESIGN.md, so changing a transition rule in the domain breaks a row here.
+/// The whole state x action grid of the milestone. The expected table is the rule itself, written
+/// out by hand (README.md, "Design": each transition is one method on the aggregate that refuses an
+/// illegal move with a stable code and raises a past-tense event), so changing a transition rule in
+/// the domain breaks a row here.
 /// </summary>
 public sealed class MilestoneStateGridTests
 {
