@@ -1,8 +1,8 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
 using OpenTrain.Clean.Api.FunctionalTests.Infrastructure;
 using OpenTrain.Clean.Infrastructure.Payments.Simulator;
-using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
-using System.Text.RegularExpressions;
 
 namespace OpenTrain.Clean.Api.FunctionalTests.Release;
 

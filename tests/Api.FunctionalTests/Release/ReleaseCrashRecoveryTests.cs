@@ -1,6 +1,6 @@
-using OpenTrain.Clean.Api.FunctionalTests.Infrastructure;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
+using OpenTrain.Clean.Api.FunctionalTests.Infrastructure;
 using OpenTrain.Clean.Application.Abstractions;
 using OpenTrain.Clean.Application.Payouts.Accounts;
 using OpenTrain.Clean.Infrastructure.Payments.Simulator;

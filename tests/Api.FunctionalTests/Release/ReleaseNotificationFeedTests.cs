@@ -1,6 +1,6 @@
-using OpenTrain.Clean.Api.FunctionalTests.Infrastructure;
 using System.Net;
 using System.Text.Json;
+using OpenTrain.Clean.Api.FunctionalTests.Infrastructure;
 
 namespace OpenTrain.Clean.Api.FunctionalTests.Release;
 

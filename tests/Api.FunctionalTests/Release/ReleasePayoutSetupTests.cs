@@ -1,6 +1,6 @@
+using System.Text.Json;
 using OpenTrain.Clean.Api.FunctionalTests.Infrastructure;
 using OpenTrain.Clean.Infrastructure.Payments.Simulator;
-using System.Text.Json;
 
 namespace OpenTrain.Clean.Api.FunctionalTests.Release;
 

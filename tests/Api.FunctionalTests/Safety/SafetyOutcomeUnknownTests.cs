@@ -21,7 +21,7 @@ public sealed class SafetyOutcomeUnknownTests
     {
         using var factory = SafetyHost.Start();
         var api = factory.CreateApiClient();
-        var (employer, milestoneId) = await SafetyCrashPointTests.FundableMilestoneAsync(factory);
+        var (employer, milestoneId) = await SafetyCrashPoints.FundableMilestoneAsync(factory);
         factory.Faults.FailGateway("FundAsync", SafetyFaultPoint.AfterProviderSucceeded, () => new PaymentProviderException("The request to the provider timed out."));
 
         var response = await api.FundAsync(employer, milestoneId);
@@ -52,7 +52,7 @@ public sealed class SafetyOutcomeUnknownTests
     public async Task Fund_WhenTheProviderStaysSilentDuringTheFirstCheck_ReconciliationKeepsAskingAndConvergesWithOneCharge()
     {
         using var factory = SafetyHost.Start();
-        var (employer, milestoneId) = await SafetyCrashPointTests.FundableMilestoneAsync(factory);
+        var (employer, milestoneId) = await SafetyCrashPoints.FundableMilestoneAsync(factory);
         factory.Faults.FailGateway("FundAsync", SafetyFaultPoint.AfterProviderSucceeded, () => new PaymentProviderException("timeout"), times: 2);
         var calls = factory.Faults.GatewayCalls("FundAsync");
         await Expect.StatusAsync(await factory.CreateApiClient().FundAsync(employer, milestoneId), HttpStatusCode.Accepted);
@@ -103,7 +103,7 @@ public sealed class SafetyOutcomeUnknownTests
     public async Task Payout_WhenTheTransferTimesOutAfterItWasMade_TheRetryFindsTheSameTransferAndPaysOnce()
     {
         using var factory = SafetyHost.Start();
-        var milestoneId = await SafetyCrashPointTests.ApprovedMilestoneAsync(factory);
+        var milestoneId = await SafetyCrashPoints.ApprovedMilestoneAsync(factory);
         factory.Faults.FailGateway("TransferAsync", SafetyFaultPoint.AfterProviderSucceeded, () => new PaymentProviderException("timeout"));
 
         await factory.RunPayoutJobAsync();
@@ -117,6 +117,6 @@ public sealed class SafetyOutcomeUnknownTests
         factory.Clock.Advance(TimeSpan.FromMinutes(2));
         await factory.RunPayoutJobAsync();
 
-        await SafetyCrashPointTests.AssertPaidOnceAsync(factory, milestoneId);
+        await SafetyCrashPoints.AssertPaidOnceAsync(factory, milestoneId);
     }
 }

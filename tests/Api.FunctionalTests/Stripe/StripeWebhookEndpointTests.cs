@@ -1,8 +1,8 @@
 using System.Net;
-using OpenTrain.Clean.Api.FunctionalTests.Infrastructure;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using OpenTrain.Clean.Api.FunctionalTests.Infrastructure;
 using OpenTrain.Clean.TestSupport.FakeStripe;
 
 namespace OpenTrain.Clean.Api.FunctionalTests.Stripe;
