@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -172,8 +171,6 @@ public partial class ApiFactory : WebApplicationFactory<Program>
             settings["Stripe:ApiBase"] = stripe.Url;
             settings["Stripe:ConnectBase"] = stripe.Url;
             settings["Stripe:WebhookSecrets:0"] = FakeStripeEvents.Secret;
-            settings["Stripe:Timeout"] = TimeSpan.FromSeconds(5).ToString("c", CultureInfo.InvariantCulture);
-
             // Stripe.net's own retries would hide an adapter that sends a call twice or without our key.
             settings["Stripe:MaxNetworkRetries"] = "0";
         }
