@@ -68,6 +68,8 @@ app.MapContracts();
 app.MapMilestones();
 app.MapPayouts();
 app.MapReports();
+app.MapWebhookEndpoints();
+app.MapEvents();
 
 var gateway = app.Services.GetRequiredService<IPaymentGateway>();
 if (app.Environment.IsDevelopment() && app.Services.GetService<OpenTrain.Clean.Infrastructure.Payments.Simulator.PaymentSimulator>() is not null)

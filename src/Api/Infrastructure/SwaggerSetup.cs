@@ -42,6 +42,7 @@ internal static class SwaggerSetup
             }
 
             options.SupportNonNullableReferenceTypes();
+            options.DocumentFilter<IntegratorEventDocumentation>();
             options.CustomSchemaIds(type => type.FullName!.Replace("OpenTrain.Clean.", string.Empty, StringComparison.Ordinal).Replace('+', '.'));
         });
         return services;

@@ -21,6 +21,7 @@ public enum NotificationKind
     PayoutFailed,
     FundingFailed,
     MilestoneRefunded,
+    WebhookEndpointDisabled,
 }
 
 /// <summary>A feed entry was committed: its e-mail goes out from here, after the commit, once.</summary>

@@ -5,7 +5,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenTrain.Clean.Api.FunctionalTests.Infrastructure;
-using OpenTrain.Clean.Api.FunctionalTests.Safety;
 using OpenTrain.Clean.Application.Abstractions;
 using OpenTrain.Clean.Domain.Milestones;
 using OpenTrain.Clean.Domain.Users;
@@ -44,6 +43,12 @@ public sealed class ColumnFitTests
         ["IdempotencyRecords.ContentType"] = "our own response content types",
         ["IdempotencyRecords.Location"] = "our own resource URLs",
         ["ProcessedWebhookEvents.Type"] = "the provider's event type names",
+        ["IntegratorEvents.Type"] = "our own event catalog's names",
+        ["IntegratorEvents.ResourceType"] = "our own resource names",
+        ["WebhookDeliveries.EventType"] = "our own event catalog's names",
+        ["WebhookEndpoints.LeasedBy"] = "our delivery dispatcher's name",
+        ["WebhookEndpoints.Secret"] = "a signing secret we generate",
+        ["WebhookEndpoints.PreviousSecret"] = "a signing secret we generated",
     };
 
     [Fact]
@@ -51,9 +56,8 @@ public sealed class ColumnFitTests
     {
         var lengths = new SqlServerColumnLengths();
         var emails = new RecordingEmails();
-        using var factory = new SafetyApiFactory(new SafetyHostOptions
+        using var factory = ApiFactory.Create(new ApiHostOptions
         {
-            InjectFaults = false,
             Services = services =>
             {
                 services.ConfigureDbContext<SqliteAppDbContext>(options => options.AddInterceptors(lengths));
@@ -61,7 +65,7 @@ public sealed class ColumnFitTests
                 services.AddSingleton<IEmailSender>(emails);
             },
         });
-        var api = factory.CreateSafetyClient();
+        var api = factory.CreateApiClient();
         var statuses = new List<HttpStatusCode>();
         async Task<JsonElementBody> Send(Task<HttpResponseMessage> request, HttpStatusCode expected)
         {
@@ -80,6 +84,10 @@ public sealed class ColumnFitTests
         }
 
         await Send(api.PostAsync("/api/v1/billing/payment-methods", employer, new { paymentMethodId = "pm_card_visa" }), HttpStatusCode.OK);
+        var receiver = "http://127.0.0.1:9/opentrain/";
+        await Send(
+            api.PostAsync("/api/v1/webhook-endpoints", employer, new { url = receiver + new string('w', Domain.IntegratorEvents.WebhookEndpoint.MaxUrlLength - receiver.Length), eventTypes = new[] { "*" }, description = new string('w', Domain.IntegratorEvents.WebhookEndpoint.MaxDescriptionLength) }),
+            HttpStatusCode.Created);
         await Send(api.PostAsync("/api/v1/payouts/account", trainer, new { country = "US" }), HttpStatusCode.OK);
         var link = new Uri((await Send(api.PostAsync("/api/v1/payouts/account/onboarding-link", trainer), HttpStatusCode.OK)).Body.Str("url")!);
         Assert.Equal(HttpStatusCode.OK, (await api.Http.PostAsync(new Uri($"{link.AbsolutePath}/complete{link.Query}", UriKind.Relative), null)).StatusCode);
@@ -142,7 +150,7 @@ public sealed class ColumnFitTests
         || (Nullable.GetUnderlyingType(column.Property.ClrType) ?? column.Property.ClrType).IsEnum
         || (column.Column != "Key" && SqlServerAppDbContext.IsExternalKey(column.Property.Name));
 
-    private static async Task<Actor> TokenAsync(SafetyClient api, string role, string name, string email)
+    private static async Task<Actor> TokenAsync(ApiClient api, string role, string name, string email)
     {
         var response = await api.Http.PostAsJsonAsync("/dev/token", new { role, name, email });
         var body = await Expect.StatusAsync(response, HttpStatusCode.OK);

@@ -2,10 +2,9 @@ using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTrain.Clean.Api.FunctionalTests.Infrastructure;
-using OpenTrain.Clean.Api.FunctionalTests.Safety;
 using OpenTrain.Clean.Domain.Jobs;
 using OpenTrain.Clean.Infrastructure.Persistence;
-using OpenTrain.Clean.Tests.SqlServerFaults;
+using OpenTrain.Clean.TestSupport.SqlServer;
 
 namespace OpenTrain.Clean.Api.FunctionalTests.Production;
 
@@ -15,9 +14,8 @@ public sealed class DatabaseFailureTests
     [Fact]
     public async Task Requests_WhenSqlServerCannotBeReached_Answer503WithRetryAfterAndAPlainSentence()
     {
-        using var factory = new SafetyApiFactory(new SafetyHostOptions
+        using var factory = ApiFactory.Create(new ApiHostOptions
         {
-            InjectFaults = false,
             Settings = new Dictionary<string, string?>
             {
                 ["Database:Provider"] = "SqlServer",
@@ -25,7 +23,7 @@ public sealed class DatabaseFailureTests
                 ["ConnectionStrings:OpenTrain"] = $"Server=tcp:127.0.0.1,{HostProcess.FreePort()};Database=OpenTrain;User Id=sa;Password=unused-Passw0rd;TrustServerCertificate=True;Connect Timeout=2",
             },
         });
-        var api = factory.CreateSafetyClient();
+        var api = factory.CreateApiClient();
         var employer = await api.TokenAsync("employer");
 
         foreach (var response in new[]
@@ -49,7 +47,7 @@ public sealed class DatabaseFailureTests
     {
         var faults = new FailingWrites(SqlServerErrors.Deadlock);
         using var factory = WithFaults(faults);
-        var api = factory.CreateSafetyClient();
+        var api = factory.CreateApiClient();
         var employer = await api.EmployerAsync(paymentMethodId: null);
         faults.Remaining = 1;
 
@@ -65,7 +63,7 @@ public sealed class DatabaseFailureTests
     {
         var faults = new FailingWrites(SqlServerErrors.Deadlock);
         using var factory = WithFaults(faults);
-        var api = factory.CreateSafetyClient();
+        var api = factory.CreateApiClient();
         var employer = await api.EmployerAsync(paymentMethodId: null);
         faults.Remaining = int.MaxValue;
 
@@ -76,9 +74,8 @@ public sealed class DatabaseFailureTests
         Assert.Equal(0, await factory.QueryAsync(db => db.Set<Job>().CountAsync(j => j.Title == "Always deadlocked")));
     }
 
-    private static SafetyApiFactory WithFaults(FailingWrites faults) => new(new SafetyHostOptions
+    private static ApiFactory WithFaults(FailingWrites faults) => ApiFactory.Create(new ApiHostOptions
     {
-        InjectFaults = false,
         Services = services => services.ConfigureDbContext<SqliteAppDbContext>(options => options.AddInterceptors(faults)),
     });
 }

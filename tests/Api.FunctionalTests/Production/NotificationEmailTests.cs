@@ -4,11 +4,10 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenTrain.Clean.Api.FunctionalTests.Infrastructure;
-using OpenTrain.Clean.Api.FunctionalTests.Safety;
 using OpenTrain.Clean.Application.Abstractions;
 using OpenTrain.Clean.Domain.Notifications;
 using OpenTrain.Clean.Infrastructure.Persistence;
-using OpenTrain.Clean.Tests.SqlServerFaults;
+using OpenTrain.Clean.TestSupport.SqlServer;
 
 namespace OpenTrain.Clean.Api.FunctionalTests.Production;
 
@@ -23,7 +22,7 @@ public sealed class NotificationEmailTests
         var saves = new FailingWrites(StringTruncated, table: "Notifications");
         var emails = new Mailbox();
         using var factory = Host(emails, saves);
-        var api = factory.CreateSafetyClient();
+        var api = factory.CreateApiClient();
         var (employer, trainer, milestone) = await SubmittedAsync(api, factory);
         saves.Remaining = 2;
 
@@ -51,7 +50,7 @@ public sealed class NotificationEmailTests
     {
         var emails = new Mailbox { FailuresLeft = 1 };
         using var factory = Host(emails, saves: null);
-        var api = factory.CreateSafetyClient();
+        var api = factory.CreateApiClient();
         var (employer, trainer, milestone) = await SubmittedAsync(api, factory);
 
         await Expect.StatusAsync(await api.PostAsync($"/api/v1/milestones/{milestone}/request-changes", employer, new { reason = "Label the remaining 40 pairs." }), HttpStatusCode.OK);
@@ -66,7 +65,7 @@ public sealed class NotificationEmailTests
         Assert.Equal(1, await factory.QueryAsync(db => db.Set<Notification>().CountAsync(n => n.UserId == new Domain.Common.UserId(trainer.Id) && n.Kind == NotificationKind.MilestoneChangesRequested)));
     }
 
-    private static async Task<(Actor Employer, Actor Trainer, Guid Milestone)> SubmittedAsync(SafetyClient api, SafetyApiFactory factory)
+    private static async Task<(Actor Employer, Actor Trainer, Guid Milestone)> SubmittedAsync(ApiClient api, ApiFactory factory)
     {
         var employer = await api.EmployerAsync();
         var trainer = await api.TrainerAsync();
@@ -76,9 +75,8 @@ public sealed class NotificationEmailTests
         return (employer, trainer, hire.MilestoneId);
     }
 
-    private static SafetyApiFactory Host(Mailbox emails, FailingWrites? saves) => new(new SafetyHostOptions
+    private static ApiFactory Host(Mailbox emails, FailingWrites? saves) => ApiFactory.Create(new ApiHostOptions
     {
-        InjectFaults = false,
         Services = services =>
         {
             services.RemoveAll<IEmailSender>();

@@ -2,7 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using OpenTrain.Clean.Api.FunctionalTests.Safety;
+using OpenTrain.Clean.Api.FunctionalTests.Infrastructure;
 using OpenTrain.Clean.Infrastructure.Hosting;
 
 namespace OpenTrain.Clean.Api.FunctionalTests.Production;
@@ -76,7 +76,7 @@ public sealed class ProductionStartupTests
     public void Routes_InProduction_HaveNoSimulatorPagesAndNoDevTokens()
     {
         using var production = Host("Production", Complete());
-        using var development = new SafetyApiFactory(new SafetyHostOptions { InjectFaults = false });
+        using var development = ApiFactory.Create(new ApiHostOptions());
 
         Assert.DoesNotContain(RoutesOf(production), r => r.StartsWith("/simulator", StringComparison.Ordinal) || r.StartsWith("/dev", StringComparison.Ordinal));
         Assert.Contains("/webhooks/stripe", RoutesOf(production));
@@ -106,7 +106,7 @@ public sealed class ProductionStartupTests
         Assert.Equal("203.0.113.9", spoofed.Connection.RemoteIpAddress?.ToString());
     }
 
-    private static Task<HttpContext> SendAsync(SafetyApiFactory factory, string remoteAddress, string forwardedProto) =>
+    private static Task<HttpContext> SendAsync(ApiFactory factory, string remoteAddress, string forwardedProto) =>
         factory.Server.SendAsync(context =>
         {
             context.Request.Method = "GET";
@@ -118,7 +118,7 @@ public sealed class ProductionStartupTests
             context.Request.Headers["X-Forwarded-For"] = "198.51.100.7";
         });
 
-    private static List<string> RoutesOf(SafetyApiFactory factory)
+    private static List<string> RoutesOf(ApiFactory factory)
     {
         factory.CreateClient().Dispose();
         return factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
@@ -144,6 +144,6 @@ public sealed class ProductionStartupTests
         return settings;
     }
 
-    private static SafetyApiFactory Host(string environment, Dictionary<string, string?> settings) =>
-        new(new SafetyHostOptions { Environment = environment, Settings = settings, InjectFaults = false });
+    private static ApiFactory Host(string environment, Dictionary<string, string?> settings) =>
+        ApiFactory.Create(new ApiHostOptions { Environment = environment, Settings = settings });
 }

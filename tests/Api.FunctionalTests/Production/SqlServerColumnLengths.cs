@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Metadata;
 using OpenTrain.Clean.Infrastructure.Persistence;
-using OpenTrain.Clean.Tests.SqlServerFaults;
+using OpenTrain.Clean.TestSupport.SqlServer;
 
 namespace OpenTrain.Clean.Api.FunctionalTests.Production;
 

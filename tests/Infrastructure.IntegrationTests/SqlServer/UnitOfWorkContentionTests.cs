@@ -4,7 +4,7 @@ using OpenTrain.Clean.Domain.Invoices;
 using OpenTrain.Clean.Domain.Jobs;
 using OpenTrain.Clean.Infrastructure.Persistence;
 using OpenTrain.Clean.Infrastructure.Persistence.Outbox;
-using OpenTrain.Clean.Tests.SqlServerFaults;
+using OpenTrain.Clean.TestSupport.SqlServer;
 
 namespace OpenTrain.Clean.Infrastructure.IntegrationTests.SqlServer;
 
