@@ -5,6 +5,9 @@ using OpenTrain.Clean.Application;
 using OpenTrain.Clean.Application.Abstractions;
 using OpenTrain.Clean.Infrastructure;
 using OpenTrain.Clean.Infrastructure.Hosting;
+using OpenTrain.Clean.Infrastructure.Telemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 using OpenTrain.Clean.Infrastructure.Jobs;
 using OpenTrain.Clean.Infrastructure.Logging;
 
@@ -26,6 +29,7 @@ builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadReq
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = builder.Configuration.GetValue("Api:MaxRequestBodyBytes", 256 * 1024));
 builder.Services.AddOpenApiDocument();
 builder.Services.AddHttpHardening(builder.Configuration);
+builder.Services.AddTelemetry(builder.Configuration, "opentrain-api", tracing => tracing.AddAspNetCoreInstrumentation(), metrics => metrics.AddAspNetCoreInstrumentation());
 if (builder.Configuration.GetValue<bool?>("Worker:InProcess") ?? builder.Environment.IsDevelopment())
 {
     // The embedded default runs the jobs in this process; production runs them in src/Worker.

@@ -23,6 +23,7 @@ using Stripe;
 using OpenTrain.Clean.Infrastructure.Persistence;
 using OpenTrain.Clean.Infrastructure.Persistence.Outbox;
 using OpenTrain.Clean.Infrastructure.Persistence.Repositories;
+using OpenTrain.Clean.Infrastructure.Telemetry;
 
 namespace OpenTrain.Clean.Infrastructure;
 
@@ -134,7 +135,8 @@ public static class DependencyInjection
                 httpClient: new SystemNetHttpClient(new HttpClient { Timeout = stripe.Timeout }, stripe.MaxNetworkRetries),
                 apiBase: stripe.ApiBase,
                 connectBase: stripe.ConnectBase));
-            services.AddSingleton<IPaymentGateway, StripePaymentGateway>();
+            services.AddSingleton<StripePaymentGateway>();
+            services.AddSingleton<IPaymentGateway>(sp => new MeteredPaymentGateway(sp.GetRequiredService<StripePaymentGateway>()));
             services.AddSingleton<StripeWebhookParser>();
             return;
         }
@@ -149,6 +151,6 @@ public static class DependencyInjection
         var simulatorFile = payments.SimulatorDataFile ?? Path.Combine(DataDirectory(configuration, environment), "payment-simulator.db");
         services.AddSingleton(_ => new SimulatorStore(simulatorFile));
         services.AddSingleton<PaymentSimulator>();
-        services.AddSingleton<IPaymentGateway>(sp => sp.GetRequiredService<PaymentSimulator>());
+        services.AddSingleton<IPaymentGateway>(sp => new MeteredPaymentGateway(sp.GetRequiredService<PaymentSimulator>()));
     }
 }

@@ -2,6 +2,7 @@ using OpenTrain.Clean.Application;
 using OpenTrain.Clean.Application.Abstractions;
 using OpenTrain.Clean.Infrastructure;
 using OpenTrain.Clean.Infrastructure.Hosting;
+using OpenTrain.Clean.Infrastructure.Telemetry;
 using OpenTrain.Clean.Infrastructure.Jobs;
 using OpenTrain.Clean.Infrastructure.Logging;
 using OpenTrain.Clean.Worker;
@@ -14,7 +15,8 @@ builder.Logging.ClearProviders().AddRedactedConsole();
 builder.Services
     .AddApplication()
     .AddInfrastructure(builder.Configuration, builder.Environment)
-    .AddBackgroundJobs(builder.Configuration);
+    .AddBackgroundJobs(builder.Configuration)
+    .AddTelemetry(builder.Configuration, "opentrain-worker");
 builder.Services.AddScoped<ICurrentUser, NoCallerInBackgroundWork>();
 
 var host = builder.Build();

@@ -3,6 +3,7 @@ using OpenTrain.Clean.Api.Infrastructure;
 using OpenTrain.Clean.Application.Common.Exceptions;
 using OpenTrain.Clean.Application.Webhooks;
 using OpenTrain.Clean.Infrastructure.Payments.Stripe;
+using OpenTrain.Clean.Infrastructure.Telemetry;
 
 namespace OpenTrain.Clean.Api.Endpoints;
 
@@ -37,10 +38,12 @@ internal static partial class WebhookEndpoints
         }
         catch (WebhookSignatureException exception)
         {
+            Count("unknown", "invalid_signature");
             return Problem(StatusCodes.Status400BadRequest, "invalid_signature", exception.Message);
         }
         catch (Exception exception) when (exception is System.Text.Json.JsonException or Newtonsoft.Json.JsonException or ArgumentException)
         {
+            Count("unknown", "malformed");
             return Problem(StatusCodes.Status400BadRequest, "malformed_event", "The body is not a Stripe event.");
         }
 
@@ -51,6 +54,7 @@ internal static partial class WebhookEndpoints
             try
             {
                 var outcome = await sender.Send(new ApplyProviderEventCommand(providerEvent), ct);
+                Count(providerEvent.Type, OpenTrainTelemetry.OutcomeName(outcome));
                 return Results.Ok(new { received = true, eventId = providerEvent.EventId, outcome });
             }
             catch (ConcurrencyConflictException)
@@ -60,8 +64,12 @@ internal static partial class WebhookEndpoints
         }
 
         // Not applied: Stripe redelivers on anything but 2xx.
+        Count(providerEvent.Type, "conflict");
         return Problem(StatusCodes.Status503ServiceUnavailable, "webhook_conflict", "The event could not be applied now; it will be redelivered.");
     }
+
+    private static void Count(string type, string outcome) =>
+        OpenTrainTelemetry.WebhookEvents.Add(1, new KeyValuePair<string, object?>("type", type), new KeyValuePair<string, object?>("outcome", outcome));
 
     private static IResult Problem(int status, string code, string detail) =>
         TypedResults.Problem(ProblemExceptionHandler.Problem(status, code, "Webhook refused", detail));

@@ -7,7 +7,7 @@ using OpenTrain.Clean.Application.Common;
 using OpenTrain.Clean.Application.Common.Exceptions;
 using OpenTrain.Clean.Domain.Common;
 using OpenTrain.Clean.Domain.Milestones;
-using OpenTrain.Clean.Infrastructure.Persistence;
+using OpenTrain.Clean.Infrastructure.Resilience;
 
 namespace OpenTrain.Clean.Api.Infrastructure;
 

@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using OpenTrain.Clean.Application.Abstractions;
 using OpenTrain.Clean.Application.Common.Exceptions;
+using OpenTrain.Clean.Infrastructure.Resilience;
 
 namespace OpenTrain.Clean.Infrastructure.Persistence;
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using OpenTrain.Clean.Api.FunctionalTests.Infrastructure;
 using OpenTrain.Clean.Domain.Jobs;
 using OpenTrain.Clean.Infrastructure.Persistence;
+using OpenTrain.Clean.Infrastructure.Resilience;
 using OpenTrain.Clean.TestSupport.SqlServer;
 
 namespace OpenTrain.Clean.Api.FunctionalTests.Production;

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using OpenTrain.Clean.Application.Common.Exceptions;
+using OpenTrain.Clean.Infrastructure.Resilience;
 using OpenTrain.Clean.Domain.Invoices;
 using OpenTrain.Clean.Domain.Jobs;
 using OpenTrain.Clean.Infrastructure.Persistence;

@@ -129,6 +129,7 @@ public sealed partial class OutboxDispatcher(
 
     private async Task<bool> HandleAsync(OutboxMessage message, CancellationToken cancellationToken)
     {
+        using var activity = Telemetry.OpenTrainTelemetry.StartOutboxMessage(message.Id, message.Type, message.Attempts + 1);
         try
         {
             await using var scope = scopes.CreateAsyncScope();
@@ -170,11 +171,13 @@ public sealed partial class OutboxDispatcher(
         }
         catch (OutboxLeaseLostException)
         {
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, "lease lost");
             LogLeaseLost(message.Id);
             return false;
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, exception.GetType().Name);
             await RecordFailureAsync(message, exception, cancellationToken);
             return false;
         }

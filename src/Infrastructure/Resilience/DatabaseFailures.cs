@@ -3,7 +3,7 @@ using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
-namespace OpenTrain.Clean.Infrastructure.Persistence;
+namespace OpenTrain.Clean.Infrastructure.Resilience;
 
 public enum DatabaseFailure
 {
