@@ -10,6 +10,7 @@ using OpenTrain.Clean.Application.Milestones;
 using OpenTrain.Clean.Application.Milestones.AddMilestone;
 using OpenTrain.Clean.Application.Milestones.ListMilestones;
 using OpenTrain.Clean.Domain.Contracts;
+using OpenTrain.Clean.Domain.Milestones;
 
 namespace OpenTrain.Clean.Api.Endpoints;
 
@@ -50,5 +51,5 @@ internal static class ContractsEndpoints
     }
 
     private static async Task<Ok<Page<MilestoneResponse>>> ListMilestones(Guid contractId, ISender sender, CancellationToken ct, string? status = null, int limit = Paging.DefaultLimit, Guid? startingAfter = null) =>
-        TypedResults.Ok(await sender.Send(new ListMilestonesQuery(contractId, QueryEnum.Parse<MilestoneState>(status, "status"), limit, startingAfter), ct));
+        TypedResults.Ok(await sender.Send(new ListMilestonesQuery(contractId, QueryEnum.Parse<MilestoneStatus>(status, "status"), limit, startingAfter), ct));
 }

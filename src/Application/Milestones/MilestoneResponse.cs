@@ -2,19 +2,6 @@ using OpenTrain.Clean.Domain.Milestones;
 
 namespace OpenTrain.Clean.Application.Milestones;
 
-/// <summary>Milestone status as the API and the product documents name it.</summary>
-public enum MilestoneState
-{
-    NotFunded,
-    Funding,
-    ActiveFunded,
-    PendingApproval,
-    PayoutPending,
-    Paid,
-    Cancelled,
-    Refunded,
-}
-
 /// <summary>A milestone: the deliverable, its money, and where it stands.</summary>
 /// <param name="Id">Milestone id.</param>
 /// <param name="Amount" example="50000">What the trainer is owed, in cents.</param>
@@ -32,7 +19,7 @@ public sealed record MilestoneResponse(
     string Currency,
     MilestoneFees Fees,
     DateOnly? DueDate,
-    MilestoneState Status,
+    MilestoneStatus Status,
     bool Disputed,
     DateTimeOffset CreatedAt,
     MilestoneFunding Funding,
@@ -73,4 +60,4 @@ public sealed record MilestonePayout(
     string? TransferId,
     DateTimeOffset? PaidAt);
 
-public sealed record TimelineEntryResponse(DateTimeOffset At, string Action, MilestoneState? From, MilestoneState To, Guid? ActorId, string? Note);
+public sealed record TimelineEntryResponse(DateTimeOffset At, string Action, MilestoneStatus? From, MilestoneStatus To, Guid? ActorId, string? Note);

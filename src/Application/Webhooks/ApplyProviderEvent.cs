@@ -115,14 +115,14 @@ public sealed partial class ApplyProviderEventHandler(
     private async Task<WebhookOutcome> ApplyRefundAsync(ChargeRefunded refunded, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var milestone = await FindMilestoneAsync(m => m.ChargeId == refunded.ChargeId, cancellationToken);
-        if (milestone is { Status: MilestoneStatus.Releasing, PayoutStatus: PayoutStatus.Pending })
+        if (milestone is { Status: MilestoneStatus.PayoutPending, PayoutStatus: PayoutStatus.Pending })
         {
             // Refunded in Stripe's dashboard after approval: the payout must not go out on money that left.
             milestone.FailPayout($"The funding charge {refunded.ChargeId} was refunded; the payout is parked for support.", now);
             return WebhookOutcome.Applied;
         }
 
-        if (milestone is null || !refunded.FullyRefunded || milestone.Status is not (MilestoneStatus.Funded or MilestoneStatus.Submitted) || milestone.IsDisputed)
+        if (milestone is null || !refunded.FullyRefunded || milestone.Status is not (MilestoneStatus.ActiveFunded or MilestoneStatus.PendingApproval) || milestone.IsDisputed)
         {
             return WebhookOutcome.Ignored;
         }
@@ -156,13 +156,13 @@ public sealed partial class ApplyProviderEventHandler(
         }
 
         milestone.CloseDispute(now);
-        if (dispute.Status == "lost" && milestone.Status == MilestoneStatus.Releasing && milestone.PayoutStatus == PayoutStatus.Pending)
+        if (dispute.Status == "lost" && milestone.Status == MilestoneStatus.PayoutPending && milestone.PayoutStatus == PayoutStatus.Pending)
         {
             // Approved, but the card network took the money back: there is nothing left to pay out.
             milestone.FailPayout($"Dispute {dispute.DisputeId} was lost: the funds went back to the cardholder.", now);
         }
 
-        if (dispute.Status == "lost" && milestone.Status is MilestoneStatus.Funded or MilestoneStatus.Submitted)
+        if (dispute.Status == "lost" && milestone.Status is MilestoneStatus.ActiveFunded or MilestoneStatus.PendingApproval)
         {
             // The card network returned the money to the employer: nothing is left to release.
             await sender.Send(new RecordRefundCommand(milestone.Id.Value, $"dispute:{dispute.DisputeId}"), cancellationToken);

@@ -207,7 +207,7 @@ public sealed class Milestone : AggregateRoot<MilestoneId>
         FundingClientSecret = null;
         FundedAt = now;
         LastFundingError = null;
-        TransitionTo(MilestoneStatus.Funded, now, "funded", null, null);
+        TransitionTo(MilestoneStatus.ActiveFunded, now, "funded", null, null);
         Raise(new MilestoneFunded(Id, ContractId, TrainerId, paymentIntentId, now));
     }
 
@@ -229,22 +229,22 @@ public sealed class Milestone : AggregateRoot<MilestoneId>
             throw WrongParty("trainer");
         }
 
-        Require(MilestoneStatus.Funded, MilestoneErrors.NotSubmittable, "submitted");
+        Require(MilestoneStatus.ActiveFunded, MilestoneErrors.NotSubmittable, "submitted");
         EnsureNoteLength(note);
         SubmittedAt = now;
         SubmissionNote = note;
         ChangesRequestedReason = null;
-        TransitionTo(MilestoneStatus.Submitted, now, "submitted", trainerId, note);
+        TransitionTo(MilestoneStatus.PendingApproval, now, "submitted", trainerId, note);
         Raise(new MilestoneSubmitted(Id, EmployerId, note, now));
     }
 
     public void RequestChanges(UserId employerId, string reason, DateTimeOffset now)
     {
         EnsureEmployer(employerId);
-        Require(MilestoneStatus.Submitted, MilestoneErrors.NotAwaitingApproval, "sent back for changes");
+        Require(MilestoneStatus.PendingApproval, MilestoneErrors.NotAwaitingApproval, "sent back for changes");
         EnsureNoteLength(reason);
         ChangesRequestedReason = reason;
-        TransitionTo(MilestoneStatus.Funded, now, "changes_requested", employerId, reason);
+        TransitionTo(MilestoneStatus.ActiveFunded, now, "changes_requested", employerId, reason);
         Raise(new MilestoneChangesRequested(Id, TrainerId, reason, now));
     }
 
@@ -252,7 +252,7 @@ public sealed class Milestone : AggregateRoot<MilestoneId>
     public void Approve(UserId employerId, DateTimeOffset now)
     {
         EnsureEmployer(employerId);
-        if (Status is not (MilestoneStatus.Funded or MilestoneStatus.Submitted))
+        if (Status is not (MilestoneStatus.ActiveFunded or MilestoneStatus.PendingApproval))
         {
             throw MilestoneErrors.IllegalMove(MilestoneErrors.NotApprovable, Id, Status, "approved");
         }
@@ -267,13 +267,13 @@ public sealed class Milestone : AggregateRoot<MilestoneId>
         PayoutStatus = PayoutStatus.Pending;
         PayoutReason = IsDisputed ? PayoutPendingReason.Disputed : PayoutPendingReason.Queued;
         NextPayoutAttemptAt = now;
-        TransitionTo(MilestoneStatus.Releasing, now, "approved", employerId, null);
+        TransitionTo(MilestoneStatus.PayoutPending, now, "approved", employerId, null);
         Raise(new MilestoneApproved(Id, TrainerId, Amount, now));
     }
 
     /// <summary>Whether the worker should try to pay out now.</summary>
     public bool IsPayoutDue(DateTimeOffset now) =>
-        Status == MilestoneStatus.Releasing && PayoutStatus == PayoutStatus.Pending && !IsDisputed
+        Status == MilestoneStatus.PayoutPending && PayoutStatus == PayoutStatus.Pending && !IsDisputed
         && NextPayoutAttemptAt is { } next && next <= now;
 
     /// <summary>
@@ -294,7 +294,7 @@ public sealed class Milestone : AggregateRoot<MilestoneId>
     /// <summary>The payout could not be sent yet; it stays pending with a visible reason.</summary>
     public void DeferPayout(PayoutPendingReason reason, DateTimeOffset? nextAttemptAt, string? error, DateTimeOffset now)
     {
-        Require(MilestoneStatus.Releasing, MilestoneErrors.NotReleasing, "deferred");
+        Require(MilestoneStatus.PayoutPending, MilestoneErrors.NotReleasing, "deferred");
         if (reason is PayoutPendingReason.None or PayoutPendingReason.Queued)
         {
             throw new ArgumentOutOfRangeException(nameof(reason), reason, "A deferral needs a reason the trainer can act on or wait for.");
@@ -314,7 +314,7 @@ public sealed class Milestone : AggregateRoot<MilestoneId>
     /// <summary>The provider refused the transfer for good: parked for an admin, never dropped.</summary>
     public void FailPayout(string error, DateTimeOffset now)
     {
-        Require(MilestoneStatus.Releasing, MilestoneErrors.NotReleasing, "failed");
+        Require(MilestoneStatus.PayoutPending, MilestoneErrors.NotReleasing, "failed");
         PayoutAttempts++;
         PayoutStatus = PayoutStatus.Failed;
         PayoutReason = PayoutPendingReason.None;
@@ -327,7 +327,7 @@ public sealed class Milestone : AggregateRoot<MilestoneId>
     /// <summary>An admin puts a parked or deferred payout back in the queue.</summary>
     public void RetryPayout(DateTimeOffset now)
     {
-        Require(MilestoneStatus.Releasing, MilestoneErrors.NotReleasing, "retried");
+        Require(MilestoneStatus.PayoutPending, MilestoneErrors.NotReleasing, "retried");
         PayoutStatus = PayoutStatus.Pending;
         PayoutReason = IsDisputed ? PayoutPendingReason.Disputed : PayoutPendingReason.Queued;
         NextPayoutAttemptAt = now;
@@ -337,7 +337,7 @@ public sealed class Milestone : AggregateRoot<MilestoneId>
 
     public void MarkPaid(string transferId, DateTimeOffset now)
     {
-        Require(MilestoneStatus.Releasing, MilestoneErrors.NotReleasing, "paid");
+        Require(MilestoneStatus.PayoutPending, MilestoneErrors.NotReleasing, "paid");
         if (IsDisputed)
         {
             throw new DomainException(MilestoneErrors.Disputed, $"Milestone {Id} is disputed; its payout waits until the dispute closes.");
@@ -383,7 +383,7 @@ public sealed class Milestone : AggregateRoot<MilestoneId>
     /// <summary>Refused unless the money is held (funded or awaiting approval) and not disputed.</summary>
     public void EnsureRefundable()
     {
-        if (Status is not (MilestoneStatus.Funded or MilestoneStatus.Submitted))
+        if (Status is not (MilestoneStatus.ActiveFunded or MilestoneStatus.PendingApproval))
         {
             throw MilestoneErrors.IllegalMove(MilestoneErrors.NotRefundable, Id, Status, "refunded");
         }
@@ -443,7 +443,7 @@ public sealed class Milestone : AggregateRoot<MilestoneId>
         }
 
         DisputeId = disputeId;
-        if (Status == MilestoneStatus.Releasing && PayoutStatus == PayoutStatus.Pending)
+        if (Status == MilestoneStatus.PayoutPending && PayoutStatus == PayoutStatus.Pending)
         {
             PayoutReason = PayoutPendingReason.Disputed;
         }
@@ -461,7 +461,7 @@ public sealed class Milestone : AggregateRoot<MilestoneId>
 
         var disputeId = DisputeId;
         DisputeId = null;
-        if (Status == MilestoneStatus.Releasing && PayoutStatus == PayoutStatus.Pending)
+        if (Status == MilestoneStatus.PayoutPending && PayoutStatus == PayoutStatus.Pending)
         {
             PayoutReason = PayoutPendingReason.Queued;
             NextPayoutAttemptAt = now;

@@ -32,18 +32,4 @@ public static class MilestoneErrors
             ["milestoneStatus"] = from.ToApiName(),
             ["action"] = action,
         });
-
-    /// <summary>The status names the API and the product documents use.</summary>
-    public static string ToApiName(this MilestoneStatus status) => status switch
-    {
-        MilestoneStatus.NotFunded => "not_funded",
-        MilestoneStatus.Funding => "funding",
-        MilestoneStatus.Funded => "active_funded",
-        MilestoneStatus.Submitted => "pending_approval",
-        MilestoneStatus.Releasing => "payout_pending",
-        MilestoneStatus.Paid => "paid",
-        MilestoneStatus.Cancelled => "cancelled",
-        MilestoneStatus.Refunded => "refunded",
-        _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
-    };
 }

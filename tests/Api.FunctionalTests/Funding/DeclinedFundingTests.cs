@@ -88,7 +88,7 @@ public sealed class DeclinedFundingTests(ApiFactory factory) : IClassFixture<Api
         Assert.True(funding.IsNull("milestone.funding.lastError"));
         Assert.Equal(ContractStatus.Active, (await factory.LoadContractAsync(contractId)).Status);
         var stored = await factory.LoadMilestoneAsync(milestoneId);
-        Assert.Equal(MilestoneStatus.Funded, stored.Status);
+        Assert.Equal(MilestoneStatus.ActiveFunded, stored.Status);
         Assert.Null(stored.LastFundingError);
         var invoices = await factory.LoadInvoicesOfMilestoneAsync(milestoneId);
         Assert.Equal([(1, InvoicePaymentStatus.Failed), (2, InvoicePaymentStatus.Paid)], invoices.OrderBy(i => i.FundingAttempt).Select(i => (i.FundingAttempt ?? 0, i.PaymentStatus)));

@@ -31,7 +31,7 @@ public sealed class SupersededChargeTests(ApiFactory factory) : IClassFixture<Ap
         await _api.AttachPaymentMethodAsync(employer, "pm_card_visa");
         await _api.FundAsync(employer, hired.MilestoneId);
         var funded = await factory.LoadMilestoneAsync(hired.MilestoneId);
-        Assert.Equal(MilestoneStatus.Funded, funded.Status);
+        Assert.Equal(MilestoneStatus.ActiveFunded, funded.Status);
         Assert.NotEqual(firstIntent, funded.PaymentIntentId);
 
         // The first attempt's intent succeeds late at the provider.
@@ -46,7 +46,7 @@ public sealed class SupersededChargeTests(ApiFactory factory) : IClassFixture<Ap
         Assert.Equal("ch_sim_late", refund.Charge);
         Assert.Equal(late.Amount, refund.Amount);
         var after = await factory.LoadMilestoneAsync(hired.MilestoneId);
-        Assert.Equal(MilestoneStatus.Funded, after.Status);
+        Assert.Equal(MilestoneStatus.ActiveFunded, after.Status);
         Assert.Equal(funded.PaymentIntentId, after.PaymentIntentId);
     }
 

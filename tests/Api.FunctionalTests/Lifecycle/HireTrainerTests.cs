@@ -36,7 +36,7 @@ public sealed class HireTrainerTests(ApiFactory factory) : IClassFixture<ApiFact
         var contract = await factory.LoadContractAsync(contractId);
         Assert.Equal(ContractStatus.Active, contract.Status);
         var milestone = await factory.LoadMilestoneAsync(hire.Id("funding.milestone.id"));
-        Assert.Equal(MilestoneStatus.Funded, milestone.Status);
+        Assert.Equal(MilestoneStatus.ActiveFunded, milestone.Status);
         Assert.Equal(contractId, milestone.ContractId.Value);
         Assert.Equal(50_000, milestone.Amount.Amount);
         Assert.NotNull(milestone.ChargeId);

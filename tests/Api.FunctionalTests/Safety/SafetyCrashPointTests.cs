@@ -181,7 +181,7 @@ public sealed class SafetyCrashPointTests
 
             await factory.RunPayoutJobAsync();
             Assert.Empty(factory.TransfersOf(milestoneId));
-            Assert.Equal(MilestoneStatus.Releasing, (await factory.LoadMilestoneAsync(milestoneId)).Status);
+            Assert.Equal(MilestoneStatus.PayoutPending, (await factory.LoadMilestoneAsync(milestoneId)).Status);
 
             factory = await RestartAndPayAsync(factory);
 
@@ -205,7 +205,7 @@ public sealed class SafetyCrashPointTests
 
             await factory.RunPayoutJobAsync();
             var transfer = Assert.Single(factory.TransfersOf(milestoneId));
-            Assert.Equal(MilestoneStatus.Releasing, (await factory.LoadMilestoneAsync(milestoneId)).Status);
+            Assert.Equal(MilestoneStatus.PayoutPending, (await factory.LoadMilestoneAsync(milestoneId)).Status);
 
             // While the claim's lease holds, another run leaves the payout alone.
             factory = factory.Restart();
@@ -239,7 +239,7 @@ public sealed class SafetyCrashPointTests
 
             await factory.RunPayoutJobAsync();
             Assert.Single(factory.TransfersOf(milestoneId));
-            Assert.Equal(MilestoneStatus.Releasing, (await factory.LoadMilestoneAsync(milestoneId)).Status);
+            Assert.Equal(MilestoneStatus.PayoutPending, (await factory.LoadMilestoneAsync(milestoneId)).Status);
 
             factory = await RestartAndPayAsync(factory);
 
@@ -336,7 +336,7 @@ public sealed class SafetyCrashPointTests
     private static async Task AssertFundedOnceAsync(SafetyApiFactory factory, Guid milestoneId)
     {
         var milestone = await factory.LoadMilestoneAsync(milestoneId);
-        Assert.Equal(MilestoneStatus.Funded, milestone.Status);
+        Assert.Equal(MilestoneStatus.ActiveFunded, milestone.Status);
         Assert.Equal(1, milestone.FundingAttempts);
         var intent = Assert.Single(factory.PaymentIntentsOf(milestoneId));
         Assert.Equal("1", intent.Metadata["funding_attempt"]);

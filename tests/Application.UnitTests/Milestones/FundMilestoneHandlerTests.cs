@@ -43,7 +43,7 @@ public sealed class FundMilestoneHandlerTests
         await _wiring.Gateway.Received(1).FundAsync(
             Arg.Is<FundingRequest>(r => r.IdempotencyKey == $"fund-{Milestone.Id.Value:N}-1" && r.Amount == Milestone.EmployerTotal),
             Arg.Any<CancellationToken>());
-        Assert.Equal(MilestoneState.ActiveFunded, response.Milestone.Status);
+        Assert.Equal(MilestoneStatus.ActiveFunded, response.Milestone.Status);
         Assert.Equal(FundingOutcome.Succeeded, response.Outcome);
         Assert.NotNull(response.InvoiceId);
     }

@@ -47,8 +47,8 @@ public sealed class FundingProcessTests
 
         await _wiring.Gateway.Received(1).FundAsync(instruction.Request, CancellationToken.None);
         Assert.Same(answer, Assert.Single(_wiring.Recorded).Result);
-        Assert.Equal(MilestoneState.ActiveFunded, response.Milestone.Status);
-        Assert.Equal(MilestoneStatus.Funded, Milestone.Status);
+        Assert.Equal(MilestoneStatus.ActiveFunded, response.Milestone.Status);
+        Assert.Equal(MilestoneStatus.ActiveFunded, Milestone.Status);
     }
 
     [Fact]

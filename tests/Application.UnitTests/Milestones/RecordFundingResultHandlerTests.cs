@@ -49,7 +49,7 @@ public sealed class RecordFundingResultHandlerTests
     {
         var response = await Record(1, new FundingResult(FundingOutcome.Succeeded, "pi_1", "ch_1"));
 
-        Assert.Equal(MilestoneStatus.Funded, Milestone.Status);
+        Assert.Equal(MilestoneStatus.ActiveFunded, Milestone.Status);
         Assert.Equal("pi_1", Milestone.PaymentIntentId);
         Assert.Equal("ch_1", Milestone.ChargeId);
         Assert.Equal(RecordedAt, Milestone.FundedAt);
@@ -64,7 +64,7 @@ public sealed class RecordFundingResultHandlerTests
         Assert.Equal(1, invoice.FundingAttempt);
         Assert.Equal(_escrow.Job.Title, invoice.ProjectName);
         Assert.Equal(invoice.Id.Value, response.InvoiceId);
-        Assert.Equal(MilestoneState.ActiveFunded, response.Milestone.Status);
+        Assert.Equal(MilestoneStatus.ActiveFunded, response.Milestone.Status);
         await _numbers.Received(1).NextAsync(InvoiceKind.EmployerFunding, 2027, Arg.Any<CancellationToken>());
     }
 
@@ -80,7 +80,7 @@ public sealed class RecordFundingResultHandlerTests
         Assert.Equal(InvoicePaymentStatus.Failed, invoice.PaymentStatus);
         Assert.Equal(FundingOutcome.Declined, response.Outcome);
         Assert.Equal("generic_decline", response.DeclineCode);
-        Assert.Equal(MilestoneState.NotFunded, response.Milestone.Status);
+        Assert.Equal(MilestoneStatus.NotFunded, response.Milestone.Status);
         Assert.Equal("generic_decline", response.Milestone.Funding.LastError?.Code);
     }
 
@@ -152,7 +152,7 @@ public sealed class RecordFundingResultHandlerTests
         Assert.Equal(InvoicePaymentStatus.Failed, Assert.Single(_added).PaymentStatus);
         await _numbers.DidNotReceiveWithAnyArgs().NextAsync(default, default, default);
         _invoices.DidNotReceiveWithAnyArgs().Add(default!);
-        Assert.Equal(MilestoneState.Funding, response.Milestone.Status);
+        Assert.Equal(MilestoneStatus.Funding, response.Milestone.Status);
     }
 
     [Fact]
@@ -180,7 +180,7 @@ public sealed class RecordFundingResultHandlerTests
         Assert.Equal(pending.InvoiceId, paid.InvoiceId);
         Assert.Equal("INV-2027-000041", invoice.Number);
         Assert.Equal(InvoicePaymentStatus.Paid, invoice.PaymentStatus);
-        Assert.Equal(MilestoneStatus.Funded, Milestone.Status);
+        Assert.Equal(MilestoneStatus.ActiveFunded, Milestone.Status);
         Assert.Null(Milestone.FundingClientSecret);
     }
 

@@ -115,7 +115,7 @@ public sealed class ClaimPayoutHandlerTests
     private void AssertDeferredForSetup(PayoutInstruction? instruction)
     {
         Assert.Null(instruction);
-        Assert.Equal(MilestoneStatus.Releasing, _milestone.Status);
+        Assert.Equal(MilestoneStatus.PayoutPending, _milestone.Status);
         Assert.Equal(PayoutStatus.Pending, _milestone.PayoutStatus);
         Assert.Equal(PayoutPendingReason.PayoutSetupIncomplete, _milestone.PayoutReason);
         Assert.Null(_milestone.NextPayoutAttemptAt);

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 using NSubstitute;
 using OpenTrain.Clean.Application.Abstractions;
 using OpenTrain.Clean.Application.Common;
+using OpenTrain.Clean.Application.Invoices;
 using OpenTrain.Clean.Application.Payouts.Execution;
 using OpenTrain.Clean.Domain.Common;
 using OpenTrain.Clean.Domain.Invoices;
@@ -53,7 +54,7 @@ public sealed class RecordPayoutResultHandlerTests
             var status = await handler.Handle(Command(new TransferResult(outcome, Error: $"rate_limit #{attempt + 1}")), CancellationToken.None);
 
             Assert.Equal(PayoutStatus.Pending, status);
-            Assert.Equal(MilestoneStatus.Releasing, _milestone.Status);
+            Assert.Equal(MilestoneStatus.PayoutPending, _milestone.Status);
             Assert.Equal(PayoutPendingReason.Retrying, _milestone.PayoutReason);
             Assert.Equal(attempt + 1, _milestone.PayoutAttempts);
             Assert.Equal(now + expected[attempt], _milestone.NextPayoutAttemptAt);
@@ -93,7 +94,7 @@ public sealed class RecordPayoutResultHandlerTests
             Command(new TransferResult(TransferOutcome.DestinationNotReady, Error: "onboarding unfinished")), CancellationToken.None);
 
         Assert.Equal(PayoutStatus.Pending, status);
-        Assert.Equal(MilestoneStatus.Releasing, _milestone.Status);
+        Assert.Equal(MilestoneStatus.PayoutPending, _milestone.Status);
         Assert.Equal(PayoutPendingReason.PayoutSetupIncomplete, _milestone.PayoutReason);
         Assert.Null(_milestone.NextPayoutAttemptAt);
         Assert.Equal("onboarding unfinished", _milestone.PayoutLastError);
@@ -110,7 +111,7 @@ public sealed class RecordPayoutResultHandlerTests
 
         Assert.Equal(PayoutStatus.Failed, status);
         Assert.Equal(PayoutStatus.Failed, _milestone.PayoutStatus);
-        Assert.Equal(MilestoneStatus.Releasing, _milestone.Status);
+        Assert.Equal(MilestoneStatus.PayoutPending, _milestone.Status);
         Assert.Null(_milestone.NextPayoutAttemptAt);
         Assert.Equal("account closed", _milestone.PayoutLastError);
         Assert.Null(_milestone.TransferId);

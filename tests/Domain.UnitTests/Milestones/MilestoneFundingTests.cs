@@ -124,7 +124,7 @@ public sealed class MilestoneFundingTests
 
         milestone.MarkFunded(second.Number, "pi_second", "ch_second", Moments.Later);
 
-        Assert.Equal(MilestoneStatus.Funded, milestone.Status);
+        Assert.Equal(MilestoneStatus.ActiveFunded, milestone.Status);
         Assert.Null(milestone.LastFundingError);
         Assert.Equal("pi_second", milestone.PaymentIntentId);
         Assert.Equal("ch_second", milestone.ChargeId);
@@ -155,13 +155,13 @@ public sealed class MilestoneFundingTests
         milestone.MarkFunded(attempt.Number, "pi_3ds", "ch_3ds", Moments.Later);
 
         Assert.Null(milestone.FundingClientSecret);
-        Assert.Equal(MilestoneStatus.Funded, milestone.Status);
+        Assert.Equal(MilestoneStatus.ActiveFunded, milestone.Status);
     }
 
     [Fact]
     public void PayoutIdempotencyKey_ThroughTheWholeRelease_StaysTheSameDerivedKey()
     {
-        var milestone = MilestoneBuilder.InState(MilestoneStatus.Funded);
+        var milestone = MilestoneBuilder.InState(MilestoneStatus.ActiveFunded);
         var expected = $"payout-{milestone.Id.Value:N}";
         var keys = new List<string> { milestone.PayoutIdempotencyKey };
 

@@ -6,15 +6,15 @@ namespace OpenTrain.Clean.Domain.UnitTests.Milestones;
 public sealed class MilestonePayoutTests
 {
     [Theory]
-    [InlineData(MilestoneStatus.Funded)]
-    [InlineData(MilestoneStatus.Submitted)]
+    [InlineData(MilestoneStatus.ActiveFunded)]
+    [InlineData(MilestoneStatus.PendingApproval)]
     public void Approve_WhenHeld_QueuesThePayoutForNow(MilestoneStatus from)
     {
         var milestone = MilestoneBuilder.InState(from);
 
         milestone.Approve(Parties.Employer, Moments.Later);
 
-        Assert.Equal(MilestoneStatus.Releasing, milestone.Status);
+        Assert.Equal(MilestoneStatus.PayoutPending, milestone.Status);
         Assert.Equal(PayoutStatus.Pending, milestone.PayoutStatus);
         Assert.Equal(PayoutPendingReason.Queued, milestone.PayoutReason);
         Assert.Equal(Moments.Later, milestone.NextPayoutAttemptAt);
@@ -26,7 +26,7 @@ public sealed class MilestonePayoutTests
     [Fact]
     public void Approve_WhenApproved_RequestsThePayoutOfTheMilestoneAmountWithoutFees()
     {
-        var milestone = MilestoneBuilder.InState(MilestoneStatus.Submitted);
+        var milestone = MilestoneBuilder.InState(MilestoneStatus.PendingApproval);
 
         milestone.Approve(Parties.Employer, Moments.Later);
 
@@ -41,12 +41,12 @@ public sealed class MilestonePayoutTests
     [InlineData(PayoutPendingReason.Retrying, "rate_limit: too many requests")]
     public void DeferPayout_WhenReleasing_RecordsReasonAttemptNextAttemptAndError(PayoutPendingReason reason, string? error)
     {
-        var milestone = MilestoneBuilder.InState(MilestoneStatus.Releasing);
+        var milestone = MilestoneBuilder.InState(MilestoneStatus.PayoutPending);
         var next = Moments.Later.AddMinutes(30);
 
         milestone.DeferPayout(reason, next, error, Moments.Later);
 
-        Assert.Equal(MilestoneStatus.Releasing, milestone.Status);
+        Assert.Equal(MilestoneStatus.PayoutPending, milestone.Status);
         Assert.Equal(PayoutStatus.Pending, milestone.PayoutStatus);
         Assert.Equal(reason, milestone.PayoutReason);
         Assert.Equal(1, milestone.PayoutAttempts);
@@ -61,7 +61,7 @@ public sealed class MilestonePayoutTests
     [Fact]
     public void DeferPayout_WhenDeferredAgain_CountsEveryAttemptAndKeepsTheLatestFacts()
     {
-        var milestone = MilestoneBuilder.InState(MilestoneStatus.Releasing);
+        var milestone = MilestoneBuilder.InState(MilestoneStatus.PayoutPending);
         milestone.DeferPayout(PayoutPendingReason.PayoutSetupIncomplete, null, null, Moments.Later);
 
         milestone.DeferPayout(PayoutPendingReason.Retrying, Moments.Later.AddMinutes(10), "api_connection_error", Moments.Later.AddMinutes(1));
@@ -77,7 +77,7 @@ public sealed class MilestonePayoutTests
     [InlineData(PayoutPendingReason.Queued)]
     public void DeferPayout_WhenReasonIsNotAReasonToWait_ThrowsAndChangesNothing(PayoutPendingReason reason)
     {
-        var milestone = MilestoneBuilder.InState(MilestoneStatus.Releasing);
+        var milestone = MilestoneBuilder.InState(MilestoneStatus.PayoutPending);
         var before = MilestoneSnapshot.Of(milestone);
 
         Assert.Throws<ArgumentOutOfRangeException>(() => milestone.DeferPayout(reason, Moments.Later, null, Moments.Later));
@@ -88,11 +88,11 @@ public sealed class MilestonePayoutTests
     [Fact]
     public void FailPayout_WhenProviderRefusesForGood_ParksThePayoutAsFailed()
     {
-        var milestone = MilestoneBuilder.InState(MilestoneStatus.Releasing);
+        var milestone = MilestoneBuilder.InState(MilestoneStatus.PayoutPending);
 
         milestone.FailPayout("account_closed", Moments.Later);
 
-        Assert.Equal(MilestoneStatus.Releasing, milestone.Status);
+        Assert.Equal(MilestoneStatus.PayoutPending, milestone.Status);
         Assert.Equal(PayoutStatus.Failed, milestone.PayoutStatus);
         Assert.Equal(PayoutPendingReason.None, milestone.PayoutReason);
         Assert.Null(milestone.NextPayoutAttemptAt);
@@ -104,7 +104,7 @@ public sealed class MilestonePayoutTests
     [Fact]
     public void RetryPayout_WhenParked_PutsItBackInTheQueueForNow()
     {
-        var milestone = MilestoneBuilder.InState(MilestoneStatus.Releasing);
+        var milestone = MilestoneBuilder.InState(MilestoneStatus.PayoutPending);
         milestone.FailPayout("account_closed", Moments.Now.AddHours(2));
 
         milestone.RetryPayout(Moments.Later);
@@ -117,7 +117,7 @@ public sealed class MilestonePayoutTests
     [Fact]
     public void MarkPaid_WhenReleasing_RecordsTheTransferAndClearsThePendingFacts()
     {
-        var milestone = MilestoneBuilder.InState(MilestoneStatus.Releasing);
+        var milestone = MilestoneBuilder.InState(MilestoneStatus.PayoutPending);
         milestone.DeferPayout(PayoutPendingReason.Retrying, Moments.Later, "api_connection_error", Moments.Now.AddHours(2));
 
         milestone.MarkPaid("tr_123", Moments.Later);
@@ -138,7 +138,7 @@ public sealed class MilestonePayoutTests
     [Fact]
     public void MarkPaid_WhenAlreadyPaid_RefusesWithNotReleasingAndKeepsTheFirstTransfer()
     {
-        var milestone = MilestoneBuilder.InState(MilestoneStatus.Releasing);
+        var milestone = MilestoneBuilder.InState(MilestoneStatus.PayoutPending);
         milestone.MarkPaid("tr_first", Moments.Later);
         var before = MilestoneSnapshot.Of(milestone);
 
@@ -153,18 +153,18 @@ public sealed class MilestonePayoutTests
     [Fact]
     public void Approve_WhenFundingChargeIsDisputed_QueuesThePayoutAsDisputed()
     {
-        var milestone = MilestoneBuilder.Disputed(MilestoneStatus.Funded);
+        var milestone = MilestoneBuilder.Disputed(MilestoneStatus.ActiveFunded);
 
         milestone.Approve(Parties.Employer, Moments.Later);
 
-        Assert.Equal(MilestoneStatus.Releasing, milestone.Status);
+        Assert.Equal(MilestoneStatus.PayoutPending, milestone.Status);
         Assert.Equal(PayoutPendingReason.Disputed, milestone.PayoutReason);
     }
 
     [Fact]
     public void OpenDispute_WhenPayoutIsQueued_HoldsThePayoutAsDisputed()
     {
-        var milestone = MilestoneBuilder.InState(MilestoneStatus.Releasing);
+        var milestone = MilestoneBuilder.InState(MilestoneStatus.PayoutPending);
 
         milestone.OpenDispute("dp_1", Moments.Later);
 
@@ -178,7 +178,7 @@ public sealed class MilestonePayoutTests
     [Fact]
     public void MarkPaid_WhenReleasingMilestoneIsDisputed_RefusesWithDisputedAndChangesNothing()
     {
-        var milestone = MilestoneBuilder.InState(MilestoneStatus.Releasing);
+        var milestone = MilestoneBuilder.InState(MilestoneStatus.PayoutPending);
         milestone.OpenDispute("dp_1", Moments.Now.AddHours(2));
         var before = MilestoneSnapshot.Of(milestone);
 
@@ -191,7 +191,7 @@ public sealed class MilestonePayoutTests
     [Fact]
     public void CloseDispute_WhenPayoutWasHeldByTheDispute_RequeuesItForNow()
     {
-        var milestone = MilestoneBuilder.InState(MilestoneStatus.Releasing);
+        var milestone = MilestoneBuilder.InState(MilestoneStatus.PayoutPending);
         milestone.OpenDispute("dp_1", Moments.Now.AddHours(2));
 
         milestone.CloseDispute(Moments.Later);
@@ -208,7 +208,7 @@ public sealed class MilestonePayoutTests
     [Fact]
     public void MarkPaid_AfterTheDisputeCloses_PaysTheTrainer()
     {
-        var milestone = MilestoneBuilder.InState(MilestoneStatus.Releasing);
+        var milestone = MilestoneBuilder.InState(MilestoneStatus.PayoutPending);
         milestone.OpenDispute("dp_1", Moments.Now.AddHours(2));
         milestone.CloseDispute(Moments.Now.AddHours(3));
 
@@ -218,9 +218,9 @@ public sealed class MilestonePayoutTests
     }
 
     [Theory]
-    [InlineData(MilestoneStatus.Funded)]
-    [InlineData(MilestoneStatus.Submitted)]
-    [InlineData(MilestoneStatus.Releasing)]
+    [InlineData(MilestoneStatus.ActiveFunded)]
+    [InlineData(MilestoneStatus.PendingApproval)]
+    [InlineData(MilestoneStatus.PayoutPending)]
     public void CloseDispute_WhenDisputeIsOpen_KeepsTheStatusAndClearsTheDispute(MilestoneStatus held)
     {
         var milestone = MilestoneBuilder.Disputed(held);
@@ -239,7 +239,7 @@ public sealed class MilestonePayoutTests
     [Fact]
     public void CloseDispute_WhenPayoutIsParkedAsFailed_LeavesItParked()
     {
-        var milestone = MilestoneBuilder.InState(MilestoneStatus.Releasing);
+        var milestone = MilestoneBuilder.InState(MilestoneStatus.PayoutPending);
         milestone.FailPayout("account_closed", Moments.Now.AddHours(2));
         milestone.OpenDispute("dp_1", Moments.Now.AddHours(3));
 
@@ -253,7 +253,7 @@ public sealed class MilestonePayoutTests
     [Fact]
     public void RetryPayout_WhenDisputeIsStillOpen_RequeuesAsDisputed()
     {
-        var milestone = MilestoneBuilder.InState(MilestoneStatus.Releasing);
+        var milestone = MilestoneBuilder.InState(MilestoneStatus.PayoutPending);
         milestone.FailPayout("account_closed", Moments.Now.AddHours(2));
         milestone.OpenDispute("dp_1", Moments.Now.AddHours(3));
 
@@ -264,8 +264,8 @@ public sealed class MilestonePayoutTests
     }
 
     [Theory]
-    [InlineData(MilestoneStatus.Funded)]
-    [InlineData(MilestoneStatus.Submitted)]
+    [InlineData(MilestoneStatus.ActiveFunded)]
+    [InlineData(MilestoneStatus.PendingApproval)]
     public void Refund_WhenDisputed_RefusesWithDisputedAndChangesNothing(MilestoneStatus held)
     {
         var milestone = MilestoneBuilder.Disputed(held);
@@ -280,7 +280,7 @@ public sealed class MilestonePayoutTests
     [Fact]
     public void Refund_AfterTheDisputeCloses_ReturnsTheMoney()
     {
-        var milestone = MilestoneBuilder.Disputed(MilestoneStatus.Funded);
+        var milestone = MilestoneBuilder.Disputed(MilestoneStatus.ActiveFunded);
         milestone.CloseDispute(Moments.Now.AddHours(2));
 
         milestone.Refund("re_1", Moments.Later);

@@ -131,7 +131,7 @@ public sealed class MilestoneStateMachineProperties
             }
 
             // Money only leaves escrow if it entered it, and never while a dispute is open.
-            if (milestone.Status is MilestoneStatus.Funded or MilestoneStatus.Submitted or MilestoneStatus.Releasing or MilestoneStatus.Paid or MilestoneStatus.Refunded)
+            if (milestone.Status is MilestoneStatus.ActiveFunded or MilestoneStatus.PendingApproval or MilestoneStatus.PayoutPending or MilestoneStatus.Paid or MilestoneStatus.Refunded)
             {
                 Assert.NotNull(milestone.FundedAt);
             }

@@ -29,7 +29,7 @@ public sealed class RoundTripTests : IDisposable
         await using var db = _database.NewContext();
         var loaded = await db.Set<Milestone>().SingleAsync(m => m.Id == milestone.Id);
 
-        Assert.Equal(MilestoneStatus.Submitted, loaded.Status);
+        Assert.Equal(MilestoneStatus.PendingApproval, loaded.Status);
         Assert.Equal(Money.FromCents(50_000), loaded.Amount);
         Assert.Equal(Money.FromCents(5_000), loaded.MarketplaceFee);
         Assert.Equal(Money.FromCents(995), loaded.ContractInitiationFee);
@@ -79,7 +79,7 @@ public sealed class RoundTripTests : IDisposable
 
         await using var check = _database.NewContext();
         var loaded = await check.Set<Milestone>().SingleAsync(m => m.Id == milestone.Id);
-        Assert.Equal(MilestoneStatus.Funded, loaded.Status);
+        Assert.Equal(MilestoneStatus.ActiveFunded, loaded.Status);
         Assert.Null(loaded.LastFundingError);
         Assert.Equal(["created", "funding_started", "funding_failed", "funding_started", "funded"], loaded.Timeline.OrderBy(t => t.Sequence).Select(t => t.Action));
     }

@@ -187,7 +187,7 @@ public sealed class UnitOfWorkTests : IDisposable
     {
         await using var check = _database.NewContext();
         var stored = await check.Set<Milestone>().SingleAsync(m => m.Id == milestone.Id);
-        Assert.Equal((MilestoneStatus.Releasing, 1), (stored.Status, stored.Version));
+        Assert.Equal((MilestoneStatus.PayoutPending, 1), (stored.Status, stored.Version));
         Assert.Equal(1, stored.Timeline.Count(t => t.Action == "approved"));
         Assert.Equal(1, await check.OutboxMessages.CountAsync(m => m.Type == nameof(MilestoneApproved)));
     }

@@ -2,6 +2,7 @@ using Mediator;
 using OpenTrain.Clean.Application.Abstractions;
 using OpenTrain.Clean.Application.Common.Behaviours;
 using OpenTrain.Clean.Application.Common.Exceptions;
+using OpenTrain.Clean.Application.Invoices;
 using OpenTrain.Clean.Domain.Common;
 using OpenTrain.Clean.Domain.Invoices;
 using OpenTrain.Clean.Domain.Milestones;

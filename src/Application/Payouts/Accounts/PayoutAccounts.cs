@@ -44,7 +44,7 @@ public sealed class GetPayoutAccountHandler(IReadStore store, ICurrentUser user)
         var trainerId = user.Id;
         var account = await store.FirstOrDefaultAsync(store.Query<TrainerPayoutAccount>().Where(a => a.Id == trainerId), cancellationToken);
         var pending = await store.ToListAsync(
-            store.Query<Milestone>().Where(m => m.TrainerId == trainerId && m.Status == MilestoneStatus.Releasing && m.PayoutStatus == PayoutStatus.Pending).Select(m => m.Id),
+            store.Query<Milestone>().Where(m => m.TrainerId == trainerId && m.Status == MilestoneStatus.PayoutPending && m.PayoutStatus == PayoutStatus.Pending).Select(m => m.Id),
             cancellationToken);
         return account is null
             ? new PayoutAccountResponse(PayoutAccountStatus.NotStarted, null, null, false, [], pending.Count)
@@ -107,7 +107,7 @@ public sealed class StartPayoutAccountHandler(
         accounts.Add(account);
         var trainerId = user.Id;
         var pending = await store.ToListAsync(
-            store.Query<Milestone>().Where(m => m.TrainerId == trainerId && m.Status == MilestoneStatus.Releasing && m.PayoutStatus == PayoutStatus.Pending).Select(m => m.Id),
+            store.Query<Milestone>().Where(m => m.TrainerId == trainerId && m.Status == MilestoneStatus.PayoutPending && m.PayoutStatus == PayoutStatus.Pending).Select(m => m.Id),
             cancellationToken);
         return new PayoutAccountResponse(account.Status, account.Country, account.ConnectedAccountId, account.PayoutsEnabled, account.RequirementsDue, pending.Count);
     }

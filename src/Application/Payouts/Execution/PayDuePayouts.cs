@@ -17,7 +17,7 @@ public sealed partial class PayDuePayoutsHandler(IReadStore store, PayoutProcess
         var now = clock.GetUtcNow();
         var due = await store.ToListAsync(
             store.Query<Milestone>()
-                .Where(m => m.Status == MilestoneStatus.Releasing && m.PayoutStatus == PayoutStatus.Pending
+                .Where(m => m.Status == MilestoneStatus.PayoutPending && m.PayoutStatus == PayoutStatus.Pending
                     && m.DisputeId == null && m.NextPayoutAttemptAt != null && m.NextPayoutAttemptAt <= now)
                 .OrderBy(m => m.NextPayoutAttemptAt)
                 .Take(command.BatchSize)

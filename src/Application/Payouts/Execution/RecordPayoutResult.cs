@@ -32,7 +32,7 @@ public sealed partial class RecordPayoutResultHandler(
     {
         var milestone = await milestones.FindAsync(new MilestoneId(command.MilestoneId), cancellationToken)
             ?? throw new NotFoundException("Milestone", command.MilestoneId);
-        if (milestone.Status != MilestoneStatus.Releasing)
+        if (milestone.Status != MilestoneStatus.PayoutPending)
         {
             return milestone.PayoutStatus;
         }
