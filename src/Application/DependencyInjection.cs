@@ -24,6 +24,7 @@ public static class DependencyInjection
         services.AddValidatorsFromAssembly(typeof(DependencyInjection).Assembly, ServiceLifetime.Scoped, includeInternalTypes: true);
         services.AddScoped<FundingProcess>();
         services.AddScoped<Payouts.Execution.PayoutProcess>();
+        services.AddScoped<Invoices.InvoiceIssuer>();
         services.AddScoped<Notifications.Notifier>();
         services.AddScoped<Billing.BillingProfiles>();
         services.AddDomainEventHandlers();

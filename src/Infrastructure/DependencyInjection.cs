@@ -109,7 +109,7 @@ public static class DependencyInjection
         services.AddScoped<IWebhookInbox, WebhookInbox>();
         services.AddSingleton<IIdempotencyStore, IdempotencyStore>();
         services.AddSingleton<IInvoicePdfRenderer, Invoices.PdfInvoiceRenderer>();
-        services.AddOptions<Application.Common.InvoiceIssuerOptions>().Bind(configuration.GetSection(Application.Common.InvoiceIssuerOptions.SectionName));
+        services.AddOptions<Application.Common.InvoiceOptions>().Bind(configuration.GetSection(Application.Common.InvoiceOptions.SectionName));
         services.AddSingleton<OutboxDispatcher>();
         services.AddOptions<OutboxOptions>().Bind(configuration.GetSection(OutboxOptions.SectionName));
         services.AddHostedService<DatabaseInitializer>();

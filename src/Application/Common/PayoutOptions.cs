@@ -21,23 +21,7 @@ public sealed class PayoutOptions
 
     public static readonly string[] DefaultCountries = ["US", "CA", "GB", "IE", "DE", "FR", "ES", "IT", "NL", "PL", "PT", "AU", "NZ", "SG", "JP", "MX", "BR"];
 
-    public TimeSpan RetryDelay(int failedAttempts) => Pick(RetrySchedule.Count > 0 ? RetrySchedule : DefaultRetrySchedule, failedAttempts);
+    public TimeSpan RetryDelay(int failedAttempts) => Schedules.Pick(RetrySchedule.Count > 0 ? RetrySchedule : DefaultRetrySchedule, failedAttempts);
 
     public IReadOnlyList<string> Countries => SupportedCountries.Count > 0 ? [.. SupportedCountries] : DefaultCountries;
-
-    internal static TimeSpan Pick(IList<TimeSpan> schedule, int index) => schedule[Math.Clamp(index, 0, schedule.Count - 1)];
-}
-
-/// <summary>Configuration section <c>Funding</c>: how reconciliation follows fundings in flight.</summary>
-public sealed class FundingOptions
-{
-    public const string SectionName = "Funding";
-
-    /// <summary>Waits between checks of a funding still in flight; the last one repeats.</summary>
-    public IList<TimeSpan> CheckSchedule { get; } = [];
-
-    public static readonly TimeSpan[] DefaultCheckSchedule =
-        [TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(15), TimeSpan.FromHours(1)];
-
-    public TimeSpan CheckDelay(int checks) => PayoutOptions.Pick(CheckSchedule.Count > 0 ? CheckSchedule : DefaultCheckSchedule, checks);
 }

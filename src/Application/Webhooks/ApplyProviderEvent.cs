@@ -32,7 +32,7 @@ public sealed partial class ApplyProviderEventHandler(
     IReadStore store,
     IMilestoneRepository milestones,
     IInvoiceRepository invoices,
-    IInvoiceNumberSequence invoiceNumbers,
+    InvoiceIssuer invoiceIssuer,
     IRepository<EmployerBillingProfile, UserId> billingProfiles,
     IPaymentGateway payments,
     Microsoft.Extensions.Logging.ILogger<ApplyProviderEventHandler> logger,
@@ -102,7 +102,7 @@ public sealed partial class ApplyProviderEventHandler(
         if (changed.Result is { Outcome: FundingOutcome.Succeeded, PaymentIntentId: { } orphan } && orphan != current.PaymentIntentId)
         {
             var refund = await payments.RefundAsync(
-                new RefundRequest(orphan, changed.Result.ChargeId, new Money(changed.Amount ?? 0, current.Amount.Currency), $"orphan-refund-{orphan}",
+                new RefundRequest(orphan, changed.Result.ChargeId, new Money(changed.Amount ?? 0, current.Amount.Currency), ProviderIdempotencyKeys.SupersededChargeRefund(orphan),
                     new Dictionary<string, string> { ["milestone_id"] = milestoneId.ToString(), ["reason"] = "superseded_funding_attempt" }),
                 cancellationToken);
             LogOrphanRefunded(milestoneId, attempt, orphan, refund.Outcome.ToString());
@@ -215,10 +215,8 @@ public sealed partial class ApplyProviderEventHandler(
             return WebhookOutcome.Applied;
         }
 
-        var plan = changed.Plan ?? profile.Plan;
-        var number = await invoiceNumbers.NextAsync(InvoiceKind.Subscription, now.Year, cancellationToken);
-        var (name, email) = await store.NameOfAsync(profile.Id, cancellationToken);
-        invoices.Add(Invoice.IssueSubscription(number, profile.Id, plan.ToString(), new Money(changed.Amount, changed.Currency), status, changed.ProviderInvoiceId, now, name, email));
+        await invoiceIssuer.IssueSubscriptionAsync(
+            profile.Id, changed.Plan ?? profile.Plan, new Money(changed.Amount, changed.Currency), status, changed.ProviderInvoiceId, now, cancellationToken);
         return WebhookOutcome.Applied;
     }
 

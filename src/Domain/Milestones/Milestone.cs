@@ -117,9 +117,6 @@ public sealed class Milestone : AggregateRoot<MilestoneId>
     /// <summary>The funding attempt in flight; only meaningful while <see cref="MilestoneStatus.Funding"/>.</summary>
     public FundingAttempt CurrentFundingAttempt => new(Id, FundingAttempts, EmployerTotal);
 
-    /// <summary>The key of the one transfer this milestone may ever cause.</summary>
-    public string PayoutIdempotencyKey => $"payout-{Id.Value:N}";
-
     public static Milestone Create(
         ContractId contractId,
         JobId jobId,

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
+using OpenTrain.Clean.Application.Abstractions;
 using OpenTrain.Clean.Application.Common.Exceptions;
 using OpenTrain.Clean.Application.Milestones.Funding;
 using OpenTrain.Clean.Domain.Billing;
@@ -96,7 +97,7 @@ public sealed class BeginFundingHandlerTests
 
         Assert.Equal(2, instruction.Attempt);
         Assert.Equal($"fund-{Milestone.Id.Value:N}-2", instruction.Request.IdempotencyKey);
-        Assert.NotEqual(first.IdempotencyKey, instruction.Request.IdempotencyKey);
+        Assert.NotEqual(ProviderIdempotencyKeys.Funding(first.MilestoneId, first.Number), instruction.Request.IdempotencyKey);
     }
 
     [Fact]

@@ -30,7 +30,7 @@ internal sealed class FundingWiring
         var jobs = Repositories.Of<Job, JobId>(escrow.Job);
         var begin = new BeginFundingHandler(
             milestones, jobs, Repositories.Of<EmployerBillingProfile, UserId>(escrow.Billing), Parties.Signed(Parties.Employer), clock);
-        var record = new RecordFundingResultHandler(milestones, Repositories.Of<Contract, ContractId>(escrow.Contract), jobs, Invoices, Numbers, Microsoft.Extensions.Options.Options.Create(new OpenTrain.Clean.Application.Common.FundingOptions()), Substitute.For<IReadStore>(), clock);
+        var record = new RecordFundingResultHandler(milestones, Repositories.Of<Contract, ContractId>(escrow.Contract), Invoices, new OpenTrain.Clean.Application.Invoices.InvoiceIssuer(Invoices, Numbers, jobs, Substitute.For<IReadStore>()), Microsoft.Extensions.Options.Options.Create(new OpenTrain.Clean.Application.Common.FundingOptions()), clock);
 
         Sender.Send(Arg.Any<BeginFundingCommand>(), Arg.Any<CancellationToken>())
             .Returns(call => begin.Handle(call.Arg<BeginFundingCommand>(), call.Arg<CancellationToken>()));

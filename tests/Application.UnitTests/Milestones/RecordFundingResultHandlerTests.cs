@@ -34,11 +34,9 @@ public sealed class RecordFundingResultHandlerTests
         _handler = new RecordFundingResultHandler(
             Repositories.Milestones(_escrow.Milestone),
             Repositories.Of<Contract, ContractId>(_escrow.Contract),
-            Repositories.Of<Job, JobId>(_escrow.Job),
             _invoices,
-            _numbers,
+            new OpenTrain.Clean.Application.Invoices.InvoiceIssuer(_invoices, _numbers, Repositories.Of<Job, JobId>(_escrow.Job), Substitute.For<IReadStore>()),
             Microsoft.Extensions.Options.Options.Create(new OpenTrain.Clean.Application.Common.FundingOptions()),
-            Substitute.For<IReadStore>(),
             _clock);
     }
 

@@ -177,13 +177,10 @@ public sealed class RecordPayoutResultHandlerTests
 
     private RecordPayoutResultHandler Handler(PayoutOptions? options = null) => new(
         _milestones,
-        _jobs,
-        _invoices,
-        _invoiceNumbers,
+        new InvoiceIssuer(_invoices, _invoiceNumbers, _jobs, Substitute.For<IReadStore>()),
         Options.Create(options ?? new PayoutOptions()),
         Substitute.For<IRepository<OpenTrain.Clean.Domain.Payouts.TrainerPayoutAccount, UserId>>(),
         Substitute.For<IPaymentGateway>(),
-        Substitute.For<IReadStore>(),
         _clock,
         NullLogger<RecordPayoutResultHandler>.Instance);
 

@@ -24,22 +24,6 @@ public sealed class MilestoneFundingTests
     }
 
     [Fact]
-    public void BeginFunding_WhenStarted_KeysTheAttemptByMilestoneAndAttemptNumber()
-    {
-        var milestone = MilestoneBuilder.Create();
-
-        var first = milestone.BeginFunding(Parties.Employer, Moments.Now);
-        milestone.MarkFundingFailed(first.Number, _declined, Moments.Now.AddMinutes(1));
-        var second = milestone.BeginFunding(Parties.Employer, Moments.Now.AddMinutes(2));
-
-        var idN = milestone.Id.Value.ToString("N");
-        Assert.Equal($"fund-{idN}-1", first.IdempotencyKey);
-        Assert.Equal($"fund-{idN}-2", second.IdempotencyKey);
-        Assert.NotEqual(first.IdempotencyKey, second.IdempotencyKey);
-        Assert.Equal(milestone.Id, first.MilestoneId);
-    }
-
-    [Fact]
     public void BeginFunding_WhenStarted_ChargesTheEmployerTotalIncludingFees()
     {
         var milestone = MilestoneBuilder.Create(amountCents: 10_000, sequence: 1);
@@ -156,35 +140,6 @@ public sealed class MilestoneFundingTests
 
         Assert.Null(milestone.FundingClientSecret);
         Assert.Equal(MilestoneStatus.ActiveFunded, milestone.Status);
-    }
-
-    [Fact]
-    public void PayoutIdempotencyKey_ThroughTheWholeRelease_StaysTheSameDerivedKey()
-    {
-        var milestone = MilestoneBuilder.InState(MilestoneStatus.ActiveFunded);
-        var expected = $"payout-{milestone.Id.Value:N}";
-        var keys = new List<string> { milestone.PayoutIdempotencyKey };
-
-        milestone.Approve(Parties.Employer, Moments.Later);
-        keys.Add(milestone.PayoutIdempotencyKey);
-        milestone.DeferPayout(PayoutPendingReason.Retrying, Moments.Later.AddMinutes(5), "rate_limited", Moments.Later.AddMinutes(1));
-        keys.Add(milestone.PayoutIdempotencyKey);
-        milestone.FailPayout("account_closed", Moments.Later.AddMinutes(6));
-        milestone.RetryPayout(Moments.Later.AddMinutes(7));
-        keys.Add(milestone.PayoutIdempotencyKey);
-        milestone.MarkPaid("tr_1", Moments.Later.AddMinutes(8));
-        keys.Add(milestone.PayoutIdempotencyKey);
-
-        Assert.All(keys, key => Assert.Equal(expected, key));
-    }
-
-    [Fact]
-    public void PayoutIdempotencyKey_ForTwoMilestones_Differs()
-    {
-        var first = MilestoneBuilder.Create();
-        var second = MilestoneBuilder.Create();
-
-        Assert.NotEqual(first.PayoutIdempotencyKey, second.PayoutIdempotencyKey);
     }
 
     private static void Settle(Milestone milestone, string settle, int attempt)

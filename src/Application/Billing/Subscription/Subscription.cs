@@ -48,7 +48,7 @@ public sealed class SubscribeHandler(BillingProfiles profiles, IPaymentGateway p
         }
 
         var result = await payments.CreateSubscriptionAsync(
-            new SubscriptionRequest(profile.CustomerId!, command.Plan, $"subscribe-{user.Id.Value:N}-{command.Plan.ToString().ToLowerInvariant()}-{profile.Version}"),
+            new SubscriptionRequest(profile.CustomerId!, command.Plan, ProviderIdempotencyKeys.Subscription(user.Id, command.Plan, profile.Version)),
             cancellationToken);
         profile.ChangePlan(command.Plan, result.Status, result.SubscriptionId);
         return new SubscriptionResponse(profile.Plan, profile.SubscriptionStatus, profile.SubscriptionId);

@@ -5,7 +5,6 @@ using OpenTrain.Clean.Application.Invoices;
 using OpenTrain.Clean.Domain.Common;
 using OpenTrain.Clean.Domain.Contracts;
 using OpenTrain.Clean.Domain.Invoices;
-using OpenTrain.Clean.Domain.Jobs;
 using OpenTrain.Clean.Domain.Milestones;
 
 namespace OpenTrain.Clean.Application.Milestones.Funding;
@@ -20,11 +19,9 @@ public sealed record RecordFundingResultCommand(Guid MilestoneId, int Attempt, F
 public sealed class RecordFundingResultHandler(
     IMilestoneRepository milestones,
     IRepository<Contract, ContractId> contracts,
-    IRepository<Job, JobId> jobs,
     IInvoiceRepository invoices,
-    IInvoiceNumberSequence invoiceNumbers,
+    InvoiceIssuer invoiceIssuer,
     Microsoft.Extensions.Options.IOptions<Common.FundingOptions> options,
-    IReadStore store,
     TimeProvider clock) : ICommandHandler<RecordFundingResultCommand, FundingResponse>
 {
     public async ValueTask<FundingResponse> Handle(RecordFundingResultCommand command, CancellationToken cancellationToken)
@@ -38,7 +35,7 @@ public sealed class RecordFundingResultHandler(
         var inFlight = milestone.Status == MilestoneStatus.Funding && milestone.FundingAttempts == command.Attempt;
         if (inFlight)
         {
-            invoice ??= await IssueInvoiceAsync(milestone, command.Attempt, result, now, cancellationToken);
+            invoice ??= await invoiceIssuer.IssueFundingAsync(milestone, command.Attempt, result.PaymentIntentId, now, cancellationToken);
             await ApplyAsync(milestone, invoice, command.Attempt, result, now, cancellationToken);
         }
 
@@ -109,23 +106,5 @@ public sealed class RecordFundingResultHandler(
                 invoice.MarkPending(reference, now);
                 break;
         }
-    }
-
-    private async Task<Invoice> IssueInvoiceAsync(Milestone milestone, int attempt, FundingResult result, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var job = await jobs.FindAsync(milestone.JobId, cancellationToken) ?? throw new NotFoundException("Job", milestone.JobId);
-        var (name, email) = await store.NameOfAsync(milestone.EmployerId, cancellationToken);
-        var number = await invoiceNumbers.NextAsync(InvoiceKind.EmployerFunding, now.Year, cancellationToken);
-        var invoice = Invoice.IssueFunding(
-            number,
-            new InvoiceSubject(milestone.EmployerId, milestone.TrainerId, milestone.JobId, milestone.ContractId, milestone.Id, attempt, job.Title, milestone.Description, name, email),
-            milestone.Amount,
-            milestone.MarketplaceFee,
-            milestone.ContractInitiationFee,
-            InvoicePaymentStatus.Pending,
-            result.PaymentIntentId,
-            now);
-        invoices.Add(invoice);
-        return invoice;
     }
 }

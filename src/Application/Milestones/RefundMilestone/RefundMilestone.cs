@@ -50,7 +50,7 @@ public sealed class RefundMilestoneHandler(IPaymentGateway payments, ISender sen
                 milestone.PaymentIntentId ?? string.Empty,
                 milestone.ChargeId,
                 milestone.EmployerTotal,
-                $"refund-{milestone.Id.Value:N}",
+                ProviderIdempotencyKeys.Refund(milestone.Id),
                 new Dictionary<string, string> { ["milestone_id"] = milestone.Id.Value.ToString() }),
             CancellationToken.None);
 }
@@ -103,7 +103,7 @@ public sealed record RecordRefundCommand(Guid MilestoneId, string RefundId) : IC
 public sealed class RecordRefundHandler(
     IMilestoneRepository milestones,
     IInvoiceRepository invoices,
-    IInvoiceNumberSequence invoiceNumbers,
+    InvoiceIssuer invoiceIssuer,
     IReadStore store,
     TimeProvider clock) : ICommandHandler<RecordRefundCommand, RefundResponse>
 {
@@ -126,8 +126,7 @@ public sealed class RecordRefundHandler(
         if (funding is not null)
         {
             funding.MarkRefunded(now);
-            var creditNote = Invoice.IssueCreditNote(await invoiceNumbers.NextAsync(InvoiceKind.CreditNote, now.Year, cancellationToken), funding, command.RefundId, now);
-            invoices.Add(creditNote);
+            var creditNote = await invoiceIssuer.IssueCreditNoteAsync(funding, command.RefundId, now, cancellationToken);
             creditNoteId = creditNote.Id.Value;
         }
 

@@ -98,7 +98,7 @@ public sealed class StartPayoutAccountHandler(
 
         var profile = await users.FindAsync(user.Id, cancellationToken);
         var accountId = await payments.CreateConnectedAccountAsync(
-            new ConnectedAccountRequest(user.Id, country, profile?.Email ?? user.Email ?? string.Empty, $"account-{user.Id.Value:N}"),
+            new ConnectedAccountRequest(user.Id, country, profile?.Email ?? user.Email ?? string.Empty, ProviderIdempotencyKeys.ConnectedAccount(user.Id)),
             cancellationToken);
         var now = clock.GetUtcNow();
         account = TrainerPayoutAccount.Start(user.Id, country, accountId, now);

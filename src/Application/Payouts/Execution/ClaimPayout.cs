@@ -49,7 +49,7 @@ public sealed class ClaimPayoutHandler(
             milestone.Amount,
             milestone.ChargeId,
             milestone.Id.Value.ToString(),
-            milestone.PayoutIdempotencyKey,
+            ProviderIdempotencyKeys.Payout(milestone.Id),
             new Dictionary<string, string>
             {
                 ["milestone_id"] = milestone.Id.Value.ToString(),

@@ -6,8 +6,6 @@ using OpenTrain.Clean.Application.Common;
 using OpenTrain.Clean.Application.Common.Exceptions;
 using OpenTrain.Clean.Application.Invoices;
 using OpenTrain.Clean.Domain.Common;
-using OpenTrain.Clean.Domain.Invoices;
-using OpenTrain.Clean.Domain.Jobs;
 using OpenTrain.Clean.Domain.Milestones;
 using OpenTrain.Clean.Domain.Payouts;
 
@@ -18,13 +16,10 @@ public sealed record RecordPayoutResultCommand(Guid MilestoneId, TransferResult 
 
 public sealed partial class RecordPayoutResultHandler(
     IMilestoneRepository milestones,
-    IRepository<Job, JobId> jobs,
-    IInvoiceRepository invoices,
-    IInvoiceNumberSequence invoiceNumbers,
+    InvoiceIssuer invoiceIssuer,
     IOptions<PayoutOptions> options,
     IRepository<TrainerPayoutAccount, UserId> payoutAccounts,
     IPaymentGateway payments,
-    IReadStore store,
     TimeProvider clock,
     ILogger<RecordPayoutResultHandler> logger) : ICommandHandler<RecordPayoutResultCommand, PayoutStatus>
 {
@@ -48,7 +43,7 @@ public sealed partial class RecordPayoutResultHandler(
                 break;
             case TransferOutcome.Succeeded:
                 milestone.MarkPaid(result.TransferId ?? string.Empty, now);
-                await IssuePayoutInvoiceAsync(milestone, result.TransferId ?? string.Empty, now, cancellationToken);
+                await invoiceIssuer.IssuePayoutAsync(milestone, result.TransferId ?? string.Empty, now, cancellationToken);
                 break;
             case TransferOutcome.DestinationNotReady when await StillEnabledAsync(milestone.TrainerId, now, cancellationToken):
                 // The provider refused the transfer yet reports the account enabled: retry on the schedule.
@@ -86,19 +81,6 @@ public sealed partial class RecordPayoutResultHandler(
         var status = await payments.GetConnectedAccountAsync(accountId, cancellationToken);
         account.ApplyProviderStatus(status.PayoutsEnabled, status.TransfersActive, status.RequirementsDue, status.DetailsSubmitted, now);
         return account.CanReceiveTransfers;
-    }
-
-    private async Task IssuePayoutInvoiceAsync(Milestone milestone, string transferId, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var job = await jobs.FindAsync(milestone.JobId, cancellationToken) ?? throw new NotFoundException("Job", milestone.JobId);
-        var (name, email) = await store.NameOfAsync(milestone.TrainerId, cancellationToken);
-        var number = await invoiceNumbers.NextAsync(InvoiceKind.TrainerPayout, now.Year, cancellationToken);
-        invoices.Add(Invoice.IssuePayout(
-            number,
-            new InvoiceSubject(milestone.EmployerId, milestone.TrainerId, milestone.JobId, milestone.ContractId, milestone.Id, null, job.Title, milestone.Description, name, email),
-            milestone.Amount,
-            transferId,
-            now));
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Milestone {MilestoneId}: transfer {TransferId} succeeded while the funding is disputed; parked for an admin")]

@@ -18,7 +18,7 @@ public sealed class PaymentSimulator(SimulatorStore store, Microsoft.Extensions.
         ArgumentNullException.ThrowIfNull(request);
         var customer = store.GetOrCreate(
             "customer",
-            $"customer-{request.EmployerId.Value:N}",
+            ProviderIdempotencyKeys.Customer(request.EmployerId),
             () => new SimCustomer(NewId("cus"), request.Name, request.Email, []),
             c => c.Id);
         return Task.FromResult(customer.Id);

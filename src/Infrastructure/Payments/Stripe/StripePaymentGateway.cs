@@ -30,7 +30,7 @@ public sealed partial class StripePaymentGateway(IStripeClient client, IOptions<
                     Email = string.IsNullOrEmpty(request.Email) ? null : request.Email,
                     Metadata = new Dictionary<string, string> { ["employer_id"] = request.EmployerId.Value.ToString() },
                 },
-                Idempotent($"customer-{request.EmployerId.Value:N}"),
+                Idempotent(ProviderIdempotencyKeys.Customer(request.EmployerId)),
                 cancellationToken));
         return customer.Id;
     }
@@ -43,7 +43,7 @@ public sealed partial class StripePaymentGateway(IStripeClient client, IOptions<
             method = await new PaymentMethodService(client).AttachAsync(
                 paymentMethodId,
                 new PaymentMethodAttachOptions { Customer = customerId },
-                Idempotent($"attach-{customerId}-{paymentMethodId}"),
+                Idempotent(ProviderIdempotencyKeys.AttachPaymentMethod(customerId, paymentMethodId)),
                 cancellationToken);
         }
         catch (StripeException exception) when (exception.StripeError?.Type is "invalid_request_error" or "card_error")
@@ -56,7 +56,7 @@ public sealed partial class StripePaymentGateway(IStripeClient client, IOptions<
             () => new CustomerService(client).UpdateAsync(
                 customerId,
                 new CustomerUpdateOptions { InvoiceSettings = new CustomerInvoiceSettingsOptions { DefaultPaymentMethod = method.Id } },
-                Idempotent($"default-pm-{customerId}-{method.Id}"),
+                Idempotent(ProviderIdempotencyKeys.DefaultPaymentMethod(customerId, method.Id)),
                 cancellationToken));
         return method.Type switch
         {

@@ -52,7 +52,6 @@ internal sealed class MilestoneConfiguration : IEntityTypeConfiguration<Mileston
         builder.Ignore(m => m.EmployerTotal);
         builder.Ignore(m => m.IsDisputed);
         builder.Ignore(m => m.CurrentFundingAttempt);
-        builder.Ignore(m => m.PayoutIdempotencyKey);
         builder.Ignore(m => m.DomainEvents);
 
         builder.HasIndex(m => new { m.ContractId, m.Sequence }).IsUnique();

@@ -1,7 +1,7 @@
 namespace OpenTrain.Clean.Application.Common;
 
 /// <summary>Configuration section <c>Invoices</c>: who issues the invoices.</summary>
-public sealed class InvoiceIssuerOptions
+public sealed class InvoiceOptions
 {
     public const string SectionName = "Invoices";
 
