@@ -22,7 +22,9 @@ public static class DependencyInjection
             ];
         });
         services.AddValidatorsFromAssembly(typeof(DependencyInjection).Assembly, ServiceLifetime.Scoped, includeInternalTypes: true);
+        services.AddScoped<FundingSteps>();
         services.AddScoped<FundingProcess>();
+        services.AddScoped<Contracts.HireTrainer.StartHireStep>();
         services.AddScoped<Payouts.Execution.PayoutProcess>();
         services.AddScoped<Invoices.InvoiceIssuer>();
         services.AddScoped<Notifications.Notifier>();

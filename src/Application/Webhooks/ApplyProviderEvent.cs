@@ -29,6 +29,7 @@ public sealed record ApplyProviderEventCommand(ProviderEvent Event) : ICommand<W
 public sealed partial class ApplyProviderEventHandler(
     IWebhookInbox inbox,
     ISender sender,
+    FundingSteps fundingSteps,
     IReadStore store,
     IMilestoneRepository milestones,
     IInvoiceRepository invoices,
@@ -93,7 +94,7 @@ public sealed partial class ApplyProviderEventHandler(
 
         if (current.Status == MilestoneStatus.Funding && current.FundingAttempts == attempt)
         {
-            await sender.Send(new RecordFundingResultCommand(milestoneId, attempt, changed.Result), cancellationToken);
+            await fundingSteps.RecordOutcomeAsync(new MilestoneId(milestoneId), attempt, changed.Result, cancellationToken);
             return WebhookOutcome.Applied;
         }
 
@@ -200,18 +201,7 @@ public sealed partial class ApplyProviderEventHandler(
         var status = changed.Paid ? InvoicePaymentStatus.Paid : InvoicePaymentStatus.Failed;
         if (existingId is { } id && await invoices.FindAsync(id, cancellationToken) is { } invoice)
         {
-            if (invoice.PaymentStatus != status && invoice.PaymentStatus != InvoicePaymentStatus.Paid)
-            {
-                if (changed.Paid)
-                {
-                    invoice.MarkPaid(changed.ProviderInvoiceId, now);
-                }
-                else
-                {
-                    invoice.MarkFailed(changed.ProviderInvoiceId, now);
-                }
-            }
-
+            invoice.FollowPayment(status, changed.ProviderInvoiceId, now);
             return WebhookOutcome.Applied;
         }
 

@@ -209,6 +209,34 @@ public sealed class Invoice : AggregateRoot<InvoiceId>
 
     public void MarkRefunded(DateTimeOffset now) => ChangeStatus(InvoicePaymentStatus.Refunded, PaymentReference, now);
 
+    /// <summary>
+    /// Follows the provider's word on the payment (funding attempts, subscription invoices), which may
+    /// come late, twice or out of order: a status the invoice already has changes nothing, and a paid
+    /// invoice stays paid (only a refund changes it).
+    /// </summary>
+    public void FollowPayment(InvoicePaymentStatus status, string? paymentReference, DateTimeOffset now)
+    {
+        if (status == PaymentStatus || PaymentStatus == InvoicePaymentStatus.Paid)
+        {
+            return;
+        }
+
+        switch (status)
+        {
+            case InvoicePaymentStatus.Paid:
+                MarkPaid(paymentReference, now);
+                break;
+            case InvoicePaymentStatus.Failed:
+                MarkFailed(paymentReference, now);
+                break;
+            case InvoicePaymentStatus.Pending:
+                MarkPending(paymentReference, now);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(status), status, "A refund is support's decision, never the provider's payment status.");
+        }
+    }
+
     private static Invoice Issue(
         string number,
         InvoiceKind kind,

@@ -188,6 +188,9 @@ public sealed class Milestone : AggregateRoot<MilestoneId>
         Raise(new MilestoneFundingAwaitingAction(Id, attempt, paymentIntentId, reason, now));
     }
 
+    /// <summary>Whether a provider's word on <paramref name="attempt"/> still counts: a result for any other attempt changes nothing.</summary>
+    public bool IsFundingAttemptInFlight(int attempt) => Status == MilestoneStatus.Funding && FundingAttempts == attempt;
+
     /// <summary>Reconciliation asked and the funding is still in flight: ask again at <paramref name="next"/>.</summary>
     public void ScheduleFundingCheck(DateTimeOffset next)
     {

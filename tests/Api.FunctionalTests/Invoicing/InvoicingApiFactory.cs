@@ -49,6 +49,13 @@ public class InvoicingApiFactory : WebApplicationFactory<Program>
         return await scope.ServiceProvider.GetRequiredService<ISender>().Send(command, CancellationToken.None);
     }
 
+    /// <summary>Sends a process command (a money process that commits its own steps).</summary>
+    public async Task<TResponse> SendAsync<TResponse>(IRequest<TResponse> command)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<ISender>().Send(command, CancellationToken.None);
+    }
+
     public async Task<T> QueryAsync<T>(Func<AppDbContext, Task<T>> query)
     {
         ArgumentNullException.ThrowIfNull(query);

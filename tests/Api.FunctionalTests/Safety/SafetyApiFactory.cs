@@ -130,6 +130,13 @@ public sealed class SafetyApiFactory : WebApplicationFactory<Program>
         return await scope.ServiceProvider.GetRequiredService<ISender>().Send(command);
     }
 
+    /// <summary>Sends a process command (a money process that commits its own steps).</summary>
+    public async Task<T> SendAsync<T>(Mediator.IRequest<T> command)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<ISender>().Send(command);
+    }
+
     /// <summary>What the outbox worker would do now: every due message, until none is left.</summary>
     public Task<int> DrainOutboxAsync() => Services.GetRequiredService<OutboxDispatcher>().DrainAsync(CancellationToken.None);
 

@@ -12,6 +12,7 @@ using OpenTrain.Clean.Domain.Milestones;
 
 namespace OpenTrain.Clean.Application.UnitTests.Milestones;
 
+/// <summary>The outcome step of funding (<see cref="FundingSteps.RecordOutcomeAsync"/>), which the process, reconciliation and webhooks share.</summary>
 public sealed class RecordFundingResultHandlerTests
 {
     // Just after New Year (UTC): the invoice number must take its year from the clock at recording time.
@@ -22,7 +23,7 @@ public sealed class RecordFundingResultHandlerTests
     private readonly IInvoiceRepository _invoices = Substitute.For<IInvoiceRepository>();
     private readonly IInvoiceNumberSequence _numbers = Substitute.For<IInvoiceNumberSequence>();
     private readonly List<Invoice> _added = [];
-    private readonly RecordFundingResultHandler _handler;
+    private readonly FundingSteps _steps;
 
     public RecordFundingResultHandlerTests()
     {
@@ -31,8 +32,10 @@ public sealed class RecordFundingResultHandlerTests
         _invoices.FindFundingInvoiceAsync(Arg.Any<MilestoneId>(), Arg.Any<int>(), Arg.Any<CancellationToken>())
             .Returns(call => _added.SingleOrDefault(i => i.MilestoneId == call.Arg<MilestoneId>() && i.FundingAttempt == call.Arg<int>()));
         _numbers.NextAsync(InvoiceKind.EmployerFunding, 2027, Arg.Any<CancellationToken>()).Returns("INV-2027-000041", "INV-2027-000042");
-        _handler = new RecordFundingResultHandler(
+        _steps = new FundingSteps(
             Repositories.Milestones(_escrow.Milestone),
+            Repositories.Of<Job, JobId>(_escrow.Job),
+            Repositories.Of<Domain.Billing.EmployerBillingProfile, UserId>(_escrow.Billing),
             Repositories.Of<Contract, ContractId>(_escrow.Contract),
             _invoices,
             new OpenTrain.Clean.Application.Invoices.InvoiceIssuer(_invoices, _numbers, Repositories.Of<Job, JobId>(_escrow.Job), Substitute.For<IReadStore>()),
@@ -186,11 +189,11 @@ public sealed class RecordFundingResultHandlerTests
     public async Task Handle_WhenTheMilestoneDoesNotExist_ThrowsNotFound()
     {
         await Assert.ThrowsAsync<NotFoundException>(async () =>
-            await _handler.Handle(new RecordFundingResultCommand(Guid.NewGuid(), 1, new FundingResult(FundingOutcome.Succeeded, "pi_1")), CancellationToken.None));
+            await _steps.RecordOutcomeAsync(new MilestoneId(Guid.NewGuid()), 1, new FundingResult(FundingOutcome.Succeeded, "pi_1"), CancellationToken.None));
 
         Assert.Empty(_added);
     }
 
     private async Task<FundingResponse> Record(int attempt, FundingResult result) =>
-        await _handler.Handle(new RecordFundingResultCommand(Milestone.Id.Value, attempt, result), CancellationToken.None);
+        await _steps.RecordOutcomeAsync(Milestone.Id, attempt, result, CancellationToken.None);
 }

@@ -1,4 +1,3 @@
-using Mediator;
 using OpenTrain.Clean.Application.Abstractions;
 using OpenTrain.Clean.Application.Common;
 using OpenTrain.Clean.Application.Common.Exceptions;
@@ -15,27 +14,24 @@ using OpenTrain.Clean.Domain.Users;
 namespace OpenTrain.Clean.Application.Contracts.HireTrainer;
 
 /// <summary>
-/// Step 1 of a hire: checks everything that would refuse it before anything is created, then
-/// commits the contract, its first milestone and the milestone's first funding attempt together.
+/// The first step of a hire, run by <see cref="FundingProcess"/> in its first transaction: checks
+/// everything that would refuse the hire before anything is created, then adds the contract, its
+/// first milestone and the milestone's first funding attempt together.
 /// </summary>
-public sealed record StartHireCommand(Guid JobId, Guid TrainerId, NewMilestone FirstMilestone) : ICommand<HireStarted>;
-
-public sealed record HireStarted(FundingInstruction Funding);
-
-public sealed class StartHireHandler(
+public sealed class StartHireStep(
     IRepository<Job, JobId> jobs,
     IRepository<Contract, ContractId> contracts,
     IMilestoneRepository milestones,
     IRepository<UserProfile, UserId> users,
     IRepository<EmployerBillingProfile, UserId> billingProfiles,
     IOptions<FeeOptions> fees,
-    ICurrentUser user,
-    TimeProvider clock) : ICommandHandler<StartHireCommand, HireStarted>
+    TimeProvider clock)
 {
-    public async ValueTask<HireStarted> Handle(StartHireCommand command, CancellationToken cancellationToken)
+    public async Task<FundingInstruction> ExecuteAsync(HireTrainerCommand command, UserId employerId, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(command);
         var job = await jobs.FindAsync(new JobId(command.JobId), cancellationToken);
-        if (job is null || job.EmployerId != user.Id)
+        if (job is null || job.EmployerId != employerId)
         {
             throw new NotFoundException("Job", command.JobId);
         }
@@ -49,7 +45,7 @@ public sealed class StartHireHandler(
                 "trainerId");
         }
 
-        var billing = await billingProfiles.FindAsync(user.Id, cancellationToken);
+        var billing = await billingProfiles.FindAsync(employerId, cancellationToken);
         var paymentMethod = billing?.EnsureCanFund()
             ?? throw new DomainException(EmployerBillingProfile.PaymentMethodRequired, "Add a payment method in Settings → Billing before hiring: the first milestone is funded at hire.");
 
@@ -68,9 +64,9 @@ public sealed class StartHireHandler(
             first.DueDate,
             fees.Value.ToSchedule(),
             now);
-        milestone.BeginFunding(user.Id, now, paymentMethod);
+        milestone.BeginFunding(employerId, now, paymentMethod);
         contracts.Add(contract);
         milestones.Add(milestone);
-        return new HireStarted(FundingRequests.For(milestone, job, billing, paymentMethod));
+        return FundingRequests.For(milestone, job, billing, paymentMethod);
     }
 }
