@@ -25,6 +25,7 @@ public static class DependencyInjection
         services.AddScoped<FundingSteps>();
         services.AddScoped<FundingProcess>();
         services.AddScoped<Contracts.HireTrainer.StartHireStep>();
+        services.AddScoped<Payouts.Execution.PayoutSteps>();
         services.AddScoped<Payouts.Execution.PayoutProcess>();
         services.AddScoped<Invoices.InvoiceIssuer>();
         services.AddScoped<Notifications.Notifier>();

@@ -271,10 +271,8 @@ public sealed class Milestone : AggregateRoot<MilestoneId>
         Raise(new MilestoneApproved(Id, TrainerId, Amount, now));
     }
 
-    /// <summary>Whether the worker should try to pay out now.</summary>
-    public bool IsPayoutDue(DateTimeOffset now) =>
-        Status == MilestoneStatus.PayoutPending && PayoutStatus == PayoutStatus.Pending && !IsDisputed
-        && NextPayoutAttemptAt is { } next && next <= now;
+    /// <summary>Whether the worker should try to pay out now (<see cref="MilestoneRules.PayoutDue"/>).</summary>
+    public bool IsPayoutDue(DateTimeOffset now) => MilestoneRules.PayoutDue.IsSatisfiedBy(this, now);
 
     /// <summary>
     /// A worker takes the due payout for itself until <paramref name="leaseUntil"/>: committed before

@@ -13,6 +13,7 @@ using OpenTrain.Clean.Domain.Milestones;
 
 namespace OpenTrain.Clean.Application.UnitTests.Payouts;
 
+/// <summary>The outcome step of a payout (<see cref="PayoutSteps.RecordOutcomeAsync"/>).</summary>
 public sealed class RecordPayoutResultHandlerTests
 {
     private const string PayoutNumber = "PAY-2026-000042";
@@ -39,7 +40,7 @@ public sealed class RecordPayoutResultHandlerTests
     [InlineData(TransferOutcome.Unknown)]
     public async Task Handle_WhenProviderKeepsAnsweringRetryable_SchedulesAttemptsAlongTheRetrySchedule(TransferOutcome outcome)
     {
-        var handler = Handler();
+        var steps = Steps();
         TimeSpan[] expected =
         [
             TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(30),
@@ -51,7 +52,7 @@ public sealed class RecordPayoutResultHandlerTests
             var now = _clock.GetUtcNow();
             _milestone.ClaimPayoutAttempt(now, now.AddMinutes(2));
 
-            var status = await handler.Handle(Command(new TransferResult(outcome, Error: $"rate_limit #{attempt + 1}")), CancellationToken.None);
+            var status = await steps.RecordOutcomeAsync(_milestone.Id, new TransferResult(outcome, Error: $"rate_limit #{attempt + 1}"), CancellationToken.None);
 
             Assert.Equal(PayoutStatus.Pending, status);
             Assert.Equal(MilestoneStatus.PayoutPending, _milestone.Status);
@@ -72,13 +73,13 @@ public sealed class RecordPayoutResultHandlerTests
         var options = new PayoutOptions();
         options.RetrySchedule.Add(TimeSpan.FromSeconds(10));
         options.RetrySchedule.Add(TimeSpan.FromSeconds(20));
-        var handler = Handler(options);
+        var steps = Steps(options);
 
         var delays = new List<TimeSpan>();
         for (var attempt = 0; attempt < 3; attempt++)
         {
             var now = _clock.GetUtcNow();
-            await handler.Handle(Command(new TransferResult(TransferOutcome.Retryable, Error: "timeout")), CancellationToken.None);
+            await steps.RecordOutcomeAsync(_milestone.Id, new TransferResult(TransferOutcome.Retryable, Error: "timeout"), CancellationToken.None);
             delays.Add(_milestone.NextPayoutAttemptAt!.Value - now);
             _clock.Advance(delays[^1]);
         }
@@ -90,8 +91,7 @@ public sealed class RecordPayoutResultHandlerTests
     [Fact]
     public async Task Handle_WhenDestinationNotReady_DefersForPayoutSetupWithoutNextAttempt()
     {
-        var status = await Handler().Handle(
-            Command(new TransferResult(TransferOutcome.DestinationNotReady, Error: "onboarding unfinished")), CancellationToken.None);
+        var status = await Steps().RecordOutcomeAsync(_milestone.Id, new TransferResult(TransferOutcome.DestinationNotReady, Error: "onboarding unfinished"), CancellationToken.None);
 
         Assert.Equal(PayoutStatus.Pending, status);
         Assert.Equal(MilestoneStatus.PayoutPending, _milestone.Status);
@@ -106,8 +106,7 @@ public sealed class RecordPayoutResultHandlerTests
     [Fact]
     public async Task Handle_WhenProviderRefusesForGood_ParksThePayout()
     {
-        var status = await Handler().Handle(
-            Command(new TransferResult(TransferOutcome.Failed, Error: "account closed")), CancellationToken.None);
+        var status = await Steps().RecordOutcomeAsync(_milestone.Id, new TransferResult(TransferOutcome.Failed, Error: "account closed"), CancellationToken.None);
 
         Assert.Equal(PayoutStatus.Failed, status);
         Assert.Equal(PayoutStatus.Failed, _milestone.PayoutStatus);
@@ -126,7 +125,7 @@ public sealed class RecordPayoutResultHandlerTests
         Invoice? issued = null;
         _invoices.Add(Arg.Do<Invoice>(invoice => issued = invoice));
 
-        var status = await Handler().Handle(Command(new TransferResult(TransferOutcome.Succeeded, "tr_release_1")), CancellationToken.None);
+        var status = await Steps().RecordOutcomeAsync(_milestone.Id, new TransferResult(TransferOutcome.Succeeded, "tr_release_1"), CancellationToken.None);
 
         Assert.Equal(PayoutStatus.Paid, status);
         Assert.Equal(MilestoneStatus.Paid, _milestone.Status);
@@ -154,15 +153,15 @@ public sealed class RecordPayoutResultHandlerTests
     [InlineData(TransferOutcome.DestinationNotReady)]
     public async Task Handle_WhenMilestoneAlreadyPaid_ChangesNothing(TransferOutcome repeat)
     {
-        var handler = Handler();
-        await handler.Handle(Command(new TransferResult(TransferOutcome.Succeeded, "tr_release_1")), CancellationToken.None);
+        var steps = Steps();
+        await steps.RecordOutcomeAsync(_milestone.Id, new TransferResult(TransferOutcome.Succeeded, "tr_release_1"), CancellationToken.None);
         _milestone.ClearDomainEvents();
         var paidAt = _milestone.PaidAt;
         var attempts = _milestone.PayoutAttempts;
         var timeline = _milestone.Timeline.Count;
         _clock.Advance(TimeSpan.FromMinutes(10));
 
-        var status = await handler.Handle(Command(new TransferResult(repeat, "tr_release_2", "again")), CancellationToken.None);
+        var status = await steps.RecordOutcomeAsync(_milestone.Id, new TransferResult(repeat, "tr_release_2", "again"), CancellationToken.None);
 
         Assert.Equal(PayoutStatus.Paid, status);
         Assert.Equal(MilestoneStatus.Paid, _milestone.Status);
@@ -175,14 +174,12 @@ public sealed class RecordPayoutResultHandlerTests
         await _invoiceNumbers.ReceivedWithAnyArgs(1).NextAsync(default, default, default);
     }
 
-    private RecordPayoutResultHandler Handler(PayoutOptions? options = null) => new(
+    private PayoutSteps Steps(PayoutOptions? options = null) => new(
         _milestones,
-        new InvoiceIssuer(_invoices, _invoiceNumbers, _jobs, Substitute.For<IReadStore>()),
-        Options.Create(options ?? new PayoutOptions()),
         Substitute.For<IRepository<OpenTrain.Clean.Domain.Payouts.TrainerPayoutAccount, UserId>>(),
+        new InvoiceIssuer(_invoices, _invoiceNumbers, _jobs, Substitute.For<IReadStore>()),
         Substitute.For<IPaymentGateway>(),
+        Options.Create(options ?? new PayoutOptions()),
         _clock,
-        NullLogger<RecordPayoutResultHandler>.Instance);
-
-    private RecordPayoutResultCommand Command(TransferResult result) => new(_milestone.Id.Value, result);
+        NullLogger<PayoutSteps>.Instance);
 }

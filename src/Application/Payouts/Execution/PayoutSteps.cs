@@ -1,4 +1,3 @@
-using Mediator;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenTrain.Clean.Application.Abstractions;
@@ -11,29 +10,71 @@ using OpenTrain.Clean.Domain.Payouts;
 
 namespace OpenTrain.Clean.Application.Payouts.Execution;
 
-/// <summary>Step 3 of a payout: applies the provider's answer. Safe to repeat: a paid milestone changes no more.</summary>
-public sealed record RecordPayoutResultCommand(Guid MilestoneId, TransferResult Result) : ICommand<PayoutStatus>;
-
-public sealed partial class RecordPayoutResultHandler(
+/// <summary>
+/// The steps of a payout, each run inside a transaction its caller owns (<see cref="PayoutProcess"/>
+/// commits them one at a time around the transfer). Nothing here saves.
+/// </summary>
+public sealed partial class PayoutSteps(
     IMilestoneRepository milestones,
-    InvoiceIssuer invoiceIssuer,
-    IOptions<PayoutOptions> options,
     IRepository<TrainerPayoutAccount, UserId> payoutAccounts,
+    InvoiceIssuer invoiceIssuer,
     IPaymentGateway payments,
+    IOptions<PayoutOptions> options,
     TimeProvider clock,
-    ILogger<RecordPayoutResultHandler> logger) : ICommandHandler<RecordPayoutResultCommand, PayoutStatus>
+    ILogger<PayoutSteps> logger)
 {
-    public async ValueTask<PayoutStatus> Handle(RecordPayoutResultCommand command, CancellationToken cancellationToken)
+    /// <summary>
+    /// Takes a due payout for this worker (a lease on its next attempt), or defers it when the trainer's
+    /// payout setup is unfinished. Null when there is nothing to send now.
+    /// </summary>
+    public async Task<PayoutInstruction?> ClaimAsync(MilestoneId milestoneId, CancellationToken cancellationToken)
     {
-        var milestone = await milestones.FindAsync(new MilestoneId(command.MilestoneId), cancellationToken)
-            ?? throw new NotFoundException("Milestone", command.MilestoneId);
+        var now = clock.GetUtcNow();
+        var milestone = await milestones.FindAsync(milestoneId, cancellationToken);
+        if (milestone is null || !milestone.IsPayoutDue(now))
+        {
+            return null;
+        }
+
+        var account = await payoutAccounts.FindAsync(milestone.TrainerId, cancellationToken);
+        if (account is null || !account.CanReceiveTransfers)
+        {
+            // Woken when the account becomes enabled (PayoutAccountEnabled), not by the clock.
+            milestone.DeferPayout(
+                PayoutPendingReason.PayoutSetupIncomplete,
+                nextAttemptAt: null,
+                "The trainer has not finished payout setup (Settings -> Payouts).",
+                now);
+            return null;
+        }
+
+        milestone.ClaimPayoutAttempt(now, now.Add(options.Value.ClaimLease));
+        return new PayoutInstruction(milestone.Id, new TransferRequest(
+            account.ConnectedAccountId!,
+            milestone.Amount,
+            milestone.ChargeId,
+            milestone.Id.Value.ToString(),
+            ProviderIdempotencyKeys.Payout(milestone.Id),
+            new Dictionary<string, string>
+            {
+                ["milestone_id"] = milestone.Id.Value.ToString(),
+                ["contract_id"] = milestone.ContractId.Value.ToString(),
+                ["job_id"] = milestone.JobId.Value.ToString(),
+                ["trainer_id"] = milestone.TrainerId.Value.ToString(),
+            }));
+    }
+
+    /// <summary>Applies the provider's answer to the transfer. Safe to repeat: a paid milestone changes no more.</summary>
+    public async Task<PayoutStatus> RecordOutcomeAsync(MilestoneId milestoneId, TransferResult result, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var milestone = await milestones.FindAsync(milestoneId, cancellationToken) ?? throw new NotFoundException("Milestone", milestoneId.Value);
         if (milestone.Status != MilestoneStatus.PayoutPending)
         {
             return milestone.PayoutStatus;
         }
 
         var now = clock.GetUtcNow();
-        var result = command.Result;
         switch (result.Outcome)
         {
             case TransferOutcome.Succeeded when milestone.IsDisputed:
@@ -61,7 +102,7 @@ public sealed partial class RecordPayoutResultHandler(
                 milestone.FailPayout(result.Error ?? "The payment provider refused the transfer.", now);
                 break;
             default:
-                throw new ArgumentOutOfRangeException(nameof(command), result.Outcome, null);
+                throw new ArgumentOutOfRangeException(nameof(result), result.Outcome, null);
         }
 
         return milestone.PayoutStatus;
@@ -86,3 +127,6 @@ public sealed partial class RecordPayoutResultHandler(
     [LoggerMessage(Level = LogLevel.Error, Message = "Milestone {MilestoneId}: transfer {TransferId} succeeded while the funding is disputed; parked for an admin")]
     private partial void LogPaidWhileDisputed(Guid milestoneId, string? transferId);
 }
+
+/// <summary>A claimed payout, ready to be sent to the provider.</summary>
+public sealed record PayoutInstruction(MilestoneId MilestoneId, TransferRequest Request);
