@@ -25,6 +25,8 @@ public static class DependencyInjection
         services.AddScoped<FundingSteps>();
         services.AddScoped<FundingProcess>();
         services.AddScoped<Contracts.HireTrainer.StartHireStep>();
+        services.AddScoped<Milestones.RefundMilestone.RefundSteps>();
+        services.AddScoped<Milestones.RefundMilestone.RefundProcess>();
         services.AddScoped<Payouts.Execution.PayoutSteps>();
         services.AddScoped<Payouts.Execution.PayoutProcess>();
         services.AddScoped<Invoices.InvoiceIssuer>();

@@ -30,6 +30,7 @@ public sealed partial class ApplyProviderEventHandler(
     IWebhookInbox inbox,
     ISender sender,
     FundingSteps fundingSteps,
+    RefundSteps refundSteps,
     IReadStore store,
     IMilestoneRepository milestones,
     IInvoiceRepository invoices,
@@ -128,7 +129,7 @@ public sealed partial class ApplyProviderEventHandler(
             return WebhookOutcome.Ignored;
         }
 
-        await sender.Send(new RecordRefundCommand(milestone.Id.Value, refunded.RefundId ?? refunded.ChargeId), cancellationToken);
+        await refundSteps.RecordAsync(milestone.Id, refunded.RefundId ?? refunded.ChargeId, cancellationToken);
         return WebhookOutcome.Applied;
     }
 
@@ -166,7 +167,7 @@ public sealed partial class ApplyProviderEventHandler(
         if (dispute.Status == "lost" && milestone.Status is MilestoneStatus.ActiveFunded or MilestoneStatus.PendingApproval)
         {
             // The card network returned the money to the employer: nothing is left to release.
-            await sender.Send(new RecordRefundCommand(milestone.Id.Value, $"dispute:{dispute.DisputeId}"), cancellationToken);
+            await refundSteps.RecordAsync(milestone.Id, $"dispute:{dispute.DisputeId}", cancellationToken);
         }
 
         return WebhookOutcome.Applied;

@@ -112,6 +112,11 @@ public sealed class Milestone : AggregateRoot<MilestoneId>
 
     public bool IsDisputed => DisputeId is not null;
 
+    /// <summary>Approved, and the payout still waits to be sent (queued, deferred, or held by a dispute).</summary>
+    public bool IsPayoutWaiting => Status == MilestoneStatus.PayoutPending && PayoutStatus == PayoutStatus.Pending;
+
+    private bool IsHeldBeforeApproval => Status is MilestoneStatus.ActiveFunded or MilestoneStatus.PendingApproval;
+
     public IReadOnlyList<MilestoneTimelineEntry> Timeline => _timeline;
 
     /// <summary>The funding attempt in flight; only meaningful while <see cref="MilestoneStatus.Funding"/>.</summary>
@@ -378,10 +383,13 @@ public sealed class Milestone : AggregateRoot<MilestoneId>
         Raise(new MilestoneCancelled(Id, now));
     }
 
-    /// <summary>Refused unless the money is held (funded or awaiting approval) and not disputed.</summary>
+    /// <summary>The money may go back to the employer: it is held (funded or awaiting approval) and not disputed.</summary>
+    public bool IsRefundable => IsHeldBeforeApproval && !IsDisputed;
+
+    /// <summary>Refused unless <see cref="IsRefundable"/>: a wrong state and an open dispute are told apart.</summary>
     public void EnsureRefundable()
     {
-        if (Status is not (MilestoneStatus.ActiveFunded or MilestoneStatus.PendingApproval))
+        if (!IsHeldBeforeApproval)
         {
             throw MilestoneErrors.IllegalMove(MilestoneErrors.NotRefundable, Id, Status, "refunded");
         }
@@ -441,7 +449,7 @@ public sealed class Milestone : AggregateRoot<MilestoneId>
         }
 
         DisputeId = disputeId;
-        if (Status == MilestoneStatus.PayoutPending && PayoutStatus == PayoutStatus.Pending)
+        if (IsPayoutWaiting)
         {
             PayoutReason = PayoutPendingReason.Disputed;
         }
@@ -459,7 +467,7 @@ public sealed class Milestone : AggregateRoot<MilestoneId>
 
         var disputeId = DisputeId;
         DisputeId = null;
-        if (Status == MilestoneStatus.PayoutPending && PayoutStatus == PayoutStatus.Pending)
+        if (IsPayoutWaiting)
         {
             PayoutReason = PayoutPendingReason.Queued;
             NextPayoutAttemptAt = now;
