@@ -76,6 +76,8 @@ public sealed class UnitOfWorkBehaviourTests
     [InlineData(typeof(FundMilestoneCommand), true)]
     [InlineData(typeof(HireTrainerCommand), true)]
     [InlineData(typeof(ReconcileFundingCommand), true)]
+    [InlineData(typeof(Application.Milestones.RefundMilestone.RefundMilestoneCommand), true)]
+    [InlineData(typeof(Application.Payouts.Execution.PayDuePayoutsCommand), true)]
     [InlineData(typeof(ApproveMilestoneCommand), false)]
     public void Command_WhenItCallsTheProvider_IsAProcessCommandAndTheUnitOfWorkDoesNotWrapIt(Type command, bool process)
     {
