@@ -16,7 +16,7 @@ public sealed class ListParkedPayoutsHandler(IReadStore store) : IQueryHandler<L
     {
         var parked = await store.ToListAsync(
             store.Query<Milestone>()
-                .Where(m => m.Status == MilestoneStatus.PayoutPending && m.PayoutStatus == PayoutStatus.Failed)
+                .Where(m => m.Status == MilestoneStatus.PayoutPending && m.Payout.Status == PayoutStatus.Failed)
                 .OrderBy(m => m.Id)
                 .Take(Math.Clamp(query.Limit, 1, 500)),
             cancellationToken);

@@ -40,7 +40,7 @@ public sealed partial class PaymentIntentChangedHandler(
 
         // A charge of an attempt that is no longer the milestone's (a late 3-D Secure on an earlier attempt
         // after a later one funded it, say): the employer would pay twice. Give it back, once, by its own key.
-        if (providerEvent.Result is { Outcome: FundingOutcome.Succeeded, PaymentIntentId: { } superseded } && superseded != milestone.PaymentIntentId)
+        if (providerEvent.Result is { Outcome: FundingOutcome.Succeeded, PaymentIntentId: { } superseded } && superseded != milestone.Funding.PaymentIntentId)
         {
             var refund = await payments.RefundAsync(
                 new RefundRequest(

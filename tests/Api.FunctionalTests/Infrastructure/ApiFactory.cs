@@ -72,7 +72,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
     public Task<StateSnapshot> SnapshotAsync() => QueryAsync(async db =>
     {
         var counts = await CountRowsAsync();
-        var milestones = await db.Set<Milestone>().AsNoTracking().Select(m => new { m.Id, m.Status, m.Version, m.FundingAttempts }).ToListAsync();
+        var milestones = await db.Set<Milestone>().AsNoTracking().Select(m => new { m.Id, m.Status, m.Version, FundingAttempts = m.Funding.Attempts }).ToListAsync();
         var contracts = await db.Set<Contract>().AsNoTracking().Select(c => new { c.Id, c.Status, c.Version }).ToListAsync();
         var jobs = await db.Set<Job>().AsNoTracking().Select(j => new { j.Id, j.Status, j.Version }).ToListAsync();
         var invoices = await db.Set<Invoice>().AsNoTracking().Select(i => new { i.Id, i.PaymentStatus, i.Version }).ToListAsync();

@@ -42,8 +42,8 @@ public sealed class MilestoneApprovalFlowTests(ApiFactory factory) : IClassFixtu
         Assert.Equal(1, funding.Get("milestone.funding.attempts").GetInt32());
         var stored = await factory.LoadMilestoneAsync(world.UnfundedMilestoneId);
         Assert.Equal(MilestoneStatus.ActiveFunded, stored.Status);
-        Assert.NotNull(stored.PaymentIntentId);
-        Assert.NotNull(stored.ChargeId);
+        Assert.NotNull(stored.Funding.PaymentIntentId);
+        Assert.NotNull(stored.Funding.ChargeId);
     }
 
     [Fact]
@@ -78,9 +78,9 @@ public sealed class MilestoneApprovalFlowTests(ApiFactory factory) : IClassFixtu
         Assert.Equal(employer.Id, approved.Id("approval.approvedBy"));
         var stored = await factory.LoadMilestoneAsync(milestone);
         Assert.Equal(MilestoneStatus.PayoutPending, stored.Status);
-        Assert.Equal(PayoutStatus.Pending, stored.PayoutStatus);
-        Assert.Equal(employer.Id, stored.ApprovedBy?.Value);
-        Assert.Equal(factory.Clock.GetUtcNow(), stored.ApprovedAt);
+        Assert.Equal(PayoutStatus.Pending, stored.Payout.Status);
+        Assert.Equal(employer.Id, stored.Review.ApprovedBy?.Value);
+        Assert.Equal(factory.Clock.GetUtcNow(), stored.Review.ApprovedAt);
         Assert.Equal(outboxBefore + 1, await CountOutboxAsync("MilestoneApproved"));
     }
 

@@ -85,7 +85,7 @@ public sealed class SafetyConcurrencyTests : IDisposable
             await AssertConflictAsync(Assert.Single(responses, r => r.StatusCode != HttpStatusCode.OK), "milestone_not_fundable", "concurrency_conflict");
             var milestone = await _factory.LoadMilestoneAsync(milestoneId);
             Assert.Equal(MilestoneStatus.ActiveFunded, milestone.Status);
-            Assert.Equal(1, milestone.FundingAttempts);
+            Assert.Equal(1, milestone.Funding.Attempts);
             Assert.Single(_factory.PaymentIntentsOf(milestoneId));
             Assert.Single(await _factory.InvoicesOfAsync(milestoneId));
         }
@@ -106,7 +106,7 @@ public sealed class SafetyConcurrencyTests : IDisposable
         var succeeded = new PaymentIntentChanged(
             eventId,
             "payment_intent.succeeded",
-            new FundingResult(FundingOutcome.Succeeded, settling.PaymentIntentId, "ch_safety_settled"),
+            new FundingResult(FundingOutcome.Succeeded, settling.Funding.PaymentIntentId, "ch_safety_settled"),
             new Dictionary<string, string> { ["milestone_id"] = milestoneId.ToString(), ["funding_attempt"] = "1" });
 
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(async () =>

@@ -59,12 +59,12 @@ public sealed class SafetyCrashPointTests
             var charged = Assert.Single(factory.PaymentIntentsOf(milestoneId));
             var stuck = await factory.LoadMilestoneAsync(milestoneId);
             Assert.Equal(MilestoneStatus.Funding, stuck.Status);
-            Assert.Null(stuck.PaymentIntentId);
+            Assert.Null(stuck.Funding.PaymentIntentId);
 
             factory = await RestartAndReconcileAsync(factory);
 
             await AssertFundedOnceAsync(factory, milestoneId);
-            Assert.Equal(charged.Id, (await factory.LoadMilestoneAsync(milestoneId)).PaymentIntentId);
+            Assert.Equal(charged.Id, (await factory.LoadMilestoneAsync(milestoneId)).Funding.PaymentIntentId);
         }
         finally
         {
@@ -217,7 +217,7 @@ public sealed class SafetyCrashPointTests
             await factory.RunPayoutJobAsync();
 
             await AssertPaidOnceAsync(factory, milestoneId);
-            Assert.Equal(transfer.Id, (await factory.LoadMilestoneAsync(milestoneId)).TransferId);
+            Assert.Equal(transfer.Id, (await factory.LoadMilestoneAsync(milestoneId)).Payout.TransferId);
         }
         finally
         {
@@ -265,7 +265,7 @@ public sealed class SafetyCrashPointTests
             var hire = await api.HireOnNewJobAsync(employer, trainer);
             await Expect.StatusAsync(await api.ApproveAsync(employer, hire.MilestoneId), HttpStatusCode.OK);
             await factory.RunPayoutJobAsync();
-            Assert.Equal(PayoutPendingReason.PayoutSetupIncomplete, (await factory.LoadMilestoneAsync(hire.MilestoneId)).PayoutReason);
+            Assert.Equal(PayoutPendingReason.PayoutSetupIncomplete, (await factory.LoadMilestoneAsync(hire.MilestoneId)).Payout.Reason);
             var account = await Expect.StatusAsync(await api.PostAsync("/api/v1/payouts/account", trainer, new { country = "US" }), HttpStatusCode.OK);
             await factory.DrainOutboxAsync();
             await factory.CompleteOnboardingAsync(account.Str("connectedAccountId")!);
@@ -337,10 +337,10 @@ public sealed class SafetyCrashPointTests
     {
         var milestone = await factory.LoadMilestoneAsync(milestoneId);
         Assert.Equal(MilestoneStatus.ActiveFunded, milestone.Status);
-        Assert.Equal(1, milestone.FundingAttempts);
+        Assert.Equal(1, milestone.Funding.Attempts);
         var intent = Assert.Single(factory.PaymentIntentsOf(milestoneId));
         Assert.Equal("1", intent.Metadata["funding_attempt"]);
-        Assert.Equal(intent.Id, milestone.PaymentIntentId);
+        Assert.Equal(intent.Id, milestone.Funding.PaymentIntentId);
         var invoice = Assert.Single(await factory.InvoicesOfAsync(milestoneId));
         Assert.Equal(InvoicePaymentStatus.Paid, invoice.PaymentStatus);
 
@@ -355,7 +355,7 @@ public sealed class SafetyCrashPointTests
         var milestone = await factory.LoadMilestoneAsync(milestoneId);
         Assert.Equal(MilestoneStatus.Paid, milestone.Status);
         var transfer = Assert.Single(factory.TransfersOf(milestoneId));
-        Assert.Equal(transfer.Id, milestone.TransferId);
+        Assert.Equal(transfer.Id, milestone.Payout.TransferId);
         Assert.Equal(milestone.Amount.Amount, transfer.Amount);
         Assert.Single(await factory.InvoicesOfAsync(milestoneId), i => i.Kind == InvoiceKind.TrainerPayout);
 

@@ -43,7 +43,7 @@ public sealed class SafetyOutcomeUnknownTests
         var funded = await factory.LoadMilestoneAsync(milestoneId);
         Assert.Equal(MilestoneStatus.ActiveFunded, funded.Status);
         var intent = Assert.Single(factory.PaymentIntentsOf(milestoneId));
-        Assert.Equal(intent.Id, funded.PaymentIntentId);
+        Assert.Equal(intent.Id, funded.Funding.PaymentIntentId);
         Assert.Equal("active_funded", (await Expect.StatusAsync(await api.GetAsync($"/api/v1/milestones/{milestoneId}", employer), HttpStatusCode.OK)).Str("status"));
     }
 
@@ -110,8 +110,8 @@ public sealed class SafetyOutcomeUnknownTests
 
         var retrying = await factory.LoadMilestoneAsync(milestoneId);
         Assert.Equal(MilestoneStatus.PayoutPending, retrying.Status);
-        Assert.Equal(PayoutStatus.Pending, retrying.PayoutStatus);
-        Assert.Equal(PayoutPendingReason.Retrying, retrying.PayoutReason);
+        Assert.Equal(PayoutStatus.Pending, retrying.Payout.Status);
+        Assert.Equal(PayoutPendingReason.Retrying, retrying.Payout.Reason);
         Assert.Single(factory.TransfersOf(milestoneId));
 
         factory.Clock.Advance(TimeSpan.FromMinutes(2));

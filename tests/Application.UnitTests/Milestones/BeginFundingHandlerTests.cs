@@ -30,7 +30,7 @@ public sealed class BeginFundingHandlerTests
         await Assert.ThrowsAsync<NotFoundException>(async () => await steps.Begin(Milestone.Id));
 
         Assert.Equal(MilestoneStatus.NotFunded, Milestone.Status);
-        Assert.Equal(0, Milestone.FundingAttempts);
+        Assert.Equal(0, Milestone.Funding.Attempts);
     }
 
     [Fact]
@@ -50,7 +50,7 @@ public sealed class BeginFundingHandlerTests
 
         Assert.Equal(EmployerBillingProfile.PaymentMethodRequired, error.Code);
         Assert.Equal(MilestoneStatus.NotFunded, Milestone.Status);
-        Assert.Equal(0, Milestone.FundingAttempts);
+        Assert.Equal(0, Milestone.Funding.Attempts);
     }
 
     [Fact]

@@ -27,7 +27,7 @@ public sealed class FundMilestoneHandlerTests
 
         Assert.Equal("insufficient_funds", declined.Code);
         Assert.Equal(MilestoneStatus.NotFunded, Milestone.Status);
-        Assert.Equal("insufficient_funds", Milestone.LastFundingError?.Code);
+        Assert.Equal("insufficient_funds", Milestone.Funding.LastError?.Code);
         Assert.Equal(InvoicePaymentStatus.Failed, Assert.Single(_wiring.AddedInvoices).PaymentStatus);
     }
 

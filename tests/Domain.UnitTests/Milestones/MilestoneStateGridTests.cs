@@ -303,8 +303,8 @@ public sealed class MilestoneStateGridTests
         milestone.RetryPayout(Moments.Later);
 
         Assert.Equal(PayoutPending, milestone.Status);
-        Assert.Equal(PayoutStatus.Pending, milestone.PayoutStatus);
-        Assert.Equal(PayoutPendingReason.Queued, milestone.PayoutReason);
+        Assert.Equal(PayoutStatus.Pending, milestone.Payout.Status);
+        Assert.Equal(PayoutPendingReason.Queued, milestone.Payout.Reason);
         Assert.Equal(Moments.Later, milestone.NextPayoutAttemptAt);
         Assert.Equal(timelineBefore + 1, milestone.Timeline.Count);
         Assert.Equal("payout_retry_requested", milestone.Timeline[^1].Action);
@@ -334,13 +334,13 @@ public sealed class MilestoneStateGridTests
                 milestone.BeginFunding(Parties.Employer, at);
                 break;
             case MarkFundingAwaitingAction:
-                milestone.MarkFundingAwaitingAction(milestone.FundingAttempts, "pi_grid", "pi_grid_secret", "requires_action", at);
+                milestone.MarkFundingAwaitingAction(milestone.Funding.Attempts, "pi_grid", "pi_grid_secret", "requires_action", at);
                 break;
             case MarkFunded:
-                milestone.MarkFunded(milestone.FundingAttempts, "pi_grid", "ch_grid", at);
+                milestone.MarkFunded(milestone.Funding.Attempts, "pi_grid", "ch_grid", at);
                 break;
             case MarkFundingFailed:
-                milestone.MarkFundingFailed(milestone.FundingAttempts, new FundingError("card_declined", "Your card was declined."), at);
+                milestone.MarkFundingFailed(milestone.Funding.Attempts, new FundingError("card_declined", "Your card was declined."), at);
                 break;
             case Submit:
                 milestone.Submit(Parties.Trainer, "Ready for review.", at);
@@ -367,7 +367,7 @@ public sealed class MilestoneStateGridTests
                 milestone.Cancel(Parties.Employer, at);
                 break;
             case Refund:
-                milestone.Refund("re_grid", at);
+                milestone.MarkRefunded("re_grid", at);
                 break;
             case OpenDispute:
                 milestone.OpenDispute("dp_grid", at);

@@ -58,10 +58,10 @@ public sealed class FundingSteps(
             return null;
         }
 
-        milestone.ScheduleFundingCheck(clock.GetUtcNow().Add(options.Value.CheckDelay(milestone.FundingChecks)));
-        if (!string.IsNullOrEmpty(milestone.PaymentIntentId))
+        milestone.ScheduleFundingCheck(clock.GetUtcNow().Add(options.Value.CheckDelay(milestone.Funding.Checks)));
+        if (!string.IsNullOrEmpty(milestone.Funding.PaymentIntentId))
         {
-            return new FundingCheck(milestone.FundingAttempts, milestone.PaymentIntentId, null);
+            return new FundingCheck(milestone.Funding.Attempts, milestone.Funding.PaymentIntentId, null);
         }
 
         var job = await jobs.FindAsync(milestone.JobId, cancellationToken);
@@ -72,10 +72,10 @@ public sealed class FundingSteps(
         }
 
         // Send the attempt's own request again: the same key with another payment method is not the same request.
-        var attemptMethod = milestone is { FundingPaymentMethodId: { } id, FundingPaymentMethodType: { } type }
+        var attemptMethod = milestone is { Funding.PaymentMethodId: { } id, Funding.PaymentMethodType: { } type }
             ? new PaymentMethodSummary(id, type, null, null)
             : billing.DefaultPaymentMethod;
-        return new FundingCheck(milestone.FundingAttempts, null, FundingRequests.For(milestone, job, billing, attemptMethod));
+        return new FundingCheck(milestone.Funding.Attempts, null, FundingRequests.For(milestone, job, billing, attemptMethod));
     }
 
     /// <summary>
@@ -116,14 +116,14 @@ public sealed class FundingSteps(
                 break;
             case FundingOutcome.Processing:
             case FundingOutcome.RequiresAction:
-                if (milestone.PaymentIntentId != result.PaymentIntentId)
+                if (milestone.Funding.PaymentIntentId != result.PaymentIntentId)
                 {
                     var reason = result.Outcome == FundingOutcome.Processing ? "funding_processing" : "funding_requires_action";
                     var secret = result.Outcome == FundingOutcome.RequiresAction ? result.ClientSecret : null;
                     milestone.MarkFundingAwaitingAction(attempt, result.PaymentIntentId ?? string.Empty, secret, reason, now);
                 }
 
-                milestone.ScheduleFundingCheck(now.Add(options.Value.CheckDelay(milestone.FundingChecks)));
+                milestone.ScheduleFundingCheck(now.Add(options.Value.CheckDelay(milestone.Funding.Checks)));
                 invoice.FollowPayment(InvoicePaymentStatus.Pending, result.PaymentIntentId, now);
                 break;
             case FundingOutcome.Declined:
@@ -135,7 +135,7 @@ public sealed class FundingSteps(
                 break;
             case FundingOutcome.Unknown:
                 // Neither success nor failure: the milestone stays funding and reconciliation asks the provider.
-                milestone.ScheduleFundingCheck(now.Add(options.Value.CheckDelay(milestone.FundingChecks)));
+                milestone.ScheduleFundingCheck(now.Add(options.Value.CheckDelay(milestone.Funding.Checks)));
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(result), result.Outcome, null);
