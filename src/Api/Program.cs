@@ -4,7 +4,7 @@ using OpenTrain.Clean.Api.Infrastructure;
 using OpenTrain.Clean.Application;
 using OpenTrain.Clean.Application.Abstractions;
 using OpenTrain.Clean.Infrastructure;
-using OpenTrain.Clean.Infrastructure.Jobs;
+using OpenTrain.Clean.Infrastructure.Scheduling;
 using OpenTrain.Clean.Infrastructure.Logging;
 
 var builder = WebApplication.CreateBuilder(args);

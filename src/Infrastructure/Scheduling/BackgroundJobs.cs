@@ -2,7 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Quartz;
 
-namespace OpenTrain.Clean.Infrastructure.Jobs;
+namespace OpenTrain.Clean.Infrastructure.Scheduling;
 
 public static class BackgroundJobs
 {

@@ -5,7 +5,7 @@ using OpenTrain.Clean.Application.Payouts.Execution;
 using OpenTrain.Clean.Infrastructure.Persistence.Outbox;
 using Quartz;
 
-namespace OpenTrain.Clean.Infrastructure.Jobs;
+namespace OpenTrain.Clean.Infrastructure.Scheduling;
 
 // [DisallowConcurrentExecution] only keeps one process from overlapping itself; correctness across
 // processes comes from the outbox leases, the payout claims and the idempotency keys, never from Quartz.

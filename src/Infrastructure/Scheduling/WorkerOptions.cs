@@ -1,4 +1,4 @@
-namespace OpenTrain.Clean.Infrastructure.Jobs;
+namespace OpenTrain.Clean.Infrastructure.Scheduling;
 
 /// <summary>Configuration section <c>Worker</c>.</summary>
 public sealed class WorkerOptions

@@ -1,15 +1,9 @@
 using FluentValidation;
 using Mediator;
 using OpenTrain.Clean.Application.Abstractions;
-using OpenTrain.Clean.Application.Common.Exceptions;
-using OpenTrain.Clean.Domain.Common;
 using OpenTrain.Clean.Domain.Notifications;
 
 namespace OpenTrain.Clean.Application.Notifications;
-
-public sealed record NotificationResponse(Guid Id, NotificationKind Kind, string Title, string Body, Guid? MilestoneId, DateTimeOffset CreatedAt, DateTimeOffset? ReadAt);
-
-public sealed record NotificationFeedResponse(int UnreadCount, IReadOnlyList<NotificationResponse> Data);
 
 /// <summary>The caller's in-app feed: unread first, then newest first.</summary>
 public sealed record ListNotificationsQuery(bool UnreadOnly = false, int Limit = 50) : IQuery<NotificationFeedResponse>;
@@ -35,27 +29,6 @@ public sealed class ListNotificationsHandler(IReadStore store, ICurrentUser user
         var unreadCount = unread.Count < query.Limit
             ? unread.Count
             : (await store.ToListAsync(mine.Where(n => n.ReadAt == null).Select(n => n.Id), cancellationToken)).Count;
-        return new NotificationFeedResponse(unreadCount, rows.Select(ToResponse).ToList());
-    }
-
-    internal static NotificationResponse ToResponse(Notification n) =>
-        new(n.Id.Value, n.Kind, n.Title, n.Body, n.MilestoneId?.Value, n.CreatedAt, n.ReadAt);
-}
-
-public sealed record MarkNotificationReadCommand(Guid NotificationId) : ICommand<NotificationResponse>;
-
-public sealed class MarkNotificationReadHandler(IRepository<Notification, NotificationId> notifications, ICurrentUser user, TimeProvider clock)
-    : ICommandHandler<MarkNotificationReadCommand, NotificationResponse>
-{
-    public async ValueTask<NotificationResponse> Handle(MarkNotificationReadCommand command, CancellationToken cancellationToken)
-    {
-        var notification = await notifications.FindAsync(new NotificationId(command.NotificationId), cancellationToken);
-        if (notification is null || notification.UserId != user.Id)
-        {
-            throw new NotFoundException("Notification", command.NotificationId);
-        }
-
-        notification.MarkRead(clock.GetUtcNow());
-        return ListNotificationsHandler.ToResponse(notification);
+        return new NotificationFeedResponse(unreadCount, rows.Select(NotificationResponse.From).ToList());
     }
 }
