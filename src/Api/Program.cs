@@ -59,12 +59,16 @@ if (app.Environment.IsDevelopment())
     app.MapDevTokens();
 }
 
-app.MapAccount();
+app.MapMe();
 app.MapJobs();
 app.MapContracts();
 app.MapMilestones();
+app.MapBilling();
+app.MapInvoices();
 app.MapPayouts();
+app.MapNotifications();
 app.MapReports();
+app.MapOps();
 
 var gateway = app.Services.GetRequiredService<IPaymentGateway>();
 if (app.Services.GetService<OpenTrain.Clean.Infrastructure.Payments.Simulator.PaymentSimulator>() is not null)

@@ -1,8 +1,6 @@
 using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
 using OpenTrain.Clean.Api.Infrastructure;
-using OpenTrain.Clean.Application.Notifications;
-using OpenTrain.Clean.Application.Ops;
 using OpenTrain.Clean.Application.Payouts.Accounts;
 
 namespace OpenTrain.Clean.Api.Endpoints;
@@ -22,21 +20,6 @@ internal static class PayoutsEndpoints
         account.MapPost("/onboarding-link", CreateOnboardingLink).WithSummary("A link to the hosted onboarding form")
             .WithDescription("Identity, tax and bank details are entered on the provider's hosted page; links expire, so ask for a new one each time.")
             .ProducesProblem(StatusCodes.Status409Conflict);
-
-        var notifications = app.MapGroup("/api/v1/notifications").WithTags("Notifications");
-        notifications.MapGet("/", ListNotifications).WithSummary("The caller's notifications, unread first");
-        notifications.MapPost("/{notificationId:guid}/read", MarkRead).WithSummary("Mark a notification read").ProducesProblem(StatusCodes.Status404NotFound);
-
-        var ops = app.MapGroup("/api/v1/ops").WithTags("Operations").RequireAuthorization(Authentication.AdminOnly);
-        ops.MapGet("/outbox", ListOutbox).WithSummary("Outbox messages by status (admin)")
-            .WithDescription("status=parked shows messages that failed every attempt; status=pending those waiting or retrying.");
-        ops.MapGet("/payouts", ListParkedPayouts).WithSummary("Parked payouts (admin)")
-            .WithDescription("Approved milestones whose payout the provider refused for good (payout.status failed), with the last error.");
-        ops.MapPost("/payouts/{milestoneId:guid}/retry", RetryPayout).WithSummary("Send a parked payout again (admin)")
-            .WithDescription("Puts the payout back in the queue; the payout job sends it with the milestone's idempotency key, so it can never pay twice.")
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        ops.MapPost("/outbox/{messageId:guid}/retry", RetryOutbox).WithSummary("Put an outbox message back in the queue (admin)")
-            .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
     /// <param name="Country" example="US">ISO 3166-1 alpha-2.</param>
@@ -53,22 +36,4 @@ internal static class PayoutsEndpoints
 
     private static async Task<Ok<OnboardingLinkResponse>> CreateOnboardingLink(NoInput? request, ISender sender, CancellationToken ct) =>
         TypedResults.Ok(await sender.Send(new CreateOnboardingLinkCommand(), ct));
-
-    private static async Task<Ok<NotificationFeedResponse>> ListNotifications(ISender sender, CancellationToken ct, bool unreadOnly = false, int limit = 50) =>
-        TypedResults.Ok(await sender.Send(new ListNotificationsQuery(unreadOnly, limit), ct));
-
-    private static async Task<Ok<NotificationResponse>> MarkRead(Guid notificationId, NoInput? request, ISender sender, CancellationToken ct) =>
-        TypedResults.Ok(await sender.Send(new MarkNotificationReadCommand(notificationId), ct));
-
-    private static async Task<Ok<IReadOnlyList<OutboxMessageResponse>>> ListOutbox(ISender sender, CancellationToken ct, string? status = null, int limit = 100) =>
-        TypedResults.Ok(await sender.Send(new ListOutboxMessagesQuery(QueryEnum.Parse<OutboxMessageState>(status, "status") ?? OutboxMessageState.Pending, limit), ct));
-
-    private static async Task<Ok<IReadOnlyList<Application.Milestones.MilestoneResponse>>> ListParkedPayouts(ISender sender, CancellationToken ct, int limit = 100) =>
-        TypedResults.Ok(await sender.Send(new ListParkedPayoutsQuery(limit), ct));
-
-    private static async Task<Ok<Application.Milestones.MilestoneResponse>> RetryPayout(Guid milestoneId, NoInput? request, ISender sender, CancellationToken ct) =>
-        TypedResults.Ok(await sender.Send(new RetryPayoutCommand(milestoneId), ct));
-
-    private static async Task<Ok<OutboxMessageResponse>> RetryOutbox(Guid messageId, NoInput? request, ISender sender, CancellationToken ct) =>
-        TypedResults.Ok(await sender.Send(new RetryOutboxMessageCommand(messageId), ct));
 }

@@ -7,7 +7,7 @@ using OpenTrain.Clean.Infrastructure.Payments.Stripe;
 namespace OpenTrain.Clean.Api.Endpoints;
 
 /// <summary>Stripe calls this. It answers fast: 200 once the event is applied (or known), 400 for a bad signature.</summary>
-internal static partial class WebhookEndpoints
+internal static partial class WebhooksEndpoints
 {
     /// <summary>Stripe's events are small; anything larger is not Stripe.</summary>
     private const int MaxEventBytes = 512 * 1024;

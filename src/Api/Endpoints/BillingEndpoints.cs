@@ -7,31 +7,13 @@ using OpenTrain.Clean.Application.Billing.GetBilling;
 using OpenTrain.Clean.Application.Billing.SetupIntent;
 using OpenTrain.Clean.Application.Billing.Subscription;
 using OpenTrain.Clean.Domain.Billing;
-using OpenTrain.Clean.Application.Common.Paging;
-using OpenTrain.Clean.Application.Invoices;
-using OpenTrain.Clean.Application.Invoices.GetInvoice;
-using OpenTrain.Clean.Application.Invoices.GetInvoicePdf;
-using OpenTrain.Clean.Application.Invoices.ListInvoices;
-using OpenTrain.Clean.Application.Users.GetMe;
-using OpenTrain.Clean.Domain.Invoices;
 
 namespace OpenTrain.Clean.Api.Endpoints;
 
-internal static class AccountEndpoints
+internal static class BillingEndpoints
 {
-    public static void MapAccount(this IEndpointRouteBuilder app)
+    public static void MapBilling(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/me", GetMe).WithTags("Me").WithSummary("The caller")
-            .WithDescription("Returns the caller's profile, creating it from the token's claims on first use. A trainer must have signed in once before they can be hired.");
-
-        var invoices = app.MapGroup("/api/v1/invoices").WithTags("Invoices");
-        invoices.MapGet("/", ListInvoices).WithSummary("List invoices")
-            .WithDescription("Employers: their funding (fixed_price_milestone) and subscription invoices. Trainers: their payout invoices. Newest first.");
-        invoices.MapGet("/{invoiceId:guid}", GetInvoice).WithSummary("Get an invoice").ProducesProblem(StatusCodes.Status404NotFound);
-        invoices.MapGet("/{invoiceId:guid}/pdf", GetInvoicePdf).WithSummary("Download an invoice as PDF")
-            .WithDescription("application/pdf, as an attachment named after the invoice number.")
-            .Produces(StatusCodes.Status200OK, contentType: "application/pdf").ProducesProblem(StatusCodes.Status404NotFound);
-
         var billing = app.MapGroup("/api/v1/billing").WithTags("Billing").RequireAuthorization(Authentication.EmployerOnly);
         billing.MapGet("/", GetBilling).WithSummary("Employer billing settings")
             .WithDescription("The default payment method (brand, last4, type), the plan and the escrow summary.");
@@ -61,22 +43,6 @@ internal static class AccountEndpoints
 
     private static async Task<Ok<SubscriptionResponse>> CancelSubscription(ISender sender, CancellationToken ct) =>
         TypedResults.Ok(await sender.Send(new CancelSubscriptionCommand(), ct));
-
-    private static async Task<Ok<MeResponse>> GetMe(ISender sender, CancellationToken ct) =>
-        TypedResults.Ok(await sender.Send(new GetMeCommand(), ct));
-
-    private static async Task<Ok<Page<InvoiceResponse>>> ListInvoices(ISender sender, CancellationToken ct, string? kind = null, string? paymentStatus = null, Guid? milestoneId = null, int limit = Paging.DefaultLimit, Guid? startingAfter = null) =>
-        TypedResults.Ok(await sender.Send(new ListInvoicesQuery(QueryEnum.Parse<InvoiceKind>(kind, "kind"), QueryEnum.Parse<InvoicePaymentStatus>(paymentStatus, "paymentStatus"), milestoneId, limit, startingAfter), ct));
-
-    private static async Task<Ok<InvoiceResponse>> GetInvoice(Guid invoiceId, ISender sender, CancellationToken ct) =>
-        TypedResults.Ok(await sender.Send(new GetInvoiceQuery(invoiceId), ct));
-
-    private static async Task<IResult> GetInvoicePdf(Guid invoiceId, ISender sender, HttpResponse response, CancellationToken ct)
-    {
-        var pdf = await sender.Send(new GetInvoicePdfQuery(invoiceId), ct);
-        response.Headers.ContentDisposition = $"attachment; filename=\"{pdf.FileName}\"";
-        return Results.Bytes(pdf.Content, "application/pdf");
-    }
 
     private static async Task<Ok<BillingResponse>> GetBilling(ISender sender, CancellationToken ct) =>
         TypedResults.Ok(await sender.Send(new GetBillingQuery(), ct));
