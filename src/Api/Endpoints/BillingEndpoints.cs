@@ -7,6 +7,7 @@ using OpenTrain.Clean.Application.Billing.GetBilling;
 using OpenTrain.Clean.Application.Billing.SetupIntent;
 using OpenTrain.Clean.Application.Billing.Subscription;
 using OpenTrain.Clean.Domain.Billing;
+using OpenTrain.Clean.Api.Infrastructure.OpenApi;
 
 namespace OpenTrain.Clean.Api.Endpoints;
 
@@ -14,7 +15,7 @@ internal static class BillingEndpoints
 {
     public static void MapBilling(this IEndpointRouteBuilder app)
     {
-        var billing = app.MapGroup("/api/v1/billing").WithTags("Billing").RequireAuthorization(Authentication.EmployerOnly);
+        var billing = app.MapGroup("/api/v1/billing").WithTag("Billing", "The employer's payment method and plan subscription.").RequireAuthorization(Authentication.EmployerOnly);
         billing.MapGet("/", GetBilling).WithSummary("Employer billing settings")
             .WithDescription("The default payment method (brand, last4, type), the plan and the escrow summary.");
         billing.MapPost("/payment-methods", AttachPaymentMethod).RequireRateLimiting(HttpHardening.MoneyPolicy).WithSummary("Add a payment method")
@@ -22,11 +23,13 @@ internal static class BillingEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         billing.MapPost("/setup-intents", CreateSetupIntent).WithSummary("Start collecting a payment method with Stripe.js")
             .WithDescription("Returns a SetupIntent client secret for a card or US bank account; after Stripe.js confirms it, attach the payment method by id.");
-        billing.MapGet("/subscription", GetSubscription).WithSummary("The employer's plan subscription");
+        billing.MapGet("/subscription", GetSubscription).WithSummary("The employer's plan subscription")
+            .WithDescription("The plan (none, agency or recruiting) and the subscription's status as the payment provider reports it.");
         billing.MapPost("/subscription", Subscribe).RequireRateLimiting(HttpHardening.MoneyPolicy).WithSummary("Subscribe to the agency or recruiting plan")
             .WithDescription("Billed separately from milestone charges; subscription invoices appear among the employer's invoices with billing type subscription. Milestones cannot be funded while the plan's subscription is not active (409 subscription_required).")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict);
-        billing.MapDelete("/subscription", CancelSubscription).WithSummary("Cancel the plan subscription").ProducesProblem(StatusCodes.Status409Conflict);
+        billing.MapDelete("/subscription", CancelSubscription).WithSummary("Cancel the plan subscription")
+            .WithDescription("Cancels the plan at the payment provider; 409 no_active_subscription when there is none. Milestone funding is not affected.").ProducesProblem(StatusCodes.Status409Conflict);
     }
 
     /// <param name="Plan" example="agency">agency or recruiting.</param>

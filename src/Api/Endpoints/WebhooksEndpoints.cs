@@ -3,6 +3,7 @@ using OpenTrain.Clean.Api.Infrastructure;
 using OpenTrain.Clean.Application.Common.Exceptions;
 using OpenTrain.Clean.Application.Webhooks;
 using OpenTrain.Clean.Infrastructure.Payments.Stripe;
+using OpenTrain.Clean.Api.Infrastructure.OpenApi;
 
 namespace OpenTrain.Clean.Api.Endpoints;
 
@@ -14,18 +15,18 @@ internal static partial class WebhooksEndpoints
 
     public static void MapStripeWebhook(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/webhooks/stripe", Receive).AllowAnonymous().WithTags("Webhooks")
+        app.MapPost("/webhooks/stripe", ReceiveStripeEvent).AllowAnonymous().WithTag("Webhooks", "Called by Stripe, not by integrators: signed events that settle fundings, payouts and disputes.")
             .WithSummary("Stripe webhook endpoint")
             .WithDescription("Verifies Stripe-Signature against Stripe:WebhookSecrets (300 s tolerance). Each event id is applied once; a replay answers 200 and changes nothing.")
             .Accepts<object>("application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest);
     }
 
-    private static async Task<IResult> Receive(HttpRequest request, StripeWebhookParser parser, ISender sender, ILoggerFactory loggers, CancellationToken ct)
+    private static async Task<IResult> ReceiveStripeEvent(HttpRequest request, StripeWebhookParser parser, ISender sender, ILoggerFactory loggers, CancellationToken ct)
     {
         if (request.ContentLength > MaxEventBytes)
         {
-            return Problem(StatusCodes.Status413PayloadTooLarge, "payload_too_large", "A Stripe event is never this large.");
+            return Problem(StatusCodes.Status413PayloadTooLarge, ProblemCodes.PayloadTooLarge, "A Stripe event is never this large.");
         }
 
         using var reader = new StreamReader(request.Body);
@@ -37,11 +38,11 @@ internal static partial class WebhooksEndpoints
         }
         catch (WebhookSignatureException exception)
         {
-            return Problem(StatusCodes.Status400BadRequest, "invalid_signature", exception.Message);
+            return Problem(StatusCodes.Status400BadRequest, ProblemCodes.InvalidSignature, exception.Message);
         }
         catch (Exception exception) when (exception is System.Text.Json.JsonException or Newtonsoft.Json.JsonException or ArgumentException)
         {
-            return Problem(StatusCodes.Status400BadRequest, "malformed_event", "The body is not a Stripe event.");
+            return Problem(StatusCodes.Status400BadRequest, ProblemCodes.MalformedEvent, "The body is not a Stripe event.");
         }
 
         // A conflict means another delivery or another change got there first: apply again, and the
@@ -60,7 +61,7 @@ internal static partial class WebhooksEndpoints
         }
 
         // Not applied: Stripe redelivers on anything but 2xx.
-        return Problem(StatusCodes.Status503ServiceUnavailable, "webhook_conflict", "The event could not be applied now; it will be redelivered.");
+        return Problem(StatusCodes.Status503ServiceUnavailable, ProblemCodes.WebhookConflict, "The event could not be applied now; it will be redelivered.");
     }
 
     private static IResult Problem(int status, string code, string detail) =>

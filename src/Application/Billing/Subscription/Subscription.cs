@@ -1,6 +1,7 @@
 using FluentValidation;
 using Mediator;
 using OpenTrain.Clean.Application.Abstractions;
+using OpenTrain.Clean.Application.Common.Exceptions;
 using OpenTrain.Clean.Domain.Billing;
 using OpenTrain.Clean.Domain.Common;
 
@@ -44,7 +45,7 @@ public sealed class SubscribeHandler(BillingProfiles profiles, IPaymentGateway p
 
         if (profile.DefaultPaymentMethod is null)
         {
-            throw new DomainException(EmployerBillingProfile.PaymentMethodRequired, "Add a payment method before subscribing to a plan.");
+            throw new DomainException(EmployerBillingProfile.PaymentMethodRequired, "Add a payment method first (POST /api/v1/billing/payment-methods), then subscribe again.");
         }
 
         var result = await payments.CreateSubscriptionAsync(
@@ -65,7 +66,7 @@ public sealed class CancelSubscriptionHandler(IRepository<EmployerBillingProfile
         var profile = await profiles.FindAsync(user.Id, cancellationToken);
         if (profile?.SubscriptionId is null || profile.SubscriptionStatus == SubscriptionStatus.Canceled)
         {
-            throw new DomainException("no_active_subscription", "There is no subscription to cancel.");
+            throw new DomainException(ApplicationErrors.NoActiveSubscription, "There is no subscription to cancel.");
         }
 
         var result = await payments.CancelSubscriptionAsync(profile.SubscriptionId, cancellationToken);

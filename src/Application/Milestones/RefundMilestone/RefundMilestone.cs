@@ -37,7 +37,7 @@ public sealed class RefundMilestoneHandler(IPaymentGateway payments, ISender sen
         if (result.Outcome != RefundOutcome.Succeeded || result.RefundId is null)
         {
             await sender.Send(new AbandonRefundCommand(command.MilestoneId, result.Error ?? "refused"), CancellationToken.None);
-            throw new DomainException("refund_failed", $"The payment provider refused the refund: {result.Error}");
+            throw new DomainException(ApplicationErrors.RefundFailed, $"The payment provider refused the refund: {result.Error}");
         }
 
         return await sender.Send(new RecordRefundCommand(command.MilestoneId, result.RefundId), CancellationToken.None);

@@ -80,7 +80,7 @@ public sealed class StartPayoutAccountHandler(
         if (!supported.Contains(country, StringComparer.Ordinal))
         {
             throw new UnprocessableException(
-                "payout_country_unsupported",
+                ApplicationErrors.PayoutCountryUnsupported,
                 $"Payouts are not available in {country}. Supported countries: {string.Join(", ", supported)}.",
                 "country");
         }
@@ -90,7 +90,7 @@ public sealed class StartPayoutAccountHandler(
         {
             if (account.Country != country)
             {
-                throw new DomainException("payout_account_exists", $"Your payout account was started in {account.Country}; contact support to change country.");
+                throw new DomainException(ApplicationErrors.PayoutAccountExists, $"Your payout account was started in {account.Country}; contact support to change country.");
             }
 
             return await sender.Send(new GetPayoutAccountQuery(), cancellationToken);
@@ -124,7 +124,7 @@ public sealed class CreateOnboardingLinkHandler(IRepository<TrainerPayoutAccount
         var account = await accounts.FindAsync(user.Id, cancellationToken);
         if (account?.ConnectedAccountId is null)
         {
-            throw new DomainException("payout_account_not_started", "Start your payout setup first: POST /api/v1/payouts/account with your country.");
+            throw new DomainException(ApplicationErrors.PayoutAccountNotStarted, "Start your payout setup first: POST /api/v1/payouts/account with your country.");
         }
 
         return new OnboardingLinkResponse(await payments.CreateOnboardingLinkAsync(account.ConnectedAccountId, cancellationToken));
