@@ -77,6 +77,7 @@ else
 }
 
 app.Logger.LogInformation("Payments go through the {Gateway} ({Kind})", gateway.Name, gateway.Name == "simulator" ? "offline, no money moves" : "live provider");
+app.Lifetime.ApplicationStarted.Register(() => OpenApiSetup.LogSwaggerAddresses(app));
 
 app.Run();
 

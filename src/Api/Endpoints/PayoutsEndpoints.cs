@@ -36,6 +36,9 @@ internal static class PayoutsEndpoints
     private static async Task<Ok<PayoutAccountResponse>> StartPayoutAccount(StartPayoutAccountRequest request, ISender sender, CancellationToken ct) =>
         TypedResults.Ok(await sender.Send(new StartPayoutAccountCommand(request.Country), ct));
 
-    private static async Task<Ok<OnboardingLinkResponse>> CreateOnboardingLink(NoInput? request, ISender sender, CancellationToken ct) =>
-        TypedResults.Ok(await sender.Send(new CreateOnboardingLinkCommand(), ct));
+    private static async Task<Ok<OnboardingLinkResponse>> CreateOnboardingLink(NoInput? request, ISender sender, HttpRequest http, CancellationToken ct)
+    {
+        var link = await sender.Send(new CreateOnboardingLinkCommand(), ct);
+        return TypedResults.Ok(link with { Url = HostedPages.Absolute(http, link.Url) });
+    }
 }

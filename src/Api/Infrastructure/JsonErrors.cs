@@ -36,7 +36,7 @@ internal static partial class JsonErrors
             return (field, $"'{field}' is not a member of this request.");
         }
 
-        if (message.Contains("doesn't allow setting null", StringComparison.Ordinal))
+        if (message.Contains("null value", StringComparison.OrdinalIgnoreCase) || message.Contains("setting null", StringComparison.Ordinal))
         {
             return (field, $"'{field}' must not be null.");
         }

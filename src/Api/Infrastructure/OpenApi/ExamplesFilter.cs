@@ -88,7 +88,9 @@ internal sealed class ExamplesFilter : IDocumentFilter
 
         if (schema is OpenApiSchemaReference reference)
         {
-            return reference.Reference.Id is { } id && schemas.TryGetValue(id, out var target) ? Build(target, name, schemas, forRequest, depth) : null;
+            return reference.Reference.Id is { } id && schemas.TryGetValue(id, out var target)
+                ? target.Type is JsonSchemaType.Object ? Object(target, id, schemas, forRequest, depth) : Build(target, name, schemas, forRequest, depth)
+                : null;
         }
 
         var nonNull = (schema.AnyOf ?? []).Concat(schema.OneOf ?? []).Concat(schema.AllOf ?? [])
@@ -106,7 +108,7 @@ internal sealed class ExamplesFilter : IDocumentFilter
         var type = (schema.Type ?? JsonSchemaType.String) & ~JsonSchemaType.Null;
         return type switch
         {
-            JsonSchemaType.Object when depth < MaxDepth => Object(schema, schemas, forRequest, depth),
+            JsonSchemaType.Object when depth < MaxDepth => Object(schema, null, schemas, forRequest, depth),
             JsonSchemaType.Array when depth < MaxDepth && schema.Items is not null => new JsonArray(Build(schema.Items, Singular(name), schemas, forRequest, depth + 1)),
             JsonSchemaType.Array => new JsonArray(),
             JsonSchemaType.Integer => schema.Format == "int64" ? 50000L : 1,
@@ -117,7 +119,8 @@ internal sealed class ExamplesFilter : IDocumentFilter
         };
     }
 
-    private static JsonObject Object(IOpenApiSchema schema, IDictionary<string, IOpenApiSchema> schemas, bool forRequest, int depth)
+    /// <summary>An object's members; its own <c>id</c> is named after the schema (a <c>ContractResponse</c>'s id is the <c>contractId</c> elsewhere).</summary>
+    private static JsonObject Object(IOpenApiSchema schema, string? schemaId, IDictionary<string, IOpenApiSchema> schemas, bool forRequest, int depth)
     {
         var result = new JsonObject();
         foreach (var (member, memberSchema) in schema.Properties ?? new Dictionary<string, IOpenApiSchema>())
@@ -128,7 +131,8 @@ internal sealed class ExamplesFilter : IDocumentFilter
                 continue;
             }
 
-            result[member] = Build(memberSchema, member, schemas, forRequest, depth + 1);
+            var name = member == "id" && schemaId is not null ? OwnerIdName(schemaId) : member;
+            result[member] = Build(memberSchema, name, schemas, forRequest, depth + 1);
         }
 
         if (schema.AdditionalProperties is { } values && result.Count == 0 && !forRequest)
@@ -159,6 +163,12 @@ internal sealed class ExamplesFilter : IDocumentFilter
         _ when name is not null && name.EndsWith("At", StringComparison.Ordinal) => "2026-03-02T15:04:05Z",
         _ => name is null ? "text" : $"{name} text",
     };
+
+    private static string OwnerIdName(string schemaId)
+    {
+        var owner = schemaId.EndsWith("Response", StringComparison.Ordinal) ? schemaId[..^"Response".Length] : schemaId;
+        return char.ToLowerInvariant(owner[0]) + owner[1..] + "Id";
+    }
 
     /// <summary>A stable version-7-shaped UUID per member name (<c>trainerId</c> is always the same id).</summary>
     private static string Uuid(string name)

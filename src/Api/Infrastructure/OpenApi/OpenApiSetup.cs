@@ -61,6 +61,7 @@ internal static class OpenApiSetup
             options.DocumentFilter<ProblemSchemaFilter>();
             options.DocumentFilter<TagsFilter>();
             options.DocumentFilter<ExamplesFilter>();
+            options.DocumentFilter<UnusedSchemasFilter>();
         });
         return services;
     }
@@ -81,5 +82,16 @@ internal static class OpenApiSetup
             options.DisplayOperationId();
         });
         return app;
+    }
+
+    /// <summary>Once the server listens, says where Swagger UI is (the first run restores and builds for a while first).</summary>
+    public static void LogSwaggerAddresses(WebApplication app)
+    {
+        var addresses = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+            .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses ?? [];
+        foreach (var address in addresses)
+        {
+            app.Logger.LogInformation("Swagger UI: {Address}{Path} (OpenAPI document: {Address}{Document})", address.TrimEnd('/'), UiPath, address.TrimEnd('/'), DocumentPath);
+        }
     }
 }

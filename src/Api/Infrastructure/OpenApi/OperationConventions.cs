@@ -89,6 +89,7 @@ internal sealed class OperationConventions(IAuthorizationPolicyProvider policies
             }
         }
 
+        DescribeDeclaredContent(operation, metadata, context);
         foreach (var (key, response) in operation.Responses)
         {
             if (response is not OpenApiResponse concrete || !int.TryParse(key, out var status))
@@ -104,6 +105,13 @@ internal sealed class OperationConventions(IAuthorizationPolicyProvider policies
             {
                 DescribeSuccess(concrete, status, idempotent);
             }
+        }
+
+        var sorted = operation.Responses.OrderBy(pair => pair.Key, StringComparer.Ordinal).ToList();
+        operation.Responses.Clear();
+        foreach (var (key, response) in sorted)
+        {
+            operation.Responses[key] = response;
         }
 
         if (idempotent)
@@ -149,6 +157,40 @@ internal sealed class OperationConventions(IAuthorizationPolicyProvider policies
                 media.Schema = mediaType.StartsWith("text/", StringComparison.Ordinal)
                     ? new OpenApiSchema { Type = JsonSchemaType.String }
                     : new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" };
+            }
+        }
+    }
+
+    /// <summary>
+    /// Success responses declared with <c>Produces</c> and a content type but no CLR type (a PDF, a CSV
+    /// stream) get that content: binary for files, a string for text; a declared type gets its schema.
+    /// </summary>
+    private static void DescribeDeclaredContent(OpenApiOperation operation, IList<object> metadata, OperationFilterContext context)
+    {
+        foreach (var declared in metadata.OfType<Microsoft.AspNetCore.Http.Metadata.IProducesResponseTypeMetadata>().Where(d => d.StatusCode < 400 && d.ContentTypes.Any()))
+        {
+            var key = declared.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (!operation.Responses!.TryGetValue(key, out var existing) || existing is not OpenApiResponse response)
+            {
+                continue;
+            }
+
+            response.Content ??= new Dictionary<string, IOpenApiMediaType>();
+            foreach (var contentType in declared.ContentTypes)
+            {
+                if (response.Content.TryGetValue(contentType, out var media) && media.Schema is not null)
+                {
+                    continue;
+                }
+
+                response.Content[contentType] = new OpenApiMediaType
+                {
+                    Schema = declared.Type is { } type && type != typeof(void)
+                        ? context.SchemaGenerator.GenerateSchema(type, context.SchemaRepository)
+                        : contentType.StartsWith("text/", StringComparison.Ordinal)
+                            ? new OpenApiSchema { Type = JsonSchemaType.String }
+                            : new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" },
+                };
             }
         }
     }
