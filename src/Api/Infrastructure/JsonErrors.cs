@@ -71,7 +71,9 @@ internal static partial class JsonErrors
     /// <summary>Follows the JSON path (<c>$.firstMilestone.amount</c>) through the operation's request type.</summary>
     private static Type? MemberType(HttpContext context, string? path)
     {
-        var type = context.GetEndpoint()?.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType;
+        // The exception handler middleware clears the endpoint before handlers run; its feature keeps it.
+        var endpoint = context.GetEndpoint() ?? context.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerFeature>()?.Endpoint;
+        var type = endpoint?.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType;
         if (type is null || string.IsNullOrEmpty(path))
         {
             return null;

@@ -62,7 +62,19 @@ internal sealed class ExamplesFilter : IDocumentFilter
             {
                 if (mediaType.Contains("json", StringComparison.Ordinal) && content is OpenApiMediaType { Schema: not null, Example: null, Examples: not { Count: > 0 } } media)
                 {
-                    media.Example = Build(media.Schema, null, schemas, forRequest: true, depth: 0);
+                    var example = Build(media.Schema, null, schemas, forRequest: true, depth: 0);
+                    if (example is JsonObject { Count: 0 })
+                    {
+                        // An empty example is dropped when the document is written; a named one stays.
+                        media.Examples = new Dictionary<string, IOpenApiExample>
+                        {
+                            ["empty"] = new OpenApiExample { Summary = "Nothing to send: an empty object, or no body at all", Value = example },
+                        };
+                    }
+                    else
+                    {
+                        media.Example = example;
+                    }
                 }
             }
 
