@@ -1719,6 +1719,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The payment provider could not be reached or answered an error (`payment_provider_unavailable`); retry with the same Idempotency-Key. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:payment_provider_unavailable",
+                     *       "title": "Bad Gateway",
+                     *       "status": 502,
+                     *       "detail": "The payment provider could not be reached; try again shortly.",
+                     *       "code": "payment_provider_unavailable",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     createSetupIntent: {
@@ -1891,6 +1910,25 @@ export interface operations {
                      *       "status": 422,
                      *       "detail": "This Idempotency-Key was used for a different request; use a new key.",
                      *       "code": "idempotency_key_reused",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The payment provider could not be reached or answered an error (`payment_provider_unavailable`); retry with the same Idempotency-Key. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:payment_provider_unavailable",
+                     *       "title": "Bad Gateway",
+                     *       "status": 502,
+                     *       "detail": "The payment provider could not be reached; try again shortly.",
+                     *       "code": "payment_provider_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -2167,6 +2205,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The payment provider could not be reached or answered an error (`payment_provider_unavailable`); retry with the same Idempotency-Key. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:payment_provider_unavailable",
+                     *       "title": "Bad Gateway",
+                     *       "status": 502,
+                     *       "detail": "The payment provider could not be reached; try again shortly.",
+                     *       "code": "payment_provider_unavailable",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     cancelSubscription: {
@@ -2298,6 +2355,25 @@ export interface operations {
                      *       "status": 422,
                      *       "detail": "This Idempotency-Key was used for a different request; use a new key.",
                      *       "code": "idempotency_key_reused",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The payment provider could not be reached or answered an error (`payment_provider_unavailable`); retry with the same Idempotency-Key. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:payment_provider_unavailable",
+                     *       "title": "Bad Gateway",
+                     *       "status": 502,
+                     *       "detail": "The payment provider could not be reached; try again shortly.",
+                     *       "code": "payment_provider_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -4374,6 +4450,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The payment provider could not be reached or answered an error (`payment_provider_unavailable`); retry with the same Idempotency-Key. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:payment_provider_unavailable",
+                     *       "title": "Bad Gateway",
+                     *       "status": 502,
+                     *       "detail": "The payment provider could not be reached; try again shortly.",
+                     *       "code": "payment_provider_unavailable",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getMe: {
@@ -5183,6 +5278,25 @@ export interface operations {
                      *       "status": 429,
                      *       "detail": "Too many money-moving requests; retry after 42 s.",
                      *       "code": "rate_limited",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The payment provider could not be reached or answered an error (`payment_provider_unavailable`); retry with the same Idempotency-Key. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:payment_provider_unavailable",
+                     *       "title": "Bad Gateway",
+                     *       "status": 502,
+                     *       "detail": "The payment provider could not be reached; try again shortly.",
+                     *       "code": "payment_provider_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -6259,6 +6373,25 @@ export interface operations {
                      *       "status": 429,
                      *       "detail": "Too many money-moving requests; retry after 42 s.",
                      *       "code": "rate_limited",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The payment provider could not be reached or answered an error (`payment_provider_unavailable`); retry with the same Idempotency-Key. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:payment_provider_unavailable",
+                     *       "title": "Bad Gateway",
+                     *       "status": 502,
+                     *       "detail": "The payment provider could not be reached; try again shortly.",
+                     *       "code": "payment_provider_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -7806,6 +7939,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The payment provider could not be reached or answered an error (`payment_provider_unavailable`); retry with the same Idempotency-Key. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:payment_provider_unavailable",
+                     *       "title": "Bad Gateway",
+                     *       "status": 502,
+                     *       "detail": "The payment provider could not be reached; try again shortly.",
+                     *       "code": "payment_provider_unavailable",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     createOnboardingLink: {
@@ -7977,6 +8129,25 @@ export interface operations {
                      *       "status": 422,
                      *       "detail": "This Idempotency-Key was used for a different request; use a new key.",
                      *       "code": "idempotency_key_reused",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The payment provider could not be reached or answered an error (`payment_provider_unavailable`); retry with the same Idempotency-Key. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:payment_provider_unavailable",
+                     *       "title": "Bad Gateway",
+                     *       "status": 502,
+                     *       "detail": "The payment provider could not be reached; try again shortly.",
+                     *       "code": "payment_provider_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */

@@ -20,16 +20,18 @@ internal static class BillingEndpoints
             .WithDescription("The default payment method (brand, last4, type), the plan and the escrow summary.");
         billing.MapPost("/payment-methods", AttachPaymentMethod).RequireRateLimiting(HttpHardening.MoneyPolicy).WithSummary("Add a payment method")
             .WithDescription("Attaches a Stripe payment method (pm_...) and makes it the default. On the offline simulator use Stripe's test ids: pm_card_visa, pm_card_mastercard, pm_card_chargeDeclined, pm_card_authenticationRequired, pm_usBankAccount.")
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status502BadGateway);
         billing.MapPost("/setup-intents", CreateSetupIntent).WithSummary("Start collecting a payment method with Stripe.js")
-            .WithDescription("Returns a SetupIntent client secret for a card or US bank account; after Stripe.js confirms it, attach the payment method by id.");
+            .WithDescription("Returns a SetupIntent client secret for a card or US bank account; after Stripe.js confirms it, attach the payment method by id.")
+            .ProducesProblem(StatusCodes.Status502BadGateway);
         billing.MapGet("/subscription", GetSubscription).WithSummary("The employer's plan subscription")
             .WithDescription("The plan (none, agency or recruiting) and the subscription's status as the payment provider reports it.");
         billing.MapPost("/subscription", Subscribe).RequireRateLimiting(HttpHardening.MoneyPolicy).WithSummary("Subscribe to the agency or recruiting plan")
             .WithDescription("Billed separately from milestone charges; subscription invoices appear among the employer's invoices with billing type subscription. Milestones cannot be funded while the plan's subscription is not active (409 subscription_required).")
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status502BadGateway);
         billing.MapDelete("/subscription", CancelSubscription).WithSummary("Cancel the plan subscription")
-            .WithDescription("Cancels the plan at the payment provider; 409 no_active_subscription when there is none. Milestone funding is not affected.").ProducesProblem(StatusCodes.Status409Conflict);
+            .WithDescription("Cancels the plan at the payment provider; 409 no_active_subscription when there is none. Milestone funding is not affected.")
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status502BadGateway);
     }
 
     /// <param name="Plan" example="agency">agency or recruiting.</param>

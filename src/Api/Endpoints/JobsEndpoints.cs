@@ -40,7 +40,7 @@ internal static class JobsEndpoints
                 """)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status402PaymentRequired)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status502BadGateway);
     }
 
     private static async Task<Created<JobResponse>> CreateJob(CreateJobRequest request, ISender sender, CancellationToken ct)

@@ -35,7 +35,7 @@ internal static class MilestonesEndpoints
                 200: funded (active_funded). 202: requires_action (confirm with Stripe.js using clientSecret) or processing (bank debit).
                 402 card_declined: the milestone stays not_funded with the decline kept. 409 payment_method_required, milestone_not_fundable.
                 """)
-            .ProducesProblem(StatusCodes.Status402PaymentRequired).ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status402PaymentRequired).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status502BadGateway);
         milestones.MapPost("/submit", SubmitMilestone).RequireAuthorization(Authentication.TrainerOnly)
             .WithSummary("Request approval (trainer)").WithDescription("From active_funded to pending_approval, with an optional note.")
             .ProducesProblem(StatusCodes.Status409Conflict);
@@ -49,7 +49,7 @@ internal static class MilestonesEndpoints
         milestones.MapPost("/refund", RefundMilestone).RequireAuthorization(Authentication.AdminOnly).RequireRateLimiting(HttpHardening.MoneyPolicy)
             .WithSummary("Refund a held milestone (support, admin only)")
             .WithDescription("Allowed only while the money is held (active_funded or pending_approval, not disputed): refunds the funding charge once, marks the milestone refunded and the funding invoice refunded, and issues a credit note. Released funds are never refundable here (409).")
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status502BadGateway);
         milestones.MapPost("/cancel", CancelMilestone).RequireAuthorization(Authentication.EmployerOnly)
             .WithSummary("Cancel a milestone that was never funded")
             .WithDescription("From not_funded to cancelled; a funded milestone cannot be cancelled (409 milestone_not_cancellable): ask support for a refund.").ProducesProblem(StatusCodes.Status409Conflict);

@@ -18,10 +18,10 @@ internal static class PayoutsEndpoints
             .WithDescription("status: not_started, onboarding, enabled or restricted; requirementsDue lists what is still needed; pendingPayouts counts approved milestones waiting.");
         account.MapPost("/", StartPayoutAccount).WithSummary("Add Payout Method: start payout setup in a country")
             .WithDescription("Creates the trainer's connected account. 422 payout_country_unsupported names the supported countries.")
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status502BadGateway);
         account.MapPost("/onboarding-link", CreateOnboardingLink).WithSummary("A link to the hosted onboarding form")
             .WithDescription("Identity, tax and bank details are entered on the provider's hosted page; links expire, so ask for a new one each time.")
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status502BadGateway);
     }
 
     /// <param name="Country" example="US">ISO 3166-1 alpha-2.</param>

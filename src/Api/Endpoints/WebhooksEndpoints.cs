@@ -19,7 +19,7 @@ internal static partial class WebhooksEndpoints
             .WithSummary("Stripe webhook endpoint")
             .WithDescription("Verifies Stripe-Signature against Stripe:WebhookSecrets (300 s tolerance). Each event id is applied once; a replay answers 200 and changes nothing.")
             .Accepts<object>("application/json")
-            .ProducesProblem(StatusCodes.Status400BadRequest);
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }
 
     private static async Task<IResult> ReceiveStripeEvent(HttpRequest request, StripeWebhookParser parser, ISender sender, ILoggerFactory loggers, CancellationToken ct)
