@@ -139,6 +139,6 @@ public sealed class StartHireHandlerTests
         Repositories.Of<UserProfile, UserId>(_trainer, _employerProfile),
         billing is null ? Repositories.Of<EmployerBillingProfile, UserId>() : Repositories.Of<EmployerBillingProfile, UserId>(billing),
         Options.Create(fees ?? new FeeOptions()),
-        Parties.Signed(caller ?? Parties.Employer),
+        Callers.Signed(caller ?? Parties.Employer),
         _clock);
 }

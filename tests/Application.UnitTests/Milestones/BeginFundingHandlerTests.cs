@@ -116,6 +116,6 @@ public sealed class BeginFundingHandlerTests
         Repositories.Milestones(Milestone),
         Repositories.Of<Job, JobId>(_escrow.Job),
         billing is null ? Repositories.Of<EmployerBillingProfile, UserId>() : Repositories.Of<EmployerBillingProfile, UserId>(billing),
-        Parties.Signed(caller),
+        Callers.Signed(caller),
         _clock);
 }

@@ -29,7 +29,7 @@ internal sealed class FundingWiring
         var milestones = Repositories.Milestones(escrow.Milestone);
         var jobs = Repositories.Of<Job, JobId>(escrow.Job);
         var begin = new BeginFundingHandler(
-            milestones, jobs, Repositories.Of<EmployerBillingProfile, UserId>(escrow.Billing), Parties.Signed(Parties.Employer), clock);
+            milestones, jobs, Repositories.Of<EmployerBillingProfile, UserId>(escrow.Billing), Callers.Signed(Parties.Employer), clock);
         var record = new RecordFundingResultHandler(milestones, Repositories.Of<Contract, ContractId>(escrow.Contract), jobs, Invoices, Numbers, Microsoft.Extensions.Options.Options.Create(new OpenTrain.Clean.Application.Common.FundingOptions()), Substitute.For<IReadStore>(), clock);
 
         Sender.Send(Arg.Any<BeginFundingCommand>(), Arg.Any<CancellationToken>())

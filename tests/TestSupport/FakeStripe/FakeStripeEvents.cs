@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Stripe;
 
-namespace OpenTrain.Clean.Tests.FakeStripe;
+namespace OpenTrain.Clean.TestSupport.FakeStripe;
 
 /// <summary>
 /// Webhook events as Stripe sends them (snapshot events: the object as it was when the event

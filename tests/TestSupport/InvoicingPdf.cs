@@ -1,13 +1,13 @@
 using UglyToad.PdfPig;
 using UglyToad.PdfPig.Content;
 
-namespace OpenTrain.Clean.Infrastructure.IntegrationTests.Invoicing;
+namespace OpenTrain.Clean.TestSupport;
 
 /// <summary>A word as PdfPig reads it back, with its page and bounding box (points, origin bottom left).</summary>
-internal sealed record InvoicingPdfWord(int Page, string Text, double Left, double Right, double Bottom, double Top);
+public sealed record InvoicingPdfWord(int Page, string Text, double Left, double Right, double Bottom, double Top);
 
 /// <summary>A PDF read back with PdfPig: its pages, words and the lines they form.</summary>
-internal sealed class InvoicingPdf
+public sealed class InvoicingPdf
 {
     private InvoicingPdf(IReadOnlyList<InvoicingPdfWord> words, IReadOnlyList<string> pageTexts, double pageWidth, double pageHeight)
     {

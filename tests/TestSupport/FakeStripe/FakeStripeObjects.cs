@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 
-namespace OpenTrain.Clean.Tests.FakeStripe;
+namespace OpenTrain.Clean.TestSupport.FakeStripe;
 
 /// <summary>What a payment method does when a PaymentIntent is confirmed with it (Stripe's test-mode ids).</summary>
 public enum FakeStripeBehaviour
