@@ -65,6 +65,8 @@ app.MapPayouts();
 app.MapNotifications();
 app.MapReports();
 app.MapOps();
+app.MapWebhookEndpoints();
+app.MapEvents();
 
 var gateway = app.Services.GetRequiredService<IPaymentGateway>();
 if (app.Services.GetService<OpenTrain.Clean.Infrastructure.Payments.Simulator.PaymentSimulator>() is not null)

@@ -196,6 +196,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your events, oldest first, after a cursor
+         * @description The events about what you can see (the catalog is in the Events tag and the IntegratorEvents.* schemas),
+         *     in the order they were published, each exactly as a webhook delivery carries it. Pass the last id you
+         *     processed as startingAfter to get what came after it; types (comma-separated or repeated) filters by type.
+         *     Events are kept 30 days. The order never changes and no event ever appears below one you have seen.
+         */
+        get: operations["listEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/invoices": {
         parameters: {
             query?: never;
@@ -716,8 +739,504 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/webhook-endpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List your webhook endpoints
+         * @description Newest first. A non-zero consecutiveFailures or a disabled status means the receiver needs attention.
+         */
+        get: operations["listWebhookEndpoints"];
+        put?: never;
+        /**
+         * Register a webhook endpoint
+         * @description Deliveries of your events (those of the catalog you name, or "*" for all) are POSTed to url, signed with the
+         *     secret returned here once. At most 10 per account (409 webhook_endpoint_limit_reached). Outside Development
+         *     only https URLs whose host resolves to public addresses are accepted (422 webhook_url_refused); in Development
+         *     loopback URLs are allowed. There is no backfill: an endpoint receives events created after it.
+         */
+        post: operations["createWebhookEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhook-endpoints/{endpointId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a webhook endpoint
+         * @description Its url, event types, status and failure count; the secret is never shown again (roll it for a new one).
+         */
+        get: operations["getWebhookEndpoint"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a webhook endpoint
+         * @description Removes the endpoint and its delivery log; pending deliveries are dropped. The events stay in GET /api/v1/events.
+         */
+        delete: operations["deleteWebhookEndpoint"];
+        options?: never;
+        head?: never;
+        /**
+         * Change, pause or re-enable a webhook endpoint
+         * @description Members left out stay as they are. status active re-enables a disabled endpoint with its failure count at 0; status disabled pauses it. A new url is checked like at registration.
+         */
+        patch: operations["updateWebhookEndpoint"];
+        trace?: never;
+    };
+    "/api/v1/webhook-endpoints/{endpointId}/roll-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Roll the signing secret
+         * @description Returns a new secret, once. Until previousSecretExpiresAt (IntegratorEvents:SecretRollOverlap, 24 h by default) each delivery carries a v1 signature for the new and for the previous secret.
+         */
+        post: operations["rollWebhookEndpointSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhook-endpoints/{endpointId}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The endpoint's delivery log
+         * @description Newest event first: each delivery with its event, status (pending, delivered, failed), attempts, last response status and latency, next attempt, and every attempt made. Pass the last id as startingAfter for older ones.
+         */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhook-endpoints/{endpointId}/deliveries/{deliveryId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One delivery with its attempts
+         * @description The event delivered, its status, and each attempt with its response status, latency and error.
+         */
+        get: operations["getWebhookDelivery"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhook-endpoints/{endpointId}/deliveries/{deliveryId}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a delivery again
+         * @description Queues the delivery again whatever its status, with a fresh set of 5 attempts and the same OpenTrain-Delivery id (dedupe on it). 409 webhook_endpoint_disabled: enable the endpoint first.
+         */
+        post: operations["redeliverWebhookDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    "contract.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * contract.created delivered to your webhook endpoint
+         * @description A trainer was hired: the contract exists (its first milestone follows in milestone.created). Signed with OpenTrain-Signature; see the Webhook endpoints tag.
+         */
+        post: operations["deliverContractCreated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "milestone.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * milestone.created delivered to your webhook endpoint
+         * @description A milestone was added to a contract (at hire, or later from the Contract tab). Signed with OpenTrain-Signature; see the Webhook endpoints tag.
+         */
+        post: operations["deliverMilestoneCreated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "milestone.funding_started": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * milestone.funding_started delivered to your webhook endpoint
+         * @description The employer's payment method is being charged for the milestone (status funding). Signed with OpenTrain-Signature; see the Webhook endpoints tag.
+         */
+        post: operations["deliverMilestoneFundingStarted"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "milestone.funded": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * milestone.funded delivered to your webhook endpoint
+         * @description The charge succeeded and the money is held in escrow (status active_funded). Signed with OpenTrain-Signature; see the Webhook endpoints tag.
+         */
+        post: operations["deliverMilestoneFunded"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "milestone.funding_failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * milestone.funding_failed delivered to your webhook endpoint
+         * @description The charge failed or was declined; the milestone is not_funded again with funding.lastError kept. Signed with OpenTrain-Signature; see the Webhook endpoints tag.
+         */
+        post: operations["deliverMilestoneFundingFailed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "milestone.submitted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * milestone.submitted delivered to your webhook endpoint
+         * @description The trainer marked the work complete and requests approval (status pending_approval). Signed with OpenTrain-Signature; see the Webhook endpoints tag.
+         */
+        post: operations["deliverMilestoneSubmitted"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "milestone.changes_requested": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * milestone.changes_requested delivered to your webhook endpoint
+         * @description The employer sent the work back (status active_funded, changesRequestedReason set). Signed with OpenTrain-Signature; see the Webhook endpoints tag.
+         */
+        post: operations["deliverMilestoneChangesRequested"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "milestone.approved": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * milestone.approved delivered to your webhook endpoint
+         * @description The employer approved; the payout to the trainer is queued (status payout_pending). Signed with OpenTrain-Signature; see the Webhook endpoints tag.
+         */
+        post: operations["deliverMilestoneApproved"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "payout.pending": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * payout.pending delivered to your webhook endpoint
+         * @description The payout waits; payout.reason says why (payout_setup_incomplete, disputed, queued). Signed with OpenTrain-Signature; see the Webhook endpoints tag.
+         */
+        post: operations["deliverPayoutPending"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "payout.retrying": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * payout.retrying delivered to your webhook endpoint
+         * @description Stripe reported a retryable transfer condition; payout.nextAttemptAt says when it is tried again. Signed with OpenTrain-Signature; see the Webhook endpoints tag.
+         */
+        post: operations["deliverPayoutRetrying"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "payout.paid": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * payout.paid delivered to your webhook endpoint
+         * @description The transfer to the trainer's connected account was made (status paid, payout.transferId). Signed with OpenTrain-Signature; see the Webhook endpoints tag.
+         */
+        post: operations["deliverPayoutPaid"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "payout.failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * payout.failed delivered to your webhook endpoint
+         * @description Stripe refused the transfer for good; support has been alerted (payout.status failed, payout.lastError). Signed with OpenTrain-Signature; see the Webhook endpoints tag.
+         */
+        post: operations["deliverPayoutFailed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "milestone.refunded": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * milestone.refunded delivered to your webhook endpoint
+         * @description Support refunded the held money to the employer (status refunded). Signed with OpenTrain-Signature; see the Webhook endpoints tag.
+         */
+        post: operations["deliverMilestoneRefunded"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "milestone.disputed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * milestone.disputed delivered to your webhook endpoint
+         * @description The employer's bank opened a dispute on the funding charge; the payout waits until it closes (disputed true). Signed with OpenTrain-Signature; see the Webhook endpoints tag.
+         */
+        post: operations["deliverMilestoneDisputed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "invoice.issued": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * invoice.issued delivered to your webhook endpoint
+         * @description An invoice was issued: a funding invoice or credit note to the employer, a payout invoice to the trainer, a subscription invoice. Signed with OpenTrain-Signature; see the Webhook endpoints tag.
+         */
+        post: operations["deliverInvoiceIssued"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "invoice.payment_status_changed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * invoice.payment_status_changed delivered to your webhook endpoint
+         * @description An invoice's payment status changed (pending, paid, failed, refunded). Signed with OpenTrain-Signature; see the Webhook endpoints tag.
+         */
+        post: operations["deliverInvoicePaymentStatusChanged"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "payout_account.updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * payout_account.updated delivered to your webhook endpoint
+         * @description The trainer's payout setup was started or its status, payouts or requirements changed. Signed with OpenTrain-Signature; see the Webhook endpoints tag.
+         */
+        post: operations["deliverPayoutAccountUpdated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "subscription.updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * subscription.updated delivered to your webhook endpoint
+         * @description The employer's plan or its subscription's status changed. Signed with OpenTrain-Signature; see the Webhook endpoints tag.
+         */
+        post: operations["deliverSubscriptionUpdated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         /** @description A Stripe payment method id to attach and make the default. */
@@ -793,6 +1312,27 @@ export interface components {
             /**
              * @description Optional details.
              * @example Pairwise preference labelling for a coding assistant.
+             */
+            description?: null | string;
+        };
+        /** @description A URL to deliver your events to. */
+        CreateWebhookEndpointRequest: {
+            /**
+             * @description Absolute https URL (http and loopback only in Development), at most 2048 characters. Redirects are not followed.
+             * @example https://hooks.example.com/opentrain
+             */
+            url: string;
+            /**
+             * @description Catalog event types, or `*` for every event.
+             * @example [
+             *       "milestone.funded",
+             *       "payout.paid"
+             *     ]
+             */
+            eventTypes: string[];
+            /**
+             * @description Optional, at most 500 characters.
+             * @example Payroll sync
              */
             description?: null | string;
         };
@@ -896,6 +1436,1800 @@ export interface components {
              *     (the provider did not answer; reconciliation settles it).
              */
             funding: components["schemas"]["FundingResponse"];
+        };
+        /** @description The resource an event is about. */
+        IntegratorEventResource: {
+            /**
+             * @description milestone, contract, invoice, payout_account or subscription.
+             * @example milestone
+             */
+            type: string;
+            /**
+             * Format: uuid
+             * @description The resource id (for payout_account and subscription: the trainer's or employer's user id).
+             */
+            id: string;
+            /**
+             * Format: int64
+             * @description Strictly increasing per resource, not contiguous. Deliveries can arrive out of order (a retry
+             *     after a later event): keep the highest sequence applied per resource and ignore an event with a lower one. Integer minor units of the currency (50000 = $500.00).
+             * @example 3000
+             */
+            sequence: number;
+        };
+        /** @description An event, exactly as `GET /api/v1/events` returns it and a webhook delivery's body carries it. */
+        IntegratorEventResponse: {
+            /**
+             * Format: uuid
+             * @description The event id; `startingAfter` in the feed.
+             */
+            id: string;
+            /**
+             * @description Always `event`.
+             * @example event
+             */
+            object: string;
+            /**
+             * @description The catalog name.
+             * @example milestone.funded
+             */
+            type: string;
+            /**
+             * @description The API version that shaped `data`.
+             * @example v1
+             */
+            apiVersion: string;
+            /**
+             * Format: date-time
+             * @description When the change happened (ISO 8601, UTC).
+             */
+            created: string;
+            /** @description What the event is about, with its per-resource sequence number. */
+            resource: components["schemas"]["IntegratorEventResource"];
+            /** @description The resource as the API returned it to you when the event happened: a milestone, contract, invoice, payout account or subscription (see resource.type). */
+            data: components["schemas"]["ContractResponse"] | components["schemas"]["MilestoneResponse"] | components["schemas"]["InvoiceResponse"] | components["schemas"]["PayoutAccountResponse"] | components["schemas"]["SubscriptionResponse"];
+        };
+        /** @description One page of a list, Stripe-style: pass the last id as `startingAfter` for the next. */
+        IntegratorEventResponsePage: {
+            data: components["schemas"]["IntegratorEventResponse"][];
+            hasMore: boolean;
+            nextCursor: null | string;
+        };
+        /**
+         * @description contract.created: A trainer was hired: the contract exists (its first milestone follows in milestone.created). data is a contract.
+         * @example {
+         *       "id": "0197a1b2-0000-7000-8000-000000000001",
+         *       "object": "event",
+         *       "type": "contract.created",
+         *       "apiVersion": "v1",
+         *       "created": "2026-06-12T10:00:00+00:00",
+         *       "resource": {
+         *         "type": "contract",
+         *         "id": "0197a1b2-0000-7000-8000-000000000002",
+         *         "sequence": 0
+         *       },
+         *       "data": {
+         *         "id": "0197a1b2-0000-7000-8000-000000000002",
+         *         "jobId": "0197a1b2-0000-7000-8000-000000000003",
+         *         "employerId": "0197a1b2-0000-7000-8000-00000000e001",
+         *         "trainerId": "0197a1b2-0000-7000-8000-00000000a001",
+         *         "status": "pending",
+         *         "hiredAt": "2026-06-12T10:00:00+00:00",
+         *         "activatedAt": null,
+         *         "endedAt": null,
+         *         "milestoneCount": 1
+         *       }
+         *     }
+         */
+        "IntegratorEvents.contract.created": components["schemas"]["IntegratorEventResponse"] & {
+            /** @enum {string} */
+            type: "contract.created";
+            /** @description A contract: one trainer hired on one job. */
+            data: components["schemas"]["ContractResponse"];
+        };
+        /**
+         * @description invoice.issued: An invoice was issued: a funding invoice or credit note to the employer, a payout invoice to the trainer, a subscription invoice. data is a invoice.
+         * @example {
+         *       "id": "0197a1b2-0000-7000-8000-00000000000b",
+         *       "object": "event",
+         *       "type": "invoice.issued",
+         *       "apiVersion": "v1",
+         *       "created": "2026-06-12T10:06:04+00:00",
+         *       "resource": {
+         *         "type": "invoice",
+         *         "id": "0197a1b2-0000-7000-8000-00000000000c",
+         *         "sequence": 0
+         *       },
+         *       "data": {
+         *         "id": "0197a1b2-0000-7000-8000-00000000000c",
+         *         "number": "INV-2026-000042",
+         *         "kind": "employer_funding",
+         *         "billingType": "fixed_price_milestone",
+         *         "projectName": "RLHF preference labelling",
+         *         "description": "First 1,000 preference pairs",
+         *         "employerId": "0197a1b2-0000-7000-8000-00000000e001",
+         *         "trainerId": "0197a1b2-0000-7000-8000-00000000a001",
+         *         "jobId": "0197a1b2-0000-7000-8000-000000000003",
+         *         "contractId": "0197a1b2-0000-7000-8000-000000000002",
+         *         "milestoneId": "0197a1b2-0000-7000-8000-000000000007",
+         *         "lines": [
+         *           {
+         *             "kind": "milestone",
+         *             "description": "First 1,000 preference pairs",
+         *             "amount": 50000
+         *           },
+         *           {
+         *             "kind": "marketplace_fee",
+         *             "description": "Marketplace fee",
+         *             "amount": 5000
+         *           },
+         *           {
+         *             "kind": "contract_initiation_fee",
+         *             "description": "Contract initiation fee",
+         *             "amount": 995
+         *           }
+         *         ],
+         *         "total": 55995,
+         *         "currency": "USD",
+         *         "paymentStatus": "pending",
+         *         "paymentReference": "pi_3PqExample0001",
+         *         "issuedAt": "2026-06-12T10:06:04+00:00",
+         *         "paidAt": null
+         *       }
+         *     }
+         */
+        "IntegratorEvents.invoice.issued": components["schemas"]["IntegratorEventResponse"] & {
+            /** @enum {string} */
+            type: "invoice.issued";
+            /**
+             * @description An invoice. Employer funding invoices have billing type `fixed_price_milestone` and lines
+             *     for the milestone, the marketplace fee and, on a contract's first milestone, the contract
+             *     initiation fee. `paymentReference` is the Stripe PaymentIntent (funding) or Transfer (payout).
+             */
+            data: components["schemas"]["InvoiceResponse"];
+        };
+        /**
+         * @description invoice.payment_status_changed: An invoice's payment status changed (pending, paid, failed, refunded). data is a invoice.
+         * @example {
+         *       "id": "0197a1b2-0000-7000-8000-00000000000d",
+         *       "object": "event",
+         *       "type": "invoice.payment_status_changed",
+         *       "apiVersion": "v1",
+         *       "created": "2026-06-12T10:06:05+00:00",
+         *       "resource": {
+         *         "type": "invoice",
+         *         "id": "0197a1b2-0000-7000-8000-00000000000c",
+         *         "sequence": 1000
+         *       },
+         *       "data": {
+         *         "id": "0197a1b2-0000-7000-8000-00000000000c",
+         *         "number": "INV-2026-000042",
+         *         "kind": "employer_funding",
+         *         "billingType": "fixed_price_milestone",
+         *         "projectName": "RLHF preference labelling",
+         *         "description": "First 1,000 preference pairs",
+         *         "employerId": "0197a1b2-0000-7000-8000-00000000e001",
+         *         "trainerId": "0197a1b2-0000-7000-8000-00000000a001",
+         *         "jobId": "0197a1b2-0000-7000-8000-000000000003",
+         *         "contractId": "0197a1b2-0000-7000-8000-000000000002",
+         *         "milestoneId": "0197a1b2-0000-7000-8000-000000000007",
+         *         "lines": [
+         *           {
+         *             "kind": "milestone",
+         *             "description": "First 1,000 preference pairs",
+         *             "amount": 50000
+         *           },
+         *           {
+         *             "kind": "marketplace_fee",
+         *             "description": "Marketplace fee",
+         *             "amount": 5000
+         *           },
+         *           {
+         *             "kind": "contract_initiation_fee",
+         *             "description": "Contract initiation fee",
+         *             "amount": 995
+         *           }
+         *         ],
+         *         "total": 55995,
+         *         "currency": "USD",
+         *         "paymentStatus": "paid",
+         *         "paymentReference": "pi_3PqExample0001",
+         *         "issuedAt": "2026-06-12T10:06:04+00:00",
+         *         "paidAt": "2026-06-12T10:06:05+00:00"
+         *       }
+         *     }
+         */
+        "IntegratorEvents.invoice.payment_status_changed": components["schemas"]["IntegratorEventResponse"] & {
+            /** @enum {string} */
+            type: "invoice.payment_status_changed";
+            /**
+             * @description An invoice. Employer funding invoices have billing type `fixed_price_milestone` and lines
+             *     for the milestone, the marketplace fee and, on a contract's first milestone, the contract
+             *     initiation fee. `paymentReference` is the Stripe PaymentIntent (funding) or Transfer (payout).
+             */
+            data: components["schemas"]["InvoiceResponse"];
+        };
+        /**
+         * @description milestone.approved: The employer approved; the payout to the trainer is queued (status payout_pending). data is a milestone.
+         * @example {
+         *       "id": "0197a1b2-0000-7000-8000-000000000010",
+         *       "object": "event",
+         *       "type": "milestone.approved",
+         *       "apiVersion": "v1",
+         *       "created": "2026-06-16T17:06:05+00:00",
+         *       "resource": {
+         *         "type": "milestone",
+         *         "id": "0197a1b2-0000-7000-8000-000000000007",
+         *         "sequence": 6001
+         *       },
+         *       "data": {
+         *         "id": "0197a1b2-0000-7000-8000-000000000007",
+         *         "contractId": "0197a1b2-0000-7000-8000-000000000002",
+         *         "jobId": "0197a1b2-0000-7000-8000-000000000003",
+         *         "employerId": "0197a1b2-0000-7000-8000-00000000e001",
+         *         "trainerId": "0197a1b2-0000-7000-8000-00000000a001",
+         *         "sequence": 1,
+         *         "title": "Milestone 1",
+         *         "description": "First 1,000 preference pairs",
+         *         "amount": 50000,
+         *         "currency": "USD",
+         *         "fees": {
+         *           "marketplaceFee": 5000,
+         *           "contractInitiationFee": 995,
+         *           "employerTotal": 55995
+         *         },
+         *         "dueDate": null,
+         *         "status": "payout_pending",
+         *         "disputed": false,
+         *         "createdAt": "2026-06-12T10:00:00+00:00",
+         *         "funding": {
+         *           "attempts": 2,
+         *           "paymentIntentId": "pi_3PqExample0001",
+         *           "chargeId": "ch_3PqExample0001",
+         *           "fundedAt": "2026-06-12T10:06:04+00:00",
+         *           "clientSecret": null,
+         *           "lastError": null
+         *         },
+         *         "submission": {
+         *           "submittedAt": "2026-06-16T15:06:05+00:00",
+         *           "note": "Relabelled as asked"
+         *         },
+         *         "changesRequestedReason": null,
+         *         "approval": {
+         *           "approvedAt": "2026-06-16T17:06:05+00:00",
+         *           "approvedBy": "0197a1b2-0000-7000-8000-00000000e001"
+         *         },
+         *         "payout": {
+         *           "status": "pending",
+         *           "reason": "queued",
+         *           "attempts": 0,
+         *           "nextAttemptAt": "2026-06-16T17:06:05+00:00",
+         *           "lastError": null,
+         *           "transferId": null,
+         *           "paidAt": null
+         *         },
+         *         "timeline": [
+         *           {
+         *             "at": "2026-06-12T10:00:00+00:00",
+         *             "action": "created",
+         *             "from": null,
+         *             "to": "not_funded",
+         *             "actorId": "0197a1b2-0000-7000-8000-00000000e001",
+         *             "note": null
+         *           },
+         *           {
+         *             "at": "2026-06-12T10:01:00+00:00",
+         *             "action": "funding_started",
+         *             "from": "not_funded",
+         *             "to": "funding",
+         *             "actorId": "0197a1b2-0000-7000-8000-00000000e001",
+         *             "note": null
+         *           },
+         *           {
+         *             "at": "2026-06-12T10:01:02+00:00",
+         *             "action": "funding_failed",
+         *             "from": "funding",
+         *             "to": "not_funded",
+         *             "actorId": null,
+         *             "note": "Your card was declined."
+         *           },
+         *           {
+         *             "at": "2026-06-12T10:06:02+00:00",
+         *             "action": "funding_started",
+         *             "from": "not_funded",
+         *             "to": "funding",
+         *             "actorId": "0197a1b2-0000-7000-8000-00000000e001",
+         *             "note": null
+         *           },
+         *           {
+         *             "at": "2026-06-12T10:06:04+00:00",
+         *             "action": "funded",
+         *             "from": "funding",
+         *             "to": "active_funded",
+         *             "actorId": null,
+         *             "note": null
+         *           },
+         *           {
+         *             "at": "2026-06-15T10:06:05+00:00",
+         *             "action": "submitted",
+         *             "from": "active_funded",
+         *             "to": "pending_approval",
+         *             "actorId": "0197a1b2-0000-7000-8000-00000000a001",
+         *             "note": "Delivered in the shared bucket"
+         *           },
+         *           {
+         *             "at": "2026-06-15T15:06:05+00:00",
+         *             "action": "changes_requested",
+         *             "from": "pending_approval",
+         *             "to": "active_funded",
+         *             "actorId": "0197a1b2-0000-7000-8000-00000000e001",
+         *             "note": "Please relabel the pairs flagged in the review sheet."
+         *           },
+         *           {
+         *             "at": "2026-06-16T15:06:05+00:00",
+         *             "action": "submitted",
+         *             "from": "active_funded",
+         *             "to": "pending_approval",
+         *             "actorId": "0197a1b2-0000-7000-8000-00000000a001",
+         *             "note": "Relabelled as asked"
+         *           },
+         *           {
+         *             "at": "2026-06-16T17:06:05+00:00",
+         *             "action": "approved",
+         *             "from": "pending_approval",
+         *             "to": "payout_pending",
+         *             "actorId": "0197a1b2-0000-7000-8000-00000000e001",
+         *             "note": null
+         *           }
+         *         ]
+         *       }
+         *     }
+         */
+        "IntegratorEvents.milestone.approved": components["schemas"]["IntegratorEventResponse"] & {
+            /** @enum {string} */
+            type: "milestone.approved";
+            /** @description A milestone: the deliverable, its money, and where it stands. */
+            data: components["schemas"]["MilestoneResponse"];
+        };
+        /**
+         * @description milestone.changes_requested: The employer sent the work back (status active_funded, changesRequestedReason set). data is a milestone.
+         * @example {
+         *       "id": "0197a1b2-0000-7000-8000-00000000000f",
+         *       "object": "event",
+         *       "type": "milestone.changes_requested",
+         *       "apiVersion": "v1",
+         *       "created": "2026-06-15T15:06:05+00:00",
+         *       "resource": {
+         *         "type": "milestone",
+         *         "id": "0197a1b2-0000-7000-8000-000000000007",
+         *         "sequence": 5000
+         *       },
+         *       "data": {
+         *         "id": "0197a1b2-0000-7000-8000-000000000007",
+         *         "contractId": "0197a1b2-0000-7000-8000-000000000002",
+         *         "jobId": "0197a1b2-0000-7000-8000-000000000003",
+         *         "employerId": "0197a1b2-0000-7000-8000-00000000e001",
+         *         "trainerId": "0197a1b2-0000-7000-8000-00000000a001",
+         *         "sequence": 1,
+         *         "title": "Milestone 1",
+         *         "description": "First 1,000 preference pairs",
+         *         "amount": 50000,
+         *         "currency": "USD",
+         *         "fees": {
+         *           "marketplaceFee": 5000,
+         *           "contractInitiationFee": 995,
+         *           "employerTotal": 55995
+         *         },
+         *         "dueDate": null,
+         *         "status": "active_funded",
+         *         "disputed": false,
+         *         "createdAt": "2026-06-12T10:00:00+00:00",
+         *         "funding": {
+         *           "attempts": 2,
+         *           "paymentIntentId": "pi_3PqExample0001",
+         *           "chargeId": "ch_3PqExample0001",
+         *           "fundedAt": "2026-06-12T10:06:04+00:00",
+         *           "clientSecret": null,
+         *           "lastError": null
+         *         },
+         *         "submission": {
+         *           "submittedAt": "2026-06-15T10:06:05+00:00",
+         *           "note": "Delivered in the shared bucket"
+         *         },
+         *         "changesRequestedReason": "Please relabel the pairs flagged in the review sheet.",
+         *         "approval": null,
+         *         "payout": {
+         *           "status": "not_requested",
+         *           "reason": null,
+         *           "attempts": 0,
+         *           "nextAttemptAt": null,
+         *           "lastError": null,
+         *           "transferId": null,
+         *           "paidAt": null
+         *         },
+         *         "timeline": [
+         *           {
+         *             "at": "2026-06-12T10:00:00+00:00",
+         *             "action": "created",
+         *             "from": null,
+         *             "to": "not_funded",
+         *             "actorId": "0197a1b2-0000-7000-8000-00000000e001",
+         *             "note": null
+         *           },
+         *           {
+         *             "at": "2026-06-12T10:01:00+00:00",
+         *             "action": "funding_started",
+         *             "from": "not_funded",
+         *             "to": "funding",
+         *             "actorId": "0197a1b2-0000-7000-8000-00000000e001",
+         *             "note": null
+         *           },
+         *           {
+         *             "at": "2026-06-12T10:01:02+00:00",
+         *             "action": "funding_failed",
+         *             "from": "funding",
+         *             "to": "not_funded",
+         *             "actorId": null,
+         *             "note": "Your card was declined."
+         *           },
+         *           {
+         *             "at": "2026-06-12T10:06:02+00:00",
+         *             "action": "funding_started",
+         *             "from": "not_funded",
+         *             "to": "funding",
+         *             "actorId": "0197a1b2-0000-7000-8000-00000000e001",
+         *             "note": null
+         *           },
+         *           {
+         *             "at": "2026-06-12T10:06:04+00:00",
+         *             "action": "funded",
+         *             "from": "funding",
+         *             "to": "active_funded",
+         *             "actorId": null,
+         *             "note": null
+         *           },
+         *           {
+         *             "at": "2026-06-15T10:06:05+00:00",
+         *             "action": "submitted",
+         *             "from": "active_funded",
+         *             "to": "pending_approval",
+         *             "actorId": "0197a1b2-0000-7000-8000-00000000a001",
+         *             "note": "Delivered in the shared bucket"
+         *           },
+         *           {
+         *             "at": "2026-06-15T15:06:05+00:00",
+         *             "action": "changes_requested",
+         *             "from": "pending_approval",
+         *             "to": "active_funded",
+         *             "actorId": "0197a1b2-0000-7000-8000-00000000e001",
+         *             "note": "Please relabel the pairs flagged in the review sheet."
+         *           }
+         *         ]
+         *       }
+         *     }
+         */
+        "IntegratorEvents.milestone.changes_requested": components["schemas"]["IntegratorEventResponse"] & {
+            /** @enum {string} */
+            type: "milestone.changes_requested";
+            /** @description A milestone: the deliverable, its money, and where it stands. */
+            data: components["schemas"]["MilestoneResponse"];
+        };
+        /**
+         * @description milestone.created: A milestone was added to a contract (at hire, or later from the Contract tab). data is a milestone.
+         * @example {
+         *       "id": "0197a1b2-0000-7000-8000-000000000006",
+         *       "object": "event",
+         *       "type": "milestone.created",
+         *       "apiVersion": "v1",
+         *       "created": "2026-06-12T10:00:00+00:00",
+         *       "resource": {
+         *         "type": "milestone",
+         *         "id": "0197a1b2-0000-7000-8000-000000000007",
+         *         "sequence": 0
+         *       },
+         *       "data": {
+         *         "id": "0197a1b2-0000-7000-8000-000000000007",
+         *         "contractId": "0197a1b2-0000-7000-8000-000000000002",
+         *         "jobId": "0197a1b2-0000-7000-8000-000000000003",
+         *         "employerId": "0197a1b2-0000-7000-8000-00000000e001",
+         *         "trainerId": "0197a1b2-0000-7000-8000-00000000a001",
+         *         "sequence": 1,
+         *         "title": "Milestone 1",
+         *         "description": "First 1,000 preference pairs",
+         *         "amount": 50000,
+         *         "currency": "USD",
+         *         "fees": {
+         *           "marketplaceFee": 5000,
+         *           "contractInitiationFee": 995,
+         *           "employerTotal": 55995
+         *         },
+         *         "dueDate": null,
+         *         "status": "not_funded",
+         *         "disputed": false,
+         *         "createdAt": "2026-06-12T10:00:00+00:00",
+         *         "funding": {
+         *           "attempts": 0,
+         *           "paymentIntentId": null,
+         *           "chargeId": null,
+         *           "fundedAt": null,
+         *           "clientSecret": null,
+         *           "lastError": null
+         *         },
+         *         "submission": null,
+         *         "changesRequestedReason": null,
+         *         "approval": null,
+         *         "payout": {
+         *           "status": "not_requested",
+         *           "reason": null,
+         *           "attempts": 0,
+         *           "nextAttemptAt": null,
+         *           "lastError": null,
+         *           "transferId": null,
+         *           "paidAt": null
+         *         },
+         *         "timeline": [
+         *           {
+         *             "at": "2026-06-12T10:00:00+00:00",
+         *             "action": "created",
+         *             "from": null,
+         *             "to": "not_funded",
+         *             "actorId": "0197a1b2-0000-7000-8000-00000000e001",
+         *             "note": null
+         *           }
+         *         ]
+         *       }
+         *     }
+         */
+        "IntegratorEvents.milestone.created": components["schemas"]["IntegratorEventResponse"] & {
+            /** @enum {string} */
+            type: "milestone.created";
+            /** @description A milestone: the deliverable, its money, and where it stands. */
+            data: components["schemas"]["MilestoneResponse"];
+        };
+        /**
+         * @description milestone.disputed: The employer's bank opened a dispute on the funding charge; the payout waits until it closes (disputed true). data is a milestone.
+         * @example {
+         *       "id": "0197a1b2-0000-7000-8000-000000000019",
+         *       "object": "event",
+         *       "type": "milestone.disputed",
+         *       "apiVersion": "v1",
+         *       "created": "2026-06-26T18:20:29+00:00",
+         *       "resource": {
+         *         "type": "milestone",
+         *         "id": "0197a1b2-0000-7000-8000-00000000001a",
+         *         "sequence": 0
+         *       },
+         *       "data": {
+         *         "id": "0197a1b2-0000-7000-8000-00000000001a",
+         *         "contractId": "0197a1b2-0000-7000-8000-000000000002",
+         *         "jobId": "0197a1b2-0000-7000-8000-000000000003",
+         *         "employerId": "0197a1b2-0000-7000-8000-00000000e001",
+         *         "trainerId": "0197a1b2-0000-7000-8000-00000000a001",
+         *         "sequence": 4,
+         *         "title": "Milestone 4",
+         *         "description": "Batch 4",
+         *         "amount": 50000,
+         *         "currency": "USD",
+         *         "fees": {
+         *           "marketplaceFee": 5000,
+         *           "contractInitiationFee": 0,
+         *           "employerTotal": 55000
+         *         },
+         *         "dueDate": null,
+         *         "status": "active_funded",
+         *         "disputed": true,
+         *         "createdAt": "2026-06-22T18:19:27+00:00",
+         *         "funding": {
+         *           "attempts": 1,
+         *           "paymentIntentId": "pi_3PqExample0004",
+         *           "chargeId": null,
+         *           "fundedAt": "2026-06-22T18:20:29+00:00",
+         *           "clientSecret": null,
+         *           "lastError": null
+         *         },
+         *         "submission": null,
+         *         "changesRequestedReason": null,
+         *         "approval": null,
+         *         "payout": {
+         *           "status": "not_requested",
+         *           "reason": null,
+         *           "attempts": 0,
+         *           "nextAttemptAt": null,
+         *           "lastError": null,
+         *           "transferId": null,
+         *           "paidAt": null
+         *         },
+         *         "timeline": [
+         *           {
+         *             "at": "2026-06-22T18:19:27+00:00",
+         *             "action": "created",
+         *             "from": null,
+         *             "to": "not_funded",
+         *             "actorId": "0197a1b2-0000-7000-8000-00000000e001",
+         *             "note": null
+         *           },
+         *           {
+         *             "at": "2026-06-22T18:20:27+00:00",
+         *             "action": "funding_started",
+         *             "from": "not_funded",
+         *             "to": "funding",
+         *             "actorId": "0197a1b2-0000-7000-8000-00000000e001",
+         *             "note": null
+         *           },
+         *           {
+         *             "at": "2026-06-22T18:20:29+00:00",
+         *             "action": "funded",
+         *             "from": "funding",
+         *             "to": "active_funded",
+         *             "actorId": null,
+         *             "note": null
+         *           },
+         *           {
+         *             "at": "2026-06-26T18:20:29+00:00",
+         *             "action": "dispute_opened",
+         *             "from": "active_funded",
+         *             "to": "active_funded",
+         *             "actorId": null,
+         *             "note": "dp_1PqExample0001"
+         *           }
+         *         ]
+         *       }
+         *     }
+         */
+        "IntegratorEvents.milestone.disputed": components["schemas"]["IntegratorEventResponse"] & {
+            /** @enum {string} */
+            type: "milestone.disputed";
+            /** @description A milestone: the deliverable, its money, and where it stands. */
+            data: components["schemas"]["MilestoneResponse"];
+        };
+        /**
+         * @description milestone.funded: The charge succeeded and the money is held in escrow (status active_funded). data is a milestone.
+         * @example {
+         *       "id": "0197a1b2-0000-7000-8000-00000000000a",
+         *       "object": "event",
+         *       "type": "milestone.funded",
+         *       "apiVersion": "v1",
+         *       "created": "2026-06-12T10:06:04+00:00",
+         *       "resource": {
+         *         "type": "milestone",
+         *         "id": "0197a1b2-0000-7000-8000-000000000007",
+         *         "sequence": 3001
+         *       },
+         *       "data": {
+         *         "id": "0197a1b2-0000-7000-8000-000000000007",
+         *         "contractId": "0197a1b2-0000-7000-8000-000000000002",
+         *         "jobId": "0197a1b2-0000-7000-8000-000000000003",
+         *         "employerId": "0197a1b2-0000-7000-8000-00000000e001",
+         *         "trainerId": "0197a1b2-0000-7000-8000-00000000a001",
+         *         "sequence": 1,
+         *         "title": "Milestone 1",
+         *         "description": "First 1,000 preference pairs",
+         *         "amount": 50000,
+         *         "currency": "USD",
+         *         "fees": {
+         *           "marketplaceFee": 5000,
+         *           "contractInitiationFee": 995,
+         *           "employerTotal": 55995
+         *         },
+         *         "dueDate": null,
+         *         "status": "active_funded",
+         *         "disputed": false,
+         *         "createdAt": "2026-06-12T10:00:00+00:00",
+         *         "funding": {
+         *           "attempts": 2,
+         *           "paymentIntentId": "pi_3PqExample0001",
+         *           "chargeId": "ch_3PqExample0001",
+         *           "fundedAt": "2026-06-12T10:06:04+00:00",
+         *           "clientSecret": null,
+         *           "lastError": null
+         *         },
+         *         "submission": null,
+         *         "changesRequestedReason": null,
+         *         "approval": null,
+         *         "payout": {
+         *           "status": "not_requested",
+         *           "reason": null,
+         *           "attempts": 0,
+         *           "nextAttemptAt": null,
+         *           "lastError": null,
+         *           "transferId": null,
+         *           "paidAt": null
+         *         },
+         *         "timeline": [
+         *           {
+         *             "at": "2026-06-12T10:00:00+00:00",
+         *             "action": "created",
+         *             "from": null,
+         *             "to": "not_funded",
+         *             "actorId": "0197a1b2-0000-7000-8000-00000000e001",
+         *             "note": null
+         *           },
+         *           {
+         *             "at": "2026-06-12T10:01:00+00:00",
+         *             "action": "funding_started",
+         *             "from": "not_funded",
+         *             "to": "funding",
+         *             "actorId": "0197a1b2-0000-7000-8000-00000000e001",
+         *             "note": null
+         *           },
+         *           {
+         *             "at": "2026-06-12T10:01:02+00:00",
+         *             "action": "funding_failed",
+         *             "from": "funding",
+         *             "to": "not_funded",
+         *             "actorId": null,
+         *             "note": "Your card was declined."
+         *           },
+         *           {
+         *             "at": "2026-06-12T10:06:02+00:00",
+         *             "action": "funding_started",
+         *             "from": "not_funded",
+         *             "to": "funding",
+         *             "actorId": "0197a1b2-0000-7000-8000-00000000e001",
+         *             "note": null
+         *           },
+         *           {
+         *             "at": "2026-06-12T10:06:04+00:00",
+         *             "action": "funded",
+         *             "from": "funding",
+         *             "to": "active_funded",
+         *             "actorId": null,
+         *             "note": null
+         *           }
+         *         ]
+         *       }
+         *     }
+         */
+        "IntegratorEvents.milestone.funded": components["schemas"]["IntegratorEventResponse"] & {
+            /** @enum {string} */
+            type: "milestone.funded";
+            /** @description A milestone: the deliverable, its money, and where it stands. */
+            data: components["schemas"]["MilestoneResponse"];
+        };
+        /**
+         * @description milestone.funding_failed: The charge failed or was declined; the milestone is not_funded again with funding.lastError kept. data is a milestone.
+         * @example {
+         *       "id": "0197a1b2-0000-7000-8000-000000000009",
+         *       "object": "event",
+         *       "type": "milestone.funding_failed",
+         *       "apiVersion": "v1",
+         *       "created": "2026-06-12T10:01:02+00:00",
+         *       "resource": {
+         *         "type": "milestone",
+         *         "id": "0197a1b2-0000-7000-8000-000000000007",
+         *         "sequence": 2000
+         *       },
+         *       "data": {
+         *         "id": "0197a1b2-0000-7000-8000-000000000007",
+         *         "contractId": "0197a1b2-0000-7000-8000-000000000002",
+         *         "jobId": "0197a1b2-0000-7000-8000-000000000003",
+         *         "employerId": "0197a1b2-0000-7000-8000-00000000e001",
+         *         "trainerId": "0197a1b2-0000-7000-8000-00000000a001",
+         *         "sequence": 1,
+         *         "title": "Milestone 1",
+         *         "description": "First 1,000 preference pairs",
+         *         "amount": 50000,
+         *         "currency": "USD",
+         *         "fees": {
+         *           "marketplaceFee": 5000,
+         *           "contractInitiationFee": 995,
+         *           "employerTotal": 55995
+         *         },
+         *         "dueDate": null,
+         *         "status": "not_funded",
+         *         "disputed": false,
+         *         "createdAt": "2026-06-12T10:00:00+00:00",
+         *         "funding": {
+         *           "attempts": 1,
+         *           "paymentIntentId": null,
+         *           "chargeId": null,
+         *           "fundedAt": null,
+         *           "clientSecret": null,
+         *           "lastError": {
+         *             "code": "card_declined",
+         *             "message": "Your card was declined."
+         *           }
+         *         },
+         *         "submission": null,
+         *         "changesRequestedReason": null,
+         *         "approval": null,
+         *         "payout": {
+         *           "status": "not_requested",
+         *           "reason": null,
+         *           "attempts": 0,
+         *           "nextAttemptAt": null,
+         *           "lastError": null,
+         *           "transferId": null,
+         *           "paidAt": null
+         *         },
+         *         "timeline": [
+         *           {
+         *             "at": "2026-06-12T10:00:00+00:00",
+         *             "action": "created",
+         *             "from": null,
+         *             "to": "not_funded",
+         *             "actorId": "0197a1b2-0000-7000-8000-00000000e001",
+         *             "note": null
+         *           },
+         *           {
+         *             "at": "2026-06-12T10:01:00+00:00",
+         *             "action": "funding_started",
+         *             "from": "not_funded",
+         *             "to": "funding",
+         *             "actorId": "0197a1b2-0000-7000-8000-00000000e001",
+         *             "note": null
+         *           },
+         *           {
+         *             "at": "2026-06-12T10:01:02+00:00",
+         *             "action": "funding_failed",
+         *             "from": "funding",
+         *             "to": "not_funded",
+         *             "actorId": null,
+         *             "note": "Your card was declined."
+         *           }
+         *         ]
+         *       }
+         *     }
+         */
+        "IntegratorEvents.milestone.funding_failed": components["schemas"]["IntegratorEventResponse"] & {
+            /** @enum {string} */
+            type: "milestone.funding_failed";
+            /** @description A milestone: the deliverable, its money, and where it stands. */
+            data: components["schemas"]["MilestoneResponse"];
+        };
+        /**
+         * @description milestone.funding_started: The employer's payment method is being charged for the milestone (status funding). data is a milestone.
+         * @example {
+         *       "id": "0197a1b2-0000-7000-8000-000000000008",
+         *       "object": "event",
+         *       "type": "milestone.funding_started",
+         *       "apiVersion": "v1",
+         *       "created": "2026-06-12T10:01:00+00:00",
+         *       "resource": {
+         *         "type": "milestone",
+         *         "id": "0197a1b2-0000-7000-8000-000000000007",
+         *         "sequence": 1000
+         *       },
+         *       "data": {
+         *         "id": "0197a1b2-0000-7000-8000-000000000007",
+         *         "contractId": "0197a1b2-0000-7000-8000-000000000002",
+         *         "jobId": "0197a1b2-0000-7000-8000-000000000003",
+         *         "employerId": "0197a1b2-0000-7000-8000-00000000e001",
+         *         "trainerId": "0197a1b2-0000-7000-8000-00000000a001",
+         *         "sequence": 1,
+         *         "title": "Milestone 1",
+         *         "description": "First 1,000 preference pairs",
+         *         "amount": 50000,
+         *         "currency": "USD",
+         *         "fees": {
+         *           "marketplaceFee": 5000,
+         *           "contractInitiationFee": 995,
+         *           "employerTotal": 55995
+         *         },
+         *         "dueDate": null,
+         *         "status": "funding",
+         *         "disputed": false,
+         *         "createdAt": "2026-06-12T10:00:00+00:00",
+         *         "funding": {
+         *           "attempts": 1,
+         *           "paymentIntentId": null,
+         *           "chargeId": null,
+         *           "fundedAt": null,
+         *           "clientSecret": null,
+         *           "lastError": null
+         *         },
+         *         "submission": null,
+         *         "changesRequestedReason": null,
+         *         "approval": null,
+         *         "payout": {
+         *           "status": "not_requested",
+         *           "reason": null,
+         *           "attempts": 0,
+         *           "nextAttemptAt": null,
+         *           "lastError": null,
+         *           "transferId": null,
+         *           "paidAt": null
+         *         },
+         *         "timeline": [
+         *           {
+         *             "at": "2026-06-12T10:00:00+00:00",
+         *             "action": "created",
+         *             "from": null,
+         *             "to": "not_funded",
+         *             "actorId": "0197a1b2-0000-7000-8000-00000000e001",
+         *             "note": null
+         *           },
+         *           {
+         *             "at": "2026-06-12T10:01:00+00:00",
+         *             "action": "funding_started",
+         *             "from": "not_funded",
+         *             "to": "funding",
+         *             "actorId": "0197a1b2-0000-7000-8000-00000000e001",
+         *             "note": null
+         *           }
+         *         ]
+         *       }
+         *     }
+         */
+        "IntegratorEvents.milestone.funding_started": components["schemas"]["IntegratorEventResponse"] & {
+            /** @enum {string} */
+            type: "milestone.funding_started";
+            /** @description A milestone: the deliverable, its money, and where it stands. */
+            data: components["schemas"]["MilestoneResponse"];
+        };
+        /**
+         * @description milestone.refunded: Support refunded the held money to the employer (status refunded). data is a milestone.
+         * @example {
+         *       "id": "0197a1b2-0000-7000-8000-000000000017",
+         *       "object": "event",
+         *       "type": "milestone.refunded",
+         *       "apiVersion": "v1",
+         *       "created": "2026-06-21T18:19:27+00:00",
+         *       "resource": {
+         *         "type": "milestone",
+         *         "id": "0197a1b2-0000-7000-8000-000000000018",
+         *         "sequence": 0
+         *       },
+         *       "data": {
+         *         "id": "0197a1b2-0000-7000-8000-000000000018",
+         *         "contractId": "0197a1b2-0000-7000-8000-000000000002",
+         *         "jobId": "0197a1b2-0000-7000-8000-000000000003",
+         *         "employerId": "0197a1b2-0000-7000-8000-00000000e001",
+         *         "trainerId": "0197a1b2-0000-7000-8000-00000000a001",
+         *         "sequence": 3,
+         *         "title": "Milestone 3",
+         *         "description": "Batch 3",
+         *         "amount": 50000,
+         *         "currency": "USD",
+         *         "fees": {
+         *           "marketplaceFee": 5000,
+         *           "contractInitiationFee": 0,
+         *           "employerTotal": 55000
+         *         },
+         *         "dueDate": null,
+         *         "status": "refunded",
+         *         "disputed": false,
+         *         "createdAt": "2026-06-20T18:18:22+00:00",
+         *         "funding": {
+         *           "attempts": 1,
+         *           "paymentIntentId": "pi_3PqExample0003",
+         *           "chargeId": null,
+         *           "fundedAt": "2026-06-20T18:19:24+00:00",
+         *           "clientSecret": null,
+         *           "lastError": null
+         *         },
+         *         "submission": null,
+         *         "changesRequestedReason": null,
+         *         "approval": null,
+         *         "payout": {
+         *           "status": "not_requested",
+         *           "reason": null,
+         *           "attempts": 0,
+         *           "nextAttemptAt": null,
+         *           "lastError": null,
+         *           "transferId": null,
+         *           "paidAt": null
+         *         },
+         *         "timeline": [
+         *           {
+         *             "at": "2026-06-20T18:18:22+00:00",
+         *             "action": "created",
+         *             "from": null,
+         *             "to": "not_funded",
+         *             "actorId": "0197a1b2-0000-7000-8000-00000000e001",
+         *             "note": null
+         *           },
+         *           {
+         *             "at": "2026-06-20T18:19:22+00:00",
+         *             "action": "funding_started",
+         *             "from": "not_funded",
+         *             "to": "funding",
+         *             "actorId": "0197a1b2-0000-7000-8000-00000000e001",
+         *             "note": null
+         *           },
+         *           {
+         *             "at": "2026-06-20T18:19:24+00:00",
+         *             "action": "funded",
+         *             "from": "funding",
+         *             "to": "active_funded",
+         *             "actorId": null,
+         *             "note": null
+         *           },
+         *           {
+         *             "at": "2026-06-21T18:19:24+00:00",
+         *             "action": "refund_requested",
+         *             "from": "active_funded",
+         *             "to": "active_funded",
+         *             "actorId": null,
+         *             "note": null
+         *           },
+         *           {
+         *             "at": "2026-06-21T18:19:27+00:00",
+         *             "action": "refunded",
+         *             "from": "active_funded",
+         *             "to": "refunded",
+         *             "actorId": null,
+         *             "note": null
+         *           }
+         *         ]
+         *       }
+         *     }
+         */
+        "IntegratorEvents.milestone.refunded": components["schemas"]["IntegratorEventResponse"] & {
+            /** @enum {string} */
+            type: "milestone.refunded";
+            /** @description A milestone: the deliverable, its money, and where it stands. */
+            data: components["schemas"]["MilestoneResponse"];
+        };
+        /**
+         * @description milestone.submitted: The trainer marked the work complete and requests approval (status pending_approval). data is a milestone.
+         * @example {
+         *       "id": "0197a1b2-0000-7000-8000-00000000000e",
+         *       "object": "event",
+         *       "type": "milestone.submitted",
+         *       "apiVersion": "v1",
+         *       "created": "2026-06-15T10:06:05+00:00",
+         *       "resource": {
+         *         "type": "milestone",
+         *         "id": "0197a1b2-0000-7000-8000-000000000007",
+         *         "sequence": 4000
+         *       },
+         *       "data": {
+         *         "id": "0197a1b2-0000-7000-8000-000000000007",
+         *         "contractId": "0197a1b2-0000-7000-8000-000000000002",
+         *         "jobId": "0197a1b2-0000-7000-8000-000000000003",
+         *         "employerId": "0197a1b2-0000-7000-8000-00000000e001",
+         *         "trainerId": "0197a1b2-0000-7000-8000-00000000a001",
+         *         "sequence": 1,
+         *         "title": "Milestone 1",
+         *         "description": "First 1,000 preference pairs",
+         *         "amount": 50000,
+         *         "currency": "USD",
+         *         "fees": {
+         *           "marketplaceFee": 5000,
+         *           "contractInitiationFee": 995,
+         *           "employerTotal": 55995
+         *         },
+         *         "dueDate": null,
+         *         "status": "pending_approval",
+         *         "disputed": false,
+         *         "createdAt": "2026-06-12T10:00:00+00:00",
+         *         "funding": {
+         *           "attempts": 2,
+         *           "paymentIntentId": "pi_3PqExample0001",
+         *           "chargeId": "ch_3PqExample0001",
+         *           "fundedAt": "2026-06-12T10:06:04+00:00",
+         *           "clientSecret": null,
+         *           "lastError": null
+         *         },
+         *         "submission": {
+         *           "submittedAt": "2026-06-15T10:06:05+00:00",
+         *           "note": "Delivered in the shared bucket"
+         *         },
+         *         "changesRequestedReason": null,
+         *         "approval": null,
+         *         "payout": {
+         *           "status": "not_requested",
+         *           "reason": null,
+         *           "attempts": 0,
+         *           "nextAttemptAt": null,
+         *           "lastError": null,
+         *           "transferId": null,
+         *           "paidAt": null
+         *         },
+         *         "timeline": [
+         *           {
+         *             "at": "2026-06-12T10:00:00+00:00",
+         *             "action": "created",
+         *             "from": null,
+         *             "to": "not_funded",
+         *             "actorId": "0197a1b2-0000-7000-8000-00000000e001",
+         *             "note": null
+         *           },
+         *           {
+         *             "at": "2026-06-12T10:01:00+00:00",
+         *             "action": "funding_started",
+         *             "from": "not_funded",
+         *             "to": "funding",
+         *             "actorId": "0197a1b2-0000-7000-8000-00000000e001",
+         *             "note": null
+         *           },
+         *           {
+         *             "at": "2026-06-12T10:01:02+00:00",
+         *             "action": "funding_failed",
+         *             "from": "funding",
+         *             "to": "not_funded",
+         *             "actorId": null,
+         *             "note": "Your card was declined."
+         *           },
+         *           {
+         *             "at": "2026-06-12T10:06:02+00:00",
+         *             "action": "funding_started",
+         *             "from": "not_funded",
+         *             "to": "funding",
+         *             "actorId": "0197a1b2-0000-7000-8000-00000000e001",
+         *             "note": null
+         *           },
+         *           {
+         *             "at": "2026-06-12T10:06:04+00:00",
+         *             "action": "funded",
+         *             "from": "funding",
+         *             "to": "active_funded",
+         *             "actorId": null,
+         *             "note": null
+         *           },
+         *           {
+         *             "at": "2026-06-15T10:06:05+00:00",
+         *             "action": "submitted",
+         *             "from": "active_funded",
+         *             "to": "pending_approval",
+         *             "actorId": "0197a1b2-0000-7000-8000-00000000a001",
+         *             "note": "Delivered in the shared bucket"
+         *           }
+         *         ]
+         *       }
+         *     }
+         */
+        "IntegratorEvents.milestone.submitted": components["schemas"]["IntegratorEventResponse"] & {
+            /** @enum {string} */
+            type: "milestone.submitted";
+            /** @description A milestone: the deliverable, its money, and where it stands. */
+            data: components["schemas"]["MilestoneResponse"];
+        };
+        /**
+         * @description payout.failed: Stripe refused the transfer for good; support has been alerted (payout.status failed, payout.lastError). data is a milestone.
+         * @example {
+         *       "id": "0197a1b2-0000-7000-8000-000000000015",
+         *       "object": "event",
+         *       "type": "payout.failed",
+         *       "apiVersion": "v1",
+         *       "created": "2026-06-19T18:18:22+00:00",
+         *       "resource": {
+         *         "type": "milestone",
+         *         "id": "0197a1b2-0000-7000-8000-000000000016",
+         *         "sequence": 1
+         *       },
+         *       "data": {
+         *         "id": "0197a1b2-0000-7000-8000-000000000016",
+         *         "contractId": "0197a1b2-0000-7000-8000-000000000002",
+         *         "jobId": "0197a1b2-0000-7000-8000-000000000003",
+         *         "employerId": "0197a1b2-0000-7000-8000-00000000e001",
+         *         "trainerId": "0197a1b2-0000-7000-8000-00000000a001",
+         *         "sequence": 2,
+         *         "title": "Milestone 2",
+         *         "description": "Batch 2",
+         *         "amount": 50000,
+         *         "currency": "USD",
+         *         "fees": {
+         *           "marketplaceFee": 5000,
+         *           "contractInitiationFee": 0,
+         *           "employerTotal": 55000
+         *         },
+         *         "dueDate": null,
+         *         "status": "payout_pending",
+         *         "disputed": false,
+         *         "createdAt": "2026-06-17T18:17:15+00:00",
+         *         "funding": {
+         *           "attempts": 1,
+         *           "paymentIntentId": "pi_3PqExample0002",
+         *           "chargeId": null,
+         *           "fundedAt": "2026-06-17T18:18:17+00:00",
+         *           "clientSecret": null,
+         *           "lastError": null
+         *         },
+         *         "submission": null,
+         *         "changesRequestedReason": null,
+         *         "approval": {
+         *           "approvedAt": "2026-06-19T18:18:17+00:00",
+         *           "approvedBy": "0197a1b2-0000-7000-8000-00000000e001"
+         *         },
+         *         "payout": {
+         *           "status": "failed",
+         *           "reason": null,
+         *           "attempts": 1,
+         *           "nextAttemptAt": null,
+         *           "lastError": "The destination account cannot receive transfers in USD.",
+         *           "transferId": null,
+         *           "paidAt": null
+         *         },
+         *         "timeline": [
+         *           {
+         *             "at": "2026-06-17T18:17:15+00:00",
+         *             "action": "created",
+         *             "from": null,
+         *             "to": "not_funded",
+         *             "actorId": "0197a1b2-0000-7000-8000-00000000e001",
+         *             "note": null
+         *           },
+         *           {
+         *             "at": "2026-06-17T18:18:15+00:00",
+         *             "action": "funding_started",
+         *             "from": "not_funded",
+         *             "to": "funding",
+         *             "actorId": "0197a1b2-0000-7000-8000-00000000e001",
+         *             "note": null
+         *           },
+         *           {
+         *             "at": "2026-06-17T18:18:17+00:00",
+         *             "action": "funded",
+         *             "from": "funding",
+         *             "to": "active_funded",
+         *             "actorId": null,
+         *             "note": null
+         *           },
+         *           {
+         *             "at": "2026-06-19T18:18:17+00:00",
+         *             "action": "approved",
+         *             "from": "active_funded",
+         *             "to": "payout_pending",
+         *             "actorId": "0197a1b2-0000-7000-8000-00000000e001",
+         *             "note": null
+         *           },
+         *           {
+         *             "at": "2026-06-19T18:18:22+00:00",
+         *             "action": "payout_failed",
+         *             "from": "payout_pending",
+         *             "to": "payout_pending",
+         *             "actorId": null,
+         *             "note": "The destination account cannot receive transfers in USD."
+         *           }
+         *         ]
+         *       }
+         *     }
+         */
+        "IntegratorEvents.payout.failed": components["schemas"]["IntegratorEventResponse"] & {
+            /** @enum {string} */
+            type: "payout.failed";
+            /** @description A milestone: the deliverable, its money, and where it stands. */
+            data: components["schemas"]["MilestoneResponse"];
+        };
+        /**
+         * @description payout.paid: The transfer to the trainer's connected account was made (status paid, payout.transferId). data is a milestone.
+         * @example {
+         *       "id": "0197a1b2-0000-7000-8000-000000000014",
+         *       "object": "event",
+         *       "type": "payout.paid",
+         *       "apiVersion": "v1",
+         *       "created": "2026-06-16T18:17:15+00:00",
+         *       "resource": {
+         *         "type": "milestone",
+         *         "id": "0197a1b2-0000-7000-8000-000000000007",
+         *         "sequence": 9000
+         *       },
+         *       "data": {
+         *         "id": "0197a1b2-0000-7000-8000-000000000007",
+         *         "contractId": "0197a1b2-0000-7000-8000-000000000002",
+         *         "jobId": "0197a1b2-0000-7000-8000-000000000003",
+         *         "employerId": "0197a1b2-0000-7000-8000-00000000e001",
+         *         "trainerId": "0197a1b2-0000-7000-8000-00000000a001",
+         *         "sequence": 1,
+         *         "title": "Milestone 1",
+         *         "description": "First 1,000 preference pairs",
+         *         "amount": 50000,
+         *         "currency": "USD",
+         *         "fees": {
+         *           "marketplaceFee": 5000,
+         *           "contractInitiationFee": 995,
+         *           "employerTotal": 55995
+         *         },
+         *         "dueDate": null,
+         *         "status": "paid",
+         *         "disputed": false,
+         *         "createdAt": "2026-06-12T10:00:00+00:00",
+         *         "funding": {
+         *           "attempts": 2,
+         *           "paymentIntentId": "pi_3PqExample0001",
+         *           "chargeId": "ch_3PqExample0001",
+         *           "fundedAt": "2026-06-12T10:06:04+00:00",
+         *           "clientSecret": null,
+         *           "lastError": null
+         *         },
+         *         "submission": {
+         *           "submittedAt": "2026-06-16T15:06:05+00:00",
+         *           "note": "Relabelled as asked"
+         *         },
+         *         "changesRequestedReason": null,
+         *         "approval": {
+         *           "approvedAt": "2026-06-16T17:06:05+00:00",
+         *           "approvedBy": "0197a1b2-0000-7000-8000-00000000e001"
+         *         },
+         *         "payout": {
+         *           "status": "paid",
+         *           "reason": null,
+         *           "attempts": 3,
+         *           "nextAttemptAt": null,
+         *           "lastError": null,
+         *           "transferId": "tr_1PqExample0001",
+         *           "paidAt": "2026-06-16T18:17:15+00:00"
+         *         },
+         *         "timeline": [
+         *           {
+         *             "at": "2026-06-12T10:00:00+00:00",
+         *             "action": "created",
+         *             "from": null,
+         *             "to": "not_funded",
+         *             "actorId": "0197a1b2-0000-7000-8000-00000000e001",
+         *             "note": null
+         *           },
+         *           {
+         *             "at": "2026-06-12T10:01:00+00:00",
+         *             "action": "funding_started",
+         *             "from": "not_funded",
+         *             "to": "funding",
+         *             "actorId": "0197a1b2-0000-7000-8000-00000000e001",
+         *             "note": null
+         *           },
+         *           {
+         *             "at": "2026-06-12T10:01:02+00:00",
+         *             "action": "funding_failed",
+         *             "from": "funding",
+         *             "to": "not_funded",
+         *             "actorId": null,
+         *             "note": "Your card was declined."
+         *           },
+         *           {
+         *             "at": "2026-06-12T10:06:02+00:00",
+         *             "action": "funding_started",
+         *             "from": "not_funded",
+         *             "to": "funding",
+         *             "actorId": "0197a1b2-0000-7000-8000-00000000e001",
+         *             "note": null
+         *           },
+         *           {
+         *             "at": "2026-06-12T10:06:04+00:00",
+         *             "action": "funded",
+         *             "from": "funding",
+         *             "to": "active_funded",
+         *             "actorId": null,
+         *             "note": null
+         *           },
+         *           {
+         *             "at": "2026-06-15T10:06:05+00:00",
+         *             "action": "submitted",
+         *             "from": "active_funded",
+         *             "to": "pending_approval",
+         *             "actorId": "0197a1b2-0000-7000-8000-00000000a001",
+         *             "note": "Delivered in the shared bucket"
+         *           },
+         *           {
+         *             "at": "2026-06-15T15:06:05+00:00",
+         *             "action": "changes_requested",
+         *             "from": "pending_approval",
+         *             "to": "active_funded",
+         *             "actorId": "0197a1b2-0000-7000-8000-00000000e001",
+         *             "note": "Please relabel the pairs flagged in the review sheet."
+         *           },
+         *           {
+         *             "at": "2026-06-16T15:06:05+00:00",
+         *             "action": "submitted",
+         *             "from": "active_funded",
+         *             "to": "pending_approval",
+         *             "actorId": "0197a1b2-0000-7000-8000-00000000a001",
+         *             "note": "Relabelled as asked"
+         *           },
+         *           {
+         *             "at": "2026-06-16T17:06:05+00:00",
+         *             "action": "approved",
+         *             "from": "pending_approval",
+         *             "to": "payout_pending",
+         *             "actorId": "0197a1b2-0000-7000-8000-00000000e001",
+         *             "note": null
+         *           },
+         *           {
+         *             "at": "2026-06-16T17:06:10+00:00",
+         *             "action": "payout_deferred",
+         *             "from": "payout_pending",
+         *             "to": "payout_pending",
+         *             "actorId": null,
+         *             "note": null
+         *           },
+         *           {
+         *             "at": "2026-06-16T18:16:10+00:00",
+         *             "action": "payout_retry_requested",
+         *             "from": "payout_pending",
+         *             "to": "payout_pending",
+         *             "actorId": null,
+         *             "note": null
+         *           },
+         *           {
+         *             "at": "2026-06-16T18:16:15+00:00",
+         *             "action": "payout_deferred",
+         *             "from": "payout_pending",
+         *             "to": "payout_pending",
+         *             "actorId": null,
+         *             "note": "Stripe rate limit; trying again."
+         *           },
+         *           {
+         *             "at": "2026-06-16T18:17:15+00:00",
+         *             "action": "paid",
+         *             "from": "payout_pending",
+         *             "to": "paid",
+         *             "actorId": null,
+         *             "note": null
+         *           }
+         *         ]
+         *       }
+         *     }
+         */
+        "IntegratorEvents.payout.paid": components["schemas"]["IntegratorEventResponse"] & {
+            /** @enum {string} */
+            type: "payout.paid";
+            /** @description A milestone: the deliverable, its money, and where it stands. */
+            data: components["schemas"]["MilestoneResponse"];
+        };
+        /**
+         * @description payout.pending: The payout waits; payout.reason says why (payout_setup_incomplete, disputed, queued). data is a milestone.
+         * @example {
+         *       "id": "0197a1b2-0000-7000-8000-000000000011",
+         *       "object": "event",
+         *       "type": "payout.pending",
+         *       "apiVersion": "v1",
+         *       "created": "2026-06-16T17:06:10+00:00",
+         *       "resource": {
+         *         "type": "milestone",
+         *         "id": "0197a1b2-0000-7000-8000-000000000007",
+         *         "sequence": 7000
+         *       },
+         *       "data": {
+         *         "id": "0197a1b2-0000-7000-8000-000000000007",
+         *         "contractId": "0197a1b2-0000-7000-8000-000000000002",
+         *         "jobId": "0197a1b2-0000-7000-8000-000000000003",
+         *         "employerId": "0197a1b2-0000-7000-8000-00000000e001",
+         *         "trainerId": "0197a1b2-0000-7000-8000-00000000a001",
+         *         "sequence": 1,
+         *         "title": "Milestone 1",
+         *         "description": "First 1,000 preference pairs",
+         *         "amount": 50000,
+         *         "currency": "USD",
+         *         "fees": {
+         *           "marketplaceFee": 5000,
+         *           "contractInitiationFee": 995,
+         *           "employerTotal": 55995
+         *         },
+         *         "dueDate": null,
+         *         "status": "payout_pending",
+         *         "disputed": false,
+         *         "createdAt": "2026-06-12T10:00:00+00:00",
+         *         "funding": {
+         *           "attempts": 2,
+         *           "paymentIntentId": "pi_3PqExample0001",
+         *           "chargeId": "ch_3PqExample0001",
+         *           "fundedAt": "2026-06-12T10:06:04+00:00",
+         *           "clientSecret": null,
+         *           "lastError": null
+         *         },
+         *         "submission": {
+         *           "submittedAt": "2026-06-16T15:06:05+00:00",
+         *           "note": "Relabelled as asked"
+         *         },
+         *         "changesRequestedReason": null,
+         *         "approval": {
+         *           "approvedAt": "2026-06-16T17:06:05+00:00",
+         *           "approvedBy": "0197a1b2-0000-7000-8000-00000000e001"
+         *         },
+         *         "payout": {
+         *           "status": "pending",
+         *           "reason": "payout_setup_incomplete",
+         *           "attempts": 1,
+         *           "nextAttemptAt": null,
+         *           "lastError": null,
+         *           "transferId": null,
+         *           "paidAt": null
+         *         },
+         *         "timeline": [
+         *           {
+         *             "at": "2026-06-12T10:00:00+00:00",
+         *             "action": "created",
+         *             "from": null,
+         *             "to": "not_funded",
+         *             "actorId": "0197a1b2-0000-7000-8000-00000000e001",
+         *             "note": null
+         *           },
+         *           {
+         *             "at": "2026-06-12T10:01:00+00:00",
+         *             "action": "funding_started",
+         *             "from": "not_funded",
+         *             "to": "funding",
+         *             "actorId": "0197a1b2-0000-7000-8000-00000000e001",
+         *             "note": null
+         *           },
+         *           {
+         *             "at": "2026-06-12T10:01:02+00:00",
+         *             "action": "funding_failed",
+         *             "from": "funding",
+         *             "to": "not_funded",
+         *             "actorId": null,
+         *             "note": "Your card was declined."
+         *           },
+         *           {
+         *             "at": "2026-06-12T10:06:02+00:00",
+         *             "action": "funding_started",
+         *             "from": "not_funded",
+         *             "to": "funding",
+         *             "actorId": "0197a1b2-0000-7000-8000-00000000e001",
+         *             "note": null
+         *           },
+         *           {
+         *             "at": "2026-06-12T10:06:04+00:00",
+         *             "action": "funded",
+         *             "from": "funding",
+         *             "to": "active_funded",
+         *             "actorId": null,
+         *             "note": null
+         *           },
+         *           {
+         *             "at": "2026-06-15T10:06:05+00:00",
+         *             "action": "submitted",
+         *             "from": "active_funded",
+         *             "to": "pending_approval",
+         *             "actorId": "0197a1b2-0000-7000-8000-00000000a001",
+         *             "note": "Delivered in the shared bucket"
+         *           },
+         *           {
+         *             "at": "2026-06-15T15:06:05+00:00",
+         *             "action": "changes_requested",
+         *             "from": "pending_approval",
+         *             "to": "active_funded",
+         *             "actorId": "0197a1b2-0000-7000-8000-00000000e001",
+         *             "note": "Please relabel the pairs flagged in the review sheet."
+         *           },
+         *           {
+         *             "at": "2026-06-16T15:06:05+00:00",
+         *             "action": "submitted",
+         *             "from": "active_funded",
+         *             "to": "pending_approval",
+         *             "actorId": "0197a1b2-0000-7000-8000-00000000a001",
+         *             "note": "Relabelled as asked"
+         *           },
+         *           {
+         *             "at": "2026-06-16T17:06:05+00:00",
+         *             "action": "approved",
+         *             "from": "pending_approval",
+         *             "to": "payout_pending",
+         *             "actorId": "0197a1b2-0000-7000-8000-00000000e001",
+         *             "note": null
+         *           },
+         *           {
+         *             "at": "2026-06-16T17:06:10+00:00",
+         *             "action": "payout_deferred",
+         *             "from": "payout_pending",
+         *             "to": "payout_pending",
+         *             "actorId": null,
+         *             "note": null
+         *           }
+         *         ]
+         *       }
+         *     }
+         */
+        "IntegratorEvents.payout.pending": components["schemas"]["IntegratorEventResponse"] & {
+            /** @enum {string} */
+            type: "payout.pending";
+            /** @description A milestone: the deliverable, its money, and where it stands. */
+            data: components["schemas"]["MilestoneResponse"];
+        };
+        /**
+         * @description payout.retrying: Stripe reported a retryable transfer condition; payout.nextAttemptAt says when it is tried again. data is a milestone.
+         * @example {
+         *       "id": "0197a1b2-0000-7000-8000-000000000013",
+         *       "object": "event",
+         *       "type": "payout.retrying",
+         *       "apiVersion": "v1",
+         *       "created": "2026-06-16T18:16:15+00:00",
+         *       "resource": {
+         *         "type": "milestone",
+         *         "id": "0197a1b2-0000-7000-8000-000000000007",
+         *         "sequence": 8001
+         *       },
+         *       "data": {
+         *         "id": "0197a1b2-0000-7000-8000-000000000007",
+         *         "contractId": "0197a1b2-0000-7000-8000-000000000002",
+         *         "jobId": "0197a1b2-0000-7000-8000-000000000003",
+         *         "employerId": "0197a1b2-0000-7000-8000-00000000e001",
+         *         "trainerId": "0197a1b2-0000-7000-8000-00000000a001",
+         *         "sequence": 1,
+         *         "title": "Milestone 1",
+         *         "description": "First 1,000 preference pairs",
+         *         "amount": 50000,
+         *         "currency": "USD",
+         *         "fees": {
+         *           "marketplaceFee": 5000,
+         *           "contractInitiationFee": 995,
+         *           "employerTotal": 55995
+         *         },
+         *         "dueDate": null,
+         *         "status": "payout_pending",
+         *         "disputed": false,
+         *         "createdAt": "2026-06-12T10:00:00+00:00",
+         *         "funding": {
+         *           "attempts": 2,
+         *           "paymentIntentId": "pi_3PqExample0001",
+         *           "chargeId": "ch_3PqExample0001",
+         *           "fundedAt": "2026-06-12T10:06:04+00:00",
+         *           "clientSecret": null,
+         *           "lastError": null
+         *         },
+         *         "submission": {
+         *           "submittedAt": "2026-06-16T15:06:05+00:00",
+         *           "note": "Relabelled as asked"
+         *         },
+         *         "changesRequestedReason": null,
+         *         "approval": {
+         *           "approvedAt": "2026-06-16T17:06:05+00:00",
+         *           "approvedBy": "0197a1b2-0000-7000-8000-00000000e001"
+         *         },
+         *         "payout": {
+         *           "status": "pending",
+         *           "reason": "retrying",
+         *           "attempts": 2,
+         *           "nextAttemptAt": "2026-06-16T18:17:10+00:00",
+         *           "lastError": "Stripe rate limit; trying again.",
+         *           "transferId": null,
+         *           "paidAt": null
+         *         },
+         *         "timeline": [
+         *           {
+         *             "at": "2026-06-12T10:00:00+00:00",
+         *             "action": "created",
+         *             "from": null,
+         *             "to": "not_funded",
+         *             "actorId": "0197a1b2-0000-7000-8000-00000000e001",
+         *             "note": null
+         *           },
+         *           {
+         *             "at": "2026-06-12T10:01:00+00:00",
+         *             "action": "funding_started",
+         *             "from": "not_funded",
+         *             "to": "funding",
+         *             "actorId": "0197a1b2-0000-7000-8000-00000000e001",
+         *             "note": null
+         *           },
+         *           {
+         *             "at": "2026-06-12T10:01:02+00:00",
+         *             "action": "funding_failed",
+         *             "from": "funding",
+         *             "to": "not_funded",
+         *             "actorId": null,
+         *             "note": "Your card was declined."
+         *           },
+         *           {
+         *             "at": "2026-06-12T10:06:02+00:00",
+         *             "action": "funding_started",
+         *             "from": "not_funded",
+         *             "to": "funding",
+         *             "actorId": "0197a1b2-0000-7000-8000-00000000e001",
+         *             "note": null
+         *           },
+         *           {
+         *             "at": "2026-06-12T10:06:04+00:00",
+         *             "action": "funded",
+         *             "from": "funding",
+         *             "to": "active_funded",
+         *             "actorId": null,
+         *             "note": null
+         *           },
+         *           {
+         *             "at": "2026-06-15T10:06:05+00:00",
+         *             "action": "submitted",
+         *             "from": "active_funded",
+         *             "to": "pending_approval",
+         *             "actorId": "0197a1b2-0000-7000-8000-00000000a001",
+         *             "note": "Delivered in the shared bucket"
+         *           },
+         *           {
+         *             "at": "2026-06-15T15:06:05+00:00",
+         *             "action": "changes_requested",
+         *             "from": "pending_approval",
+         *             "to": "active_funded",
+         *             "actorId": "0197a1b2-0000-7000-8000-00000000e001",
+         *             "note": "Please relabel the pairs flagged in the review sheet."
+         *           },
+         *           {
+         *             "at": "2026-06-16T15:06:05+00:00",
+         *             "action": "submitted",
+         *             "from": "active_funded",
+         *             "to": "pending_approval",
+         *             "actorId": "0197a1b2-0000-7000-8000-00000000a001",
+         *             "note": "Relabelled as asked"
+         *           },
+         *           {
+         *             "at": "2026-06-16T17:06:05+00:00",
+         *             "action": "approved",
+         *             "from": "pending_approval",
+         *             "to": "payout_pending",
+         *             "actorId": "0197a1b2-0000-7000-8000-00000000e001",
+         *             "note": null
+         *           },
+         *           {
+         *             "at": "2026-06-16T17:06:10+00:00",
+         *             "action": "payout_deferred",
+         *             "from": "payout_pending",
+         *             "to": "payout_pending",
+         *             "actorId": null,
+         *             "note": null
+         *           },
+         *           {
+         *             "at": "2026-06-16T18:16:10+00:00",
+         *             "action": "payout_retry_requested",
+         *             "from": "payout_pending",
+         *             "to": "payout_pending",
+         *             "actorId": null,
+         *             "note": null
+         *           },
+         *           {
+         *             "at": "2026-06-16T18:16:15+00:00",
+         *             "action": "payout_deferred",
+         *             "from": "payout_pending",
+         *             "to": "payout_pending",
+         *             "actorId": null,
+         *             "note": "Stripe rate limit; trying again."
+         *           }
+         *         ]
+         *       }
+         *     }
+         */
+        "IntegratorEvents.payout.retrying": components["schemas"]["IntegratorEventResponse"] & {
+            /** @enum {string} */
+            type: "payout.retrying";
+            /** @description A milestone: the deliverable, its money, and where it stands. */
+            data: components["schemas"]["MilestoneResponse"];
+        };
+        /**
+         * @description payout_account.updated: The trainer's payout setup was started or its status, payouts or requirements changed. data is a payout_account.
+         * @example {
+         *       "id": "0197a1b2-0000-7000-8000-000000000012",
+         *       "object": "event",
+         *       "type": "payout_account.updated",
+         *       "apiVersion": "v1",
+         *       "created": "2026-06-16T18:06:10+00:00",
+         *       "resource": {
+         *         "type": "payout_account",
+         *         "id": "0197a1b2-0000-7000-8000-00000000a001",
+         *         "sequence": 0
+         *       },
+         *       "data": {
+         *         "status": "enabled",
+         *         "country": "US",
+         *         "connectedAccountId": "acct_1PqExample0001",
+         *         "payoutsEnabled": true,
+         *         "requirementsDue": [],
+         *         "pendingPayouts": 1
+         *       }
+         *     }
+         */
+        "IntegratorEvents.payout_account.updated": components["schemas"]["IntegratorEventResponse"] & {
+            /** @enum {string} */
+            type: "payout_account.updated";
+            /** @description Settings -> Payouts: where the trainer's payout setup stands. */
+            data: components["schemas"]["PayoutAccountResponse"];
+        };
+        /**
+         * @description subscription.updated: The employer's plan or its subscription's status changed. data is a subscription.
+         * @example {
+         *       "id": "0197a1b2-0000-7000-8000-00000000001b",
+         *       "object": "event",
+         *       "type": "subscription.updated",
+         *       "apiVersion": "v1",
+         *       "created": "2026-06-27T18:20:29+00:00",
+         *       "resource": {
+         *         "type": "subscription",
+         *         "id": "0197a1b2-0000-7000-8000-00000000e001",
+         *         "sequence": 0
+         *       },
+         *       "data": {
+         *         "plan": "agency",
+         *         "status": "active",
+         *         "subscriptionId": "sub_1PqExample0001"
+         *       }
+         *     }
+         */
+        "IntegratorEvents.subscription.updated": components["schemas"]["IntegratorEventResponse"] & {
+            /** @enum {string} */
+            type: "subscription.updated";
+            /**
+             * @description Agency and recruiting plans: billed by a provider subscription, separate from milestone charges.
+             *     While the plan's subscription is not active, milestones cannot be funded (409 subscription_required).
+             */
+            data: components["schemas"]["SubscriptionResponse"];
         };
         /** @enum {string} */
         InvoiceKind: "employer_funding" | "trainer_payout" | "subscription" | "credit_note";
@@ -1144,7 +3478,7 @@ export interface components {
             data: components["schemas"]["NotificationResponse"][];
         };
         /** @enum {string} */
-        NotificationKind: "milestone_funded" | "milestone_submitted" | "milestone_changes_requested" | "milestone_approved" | "payout_sent" | "payout_waiting_for_setup" | "payout_failed" | "funding_failed" | "milestone_refunded";
+        NotificationKind: "milestone_funded" | "milestone_submitted" | "milestone_changes_requested" | "milestone_approved" | "payout_sent" | "payout_waiting_for_setup" | "payout_failed" | "funding_failed" | "milestone_refunded" | "webhook_endpoint_disabled";
         NotificationResponse: {
             /** Format: uuid */
             id: string;
@@ -1287,7 +3621,7 @@ export interface components {
              * @description The machine-readable reason; stable across versions.
              * @enum {string}
              */
-            code: "amount_out_of_range" | "bad_request" | "cannot_hire_self" | "card_declined" | "concurrency_conflict" | "conflict" | "contract_ended" | "currency_mismatch" | "customer_already_linked" | "customer_required" | "description_required" | "domain_error" | "error" | "forbidden" | "idempotency_key_invalid" | "idempotency_key_reused" | "idempotency_request_in_progress" | "internal_error" | "invalid_currency" | "invalid_fee_schedule" | "invalid_signature" | "invoice_number_required" | "invoice_paid" | "invoice_refunded" | "job_archived" | "job_has_unresolved_milestones" | "malformed_event" | "malformed_request" | "method_not_allowed" | "milestone_disputed" | "milestone_not_approvable" | "milestone_not_awaiting_approval" | "milestone_not_cancellable" | "milestone_not_disputable" | "milestone_not_disputed" | "milestone_not_editable" | "milestone_not_fundable" | "milestone_not_funding" | "milestone_not_refundable" | "milestone_not_releasing" | "milestone_not_submittable" | "milestone_refund_pending" | "milestone_wrong_party" | "no_active_subscription" | "not_acceptable" | "not_found" | "payload_too_large" | "payment_method_invalid" | "payment_method_required" | "payment_provider_unavailable" | "payout_account_exists" | "payout_account_not_started" | "payout_country_unsupported" | "payout_not_due" | "payout_parked" | "rate_limited" | "refund_failed" | "role_mismatch" | "subscription_required" | "text_too_long" | "title_required" | "trainer_not_found" | "unauthorized" | "unsupported_media_type" | "validation_failed" | "webhook_conflict";
+            code: "amount_out_of_range" | "bad_request" | "cannot_hire_self" | "card_declined" | "concurrency_conflict" | "conflict" | "contract_ended" | "currency_mismatch" | "customer_already_linked" | "customer_required" | "delivery_not_found" | "description_required" | "domain_error" | "error" | "event_not_found" | "forbidden" | "idempotency_key_invalid" | "idempotency_key_reused" | "idempotency_request_in_progress" | "integrator_event_published" | "internal_error" | "invalid_currency" | "invalid_fee_schedule" | "invalid_signature" | "invoice_number_required" | "invoice_paid" | "invoice_refunded" | "job_archived" | "job_has_unresolved_milestones" | "malformed_event" | "malformed_request" | "method_not_allowed" | "milestone_disputed" | "milestone_not_approvable" | "milestone_not_awaiting_approval" | "milestone_not_cancellable" | "milestone_not_disputable" | "milestone_not_disputed" | "milestone_not_editable" | "milestone_not_fundable" | "milestone_not_funding" | "milestone_not_refundable" | "milestone_not_releasing" | "milestone_not_submittable" | "milestone_refund_pending" | "milestone_wrong_party" | "no_active_subscription" | "not_acceptable" | "not_found" | "payload_too_large" | "payment_method_invalid" | "payment_method_required" | "payment_provider_unavailable" | "payout_account" | "payout_account_exists" | "payout_account_not_started" | "payout_country_unsupported" | "payout_not_due" | "payout_parked" | "rate_limited" | "refund_failed" | "role_mismatch" | "subscription_required" | "text_too_long" | "title_required" | "trainer_not_found" | "unauthorized" | "unsupported_media_type" | "validation_failed" | "webhook_conflict" | "webhook_delivery_not_pending" | "webhook_description_too_long" | "webhook_endpoint_disabled" | "webhook_endpoint_limit_reached" | "webhook_event_types_required" | "webhook_url_invalid" | "webhook_url_refused";
             /** @description Identifies this request in our logs and traces. */
             traceId: string;
             /** @description Per field (a JSON path such as `firstMilestone.amount`, a query parameter, or `body`): what is wrong with it. */
@@ -1414,8 +3748,140 @@ export interface components {
             /** Format: date */
             dueDate?: null | string;
         };
+        /** @description Changes to an endpoint; members left out stay as they are. */
+        UpdateWebhookEndpointRequest: {
+            url?: null | string;
+            eventTypes?: null | string[];
+            description?: null | string;
+            /** @description active re-enables (failure count back to 0); disabled pauses. */
+            status?: components["schemas"]["WebhookEndpointStatus"] | null;
+        };
         /** @enum {string} */
         UserRole: "employer" | "trainer" | "admin";
+        WebhookDeliveryAttemptResponse: {
+            /** Format: int32 */
+            number: number;
+            /** Format: date-time */
+            at: string;
+            /**
+             * Format: int32
+             * @description Null when the endpoint did not answer (timeout, connection refused, address refused).
+             */
+            responseStatus: null | number;
+            /** Format: int32 */
+            latencyMs: number;
+            error: null | string;
+        };
+        /** @description One delivery of one event to the endpoint: the log line and its attempts. */
+        WebhookDeliveryResponse: {
+            /**
+             * Format: uuid
+             * @description The `OpenTrain-Delivery` header value, the same on every retry and redelivery.
+             */
+            id: string;
+            /** Format: uuid */
+            eventId: string;
+            eventType: string;
+            status: components["schemas"]["WebhookDeliveryStatus"];
+            /**
+             * Format: int32
+             * @description Attempts since it was queued (or queued again); it fails after 5.
+             */
+            attempts: number;
+            /**
+             * Format: date-time
+             * @description When the next attempt is due, while pending.
+             */
+            nextAttemptAt: null | string;
+            /**
+             * Format: int32
+             * @description The HTTP status of the last attempt; null when the endpoint did not answer.
+             */
+            lastResponseStatus: null | number;
+            /**
+             * Format: int32
+             * @description How long the last attempt took, in milliseconds.
+             */
+            lastLatencyMs: null | number;
+            lastError: null | string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            deliveredAt: null | string;
+            history: components["schemas"]["WebhookDeliveryAttemptResponse"][];
+        };
+        /** @description One page of a list, Stripe-style: pass the last id as `startingAfter` for the next. */
+        WebhookDeliveryResponsePage: {
+            data: components["schemas"]["WebhookDeliveryResponse"][];
+            hasMore: boolean;
+            nextCursor: null | string;
+        };
+        /** @enum {string} */
+        WebhookDeliveryStatus: "pending" | "delivered" | "failed";
+        WebhookEndpointDeletedResponse: {
+            /** Format: uuid */
+            id: string;
+            deleted: boolean;
+        };
+        /** @enum {string} */
+        WebhookEndpointDisabledReason: "disabled_by_owner" | "consecutive_failures";
+        /** @description A webhook endpoint. The signing secret is never shown here: only at creation and roll. */
+        WebhookEndpointResponse: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description Where deliveries are POSTed.
+             * @example https://hooks.example.com/opentrain
+             */
+            url: string;
+            /**
+             * @description Catalog names, or `*` for every event.
+             * @example [
+             *       "milestone.funded",
+             *       "payout.paid"
+             *     ]
+             */
+            eventTypes: string[];
+            description: null | string;
+            /** @description active, or disabled (by you, or after 10 deliveries in a row failed). */
+            status: components["schemas"]["WebhookEndpointStatus"];
+            /** Format: date-time */
+            disabledAt: null | string;
+            disabledReason: components["schemas"]["WebhookEndpointDisabledReason"] | null;
+            /**
+             * Format: int32
+             * @description Deliveries that failed since the last successful one; 10 disable the endpoint.
+             */
+            consecutiveFailures: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /**
+             * Format: date-time
+             * @description During a secret roll: until when deliveries also carry a signature made with the previous secret.
+             */
+            previousSecretExpiresAt: null | string;
+        };
+        /** @description One page of a list, Stripe-style: pass the last id as `startingAfter` for the next. */
+        WebhookEndpointResponsePage: {
+            data: components["schemas"]["WebhookEndpointResponse"][];
+            hasMore: boolean;
+            nextCursor: null | string;
+        };
+        /** @description The endpoint and its signing secret, shown this once. */
+        WebhookEndpointSecretResponse: {
+            /** @description A webhook endpoint. The signing secret is never shown here: only at creation and roll. */
+            webhookEndpoint: components["schemas"]["WebhookEndpointResponse"];
+            /**
+             * @description The HMAC-SHA256 key for `OpenTrain-Signature`. Store it now: no later call returns it.
+             * @example whsec_3q2-7wEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
+             */
+            secret: string;
+            message: string;
+        };
+        /** @enum {string} */
+        WebhookEndpointStatus: "active" | "disabled";
     };
     responses: never;
     parameters: never;
@@ -3218,6 +5684,126 @@ export interface operations {
                      *       "status": 415,
                      *       "detail": "This operation takes a JSON body: send it with Content-Type: application/json (the request's Content-Type was 'text/plain').",
                      *       "code": "unsupported_media_type",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listEvents: {
+        parameters: {
+            query?: {
+                /** @description The id of the last event you processed. */
+                startingAfter?: string;
+                /** @description Event types to keep, e.g. `milestone.funded,payout.paid`. */
+                types?: string[];
+                /** @description 1 to 100 (20 by default). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "8e4cd58a-c5ba-7ad1-87a3-ae6c50e19a38",
+                     *           "object": "event",
+                     *           "type": "milestone.funded",
+                     *           "apiVersion": "v1",
+                     *           "created": "2026-03-02T15:04:05Z",
+                     *           "resource": {
+                     *             "type": "milestone",
+                     *             "id": "5c2dd39c-5a29-7c8e-af58-007a6d55168e",
+                     *             "sequence": 3000
+                     *           },
+                     *           "data": {
+                     *             "id": "3eac7195-c2fe-7a05-b3be-9eb7aefa6cfd",
+                     *             "jobId": "929b1b24-73c7-76b0-8301-037571375bf4",
+                     *             "employerId": "7f797efe-a5e3-7eed-9aca-39cc4c20c71e",
+                     *             "trainerId": "71faad56-a1a9-76cb-a5ba-ac3ceab8ff37",
+                     *             "status": "pending",
+                     *             "hiredAt": "2026-03-02T15:04:05Z",
+                     *             "activatedAt": "2026-03-02T15:04:05Z",
+                     *             "endedAt": "2026-03-02T15:04:05Z",
+                     *             "milestoneCount": 1
+                     *           }
+                     *         }
+                     *       ],
+                     *       "hasMore": false,
+                     *       "nextCursor": "50e90a03-1fbf-7ec3-8ccb-2110c9e8c51f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["IntegratorEventResponsePage"];
+                };
+            };
+            /** @description The request is malformed or invalid (`validation_failed`, `malformed_request`, `idempotency_key_invalid`); `errors` names each field at fault. Nothing was changed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "1 field(s) are invalid: amount.",
+                     *       "code": "validation_failed",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+                     *       "errors": {
+                     *         "amount": [
+                     *           "'amount' must be an integer number of minor units (50000 = $500.00), not text or a decimal."
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The bearer token is missing, malformed, expired or not issued by this API (`unauthorized`); `detail` says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "The bearer token expired at 2026-03-02T15:04:05Z; get a new one.",
+                     *       "code": "unauthorized",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:idempotency_key_reused",
+                     *       "title": "Unprocessable Entity",
+                     *       "status": 422,
+                     *       "detail": "This Idempotency-Key was used for a different request; use a new key.",
+                     *       "code": "idempotency_key_reused",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -8269,6 +10855,1806 @@ export interface operations {
                      */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
+            };
+        };
+    };
+    listWebhookEndpoints: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "b4fd8e28-197a-746b-90dd-8e22eb3c3e53",
+                     *           "url": "https://hooks.example.com/opentrain",
+                     *           "eventTypes": [
+                     *             "milestone.funded",
+                     *             "payout.paid"
+                     *           ],
+                     *           "description": "Pairwise preference labelling for a coding assistant, with a written rationale per pair.",
+                     *           "status": "active",
+                     *           "disabledAt": "2026-03-02T15:04:05Z",
+                     *           "disabledReason": "disabled_by_owner",
+                     *           "consecutiveFailures": 1,
+                     *           "createdAt": "2026-03-02T15:04:05Z",
+                     *           "updatedAt": "2026-03-02T15:04:05Z",
+                     *           "previousSecretExpiresAt": "2026-03-02T15:04:05Z"
+                     *         }
+                     *       ],
+                     *       "hasMore": false,
+                     *       "nextCursor": "50e90a03-1fbf-7ec3-8ccb-2110c9e8c51f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookEndpointResponsePage"];
+                };
+            };
+            /** @description The bearer token is missing, malformed, expired or not issued by this API (`unauthorized`); `detail` says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "The bearer token expired at 2026-03-02T15:04:05Z; get a new one.",
+                     *       "code": "unauthorized",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: a repeat with the same key (per caller, kept 24 hours) returns the first response with `Idempotent-Replayed: true`; the same key with a different request answers 422 `idempotency_key_reused`.
+                 * @example 3f0c2b9e-hire-ada-1
+                 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "url": "https://hooks.example.com/opentrain",
+                 *       "eventTypes": [
+                 *         "milestone.funded",
+                 *         "payout.paid"
+                 *       ],
+                 *       "description": "Payroll sync"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateWebhookEndpointRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    /** @description The address of the created or affected resource. */
+                    Location?: string;
+                    /** @description `true` when this is the stored first response to the request's `Idempotency-Key`; absent otherwise. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "webhookEndpoint": {
+                     *         "id": "b4fd8e28-197a-746b-90dd-8e22eb3c3e53",
+                     *         "url": "https://hooks.example.com/opentrain",
+                     *         "eventTypes": [
+                     *           "milestone.funded",
+                     *           "payout.paid"
+                     *         ],
+                     *         "description": "Pairwise preference labelling for a coding assistant, with a written rationale per pair.",
+                     *         "status": "active",
+                     *         "disabledAt": "2026-03-02T15:04:05Z",
+                     *         "disabledReason": "disabled_by_owner",
+                     *         "consecutiveFailures": 1,
+                     *         "createdAt": "2026-03-02T15:04:05Z",
+                     *         "updatedAt": "2026-03-02T15:04:05Z",
+                     *         "previousSecretExpiresAt": "2026-03-02T15:04:05Z"
+                     *       },
+                     *       "secret": "whsec_3q2-7wEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+                     *       "message": "Your card was declined."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookEndpointSecretResponse"];
+                };
+            };
+            /** @description The request is malformed or invalid (`validation_failed`, `malformed_request`, `idempotency_key_invalid`); `errors` names each field at fault. Nothing was changed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "1 field(s) are invalid: amount.",
+                     *       "code": "validation_failed",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+                     *       "errors": {
+                     *         "amount": [
+                     *           "'amount' must be an integer number of minor units (50000 = $500.00), not text or a decimal."
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The bearer token is missing, malformed, expired or not issued by this API (`unauthorized`); `detail` says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "The bearer token expired at 2026-03-02T15:04:05Z; get a new one.",
+                     *       "code": "unauthorized",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            409: {
+                headers: {
+                    /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:concurrency_conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Somebody else changed this milestone at the same time; read it again and retry.",
+                     *       "code": "concurrency_conflict",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the API accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:payload_too_large",
+                     *       "title": "Payload Too Large",
+                     *       "status": 413,
+                     *       "detail": "Request bodies are limited to 262144 bytes.",
+                     *       "code": "payload_too_large",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON (`unsupported_media_type`): send Content-Type: application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:unsupported_media_type",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "detail": "This operation takes a JSON body: send it with Content-Type: application/json (the request's Content-Type was 'text/plain').",
+                     *       "code": "unsupported_media_type",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:idempotency_key_reused",
+                     *       "title": "Unprocessable Entity",
+                     *       "status": 422,
+                     *       "detail": "This Idempotency-Key was used for a different request; use a new key.",
+                     *       "code": "idempotency_key_reused",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpointId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "b4fd8e28-197a-746b-90dd-8e22eb3c3e53",
+                     *       "url": "https://hooks.example.com/opentrain",
+                     *       "eventTypes": [
+                     *         "milestone.funded",
+                     *         "payout.paid"
+                     *       ],
+                     *       "description": "Pairwise preference labelling for a coding assistant, with a written rationale per pair.",
+                     *       "status": "active",
+                     *       "disabledAt": "2026-03-02T15:04:05Z",
+                     *       "disabledReason": "disabled_by_owner",
+                     *       "consecutiveFailures": 1,
+                     *       "createdAt": "2026-03-02T15:04:05Z",
+                     *       "updatedAt": "2026-03-02T15:04:05Z",
+                     *       "previousSecretExpiresAt": "2026-03-02T15:04:05Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookEndpointResponse"];
+                };
+            };
+            /** @description The bearer token is missing, malformed, expired or not issued by this API (`unauthorized`); `detail` says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "The bearer token expired at 2026-03-02T15:04:05Z; get a new one.",
+                     *       "code": "unauthorized",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Nothing at this address, or it is not the caller's (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "There is nothing at this address, or it is not yours.",
+                     *       "code": "not_found",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: a repeat with the same key (per caller, kept 24 hours) returns the first response with `Idempotent-Replayed: true`; the same key with a different request answers 422 `idempotency_key_reused`.
+                 * @example 3f0c2b9e-hire-ada-1
+                 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                endpointId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description `true` when this is the stored first response to the request's `Idempotency-Key`; absent otherwise. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "d883cbaf-ec85-7343-8c4c-57aa76b21067",
+                     *       "deleted": false
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookEndpointDeletedResponse"];
+                };
+            };
+            /** @description The request is malformed or invalid (`validation_failed`, `malformed_request`, `idempotency_key_invalid`); `errors` names each field at fault. Nothing was changed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "1 field(s) are invalid: amount.",
+                     *       "code": "validation_failed",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+                     *       "errors": {
+                     *         "amount": [
+                     *           "'amount' must be an integer number of minor units (50000 = $500.00), not text or a decimal."
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The bearer token is missing, malformed, expired or not issued by this API (`unauthorized`); `detail` says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "The bearer token expired at 2026-03-02T15:04:05Z; get a new one.",
+                     *       "code": "unauthorized",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Nothing at this address, or it is not the caller's (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "There is nothing at this address, or it is not yours.",
+                     *       "code": "not_found",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            409: {
+                headers: {
+                    /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:concurrency_conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Somebody else changed this milestone at the same time; read it again and retry.",
+                     *       "code": "concurrency_conflict",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but unusable: the Idempotency-Key was used for a different request (`idempotency_key_reused`), or the request names something that cannot be used (the `code` says what). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:idempotency_key_reused",
+                     *       "title": "Unprocessable Entity",
+                     *       "status": 422,
+                     *       "detail": "This Idempotency-Key was used for a different request; use a new key.",
+                     *       "code": "idempotency_key_reused",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: a repeat with the same key (per caller, kept 24 hours) returns the first response with `Idempotent-Replayed: true`; the same key with a different request answers 422 `idempotency_key_reused`.
+                 * @example 3f0c2b9e-hire-ada-1
+                 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                endpointId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateWebhookEndpointRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description `true` when this is the stored first response to the request's `Idempotency-Key`; absent otherwise. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "b4fd8e28-197a-746b-90dd-8e22eb3c3e53",
+                     *       "url": "https://hooks.example.com/opentrain",
+                     *       "eventTypes": [
+                     *         "milestone.funded",
+                     *         "payout.paid"
+                     *       ],
+                     *       "description": "Pairwise preference labelling for a coding assistant, with a written rationale per pair.",
+                     *       "status": "active",
+                     *       "disabledAt": "2026-03-02T15:04:05Z",
+                     *       "disabledReason": "disabled_by_owner",
+                     *       "consecutiveFailures": 1,
+                     *       "createdAt": "2026-03-02T15:04:05Z",
+                     *       "updatedAt": "2026-03-02T15:04:05Z",
+                     *       "previousSecretExpiresAt": "2026-03-02T15:04:05Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookEndpointResponse"];
+                };
+            };
+            /** @description The request is malformed or invalid (`validation_failed`, `malformed_request`, `idempotency_key_invalid`); `errors` names each field at fault. Nothing was changed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "1 field(s) are invalid: amount.",
+                     *       "code": "validation_failed",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+                     *       "errors": {
+                     *         "amount": [
+                     *           "'amount' must be an integer number of minor units (50000 = $500.00), not text or a decimal."
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The bearer token is missing, malformed, expired or not issued by this API (`unauthorized`); `detail` says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "The bearer token expired at 2026-03-02T15:04:05Z; get a new one.",
+                     *       "code": "unauthorized",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Nothing at this address, or it is not the caller's (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "There is nothing at this address, or it is not yours.",
+                     *       "code": "not_found",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            409: {
+                headers: {
+                    /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:concurrency_conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Somebody else changed this milestone at the same time; read it again and retry.",
+                     *       "code": "concurrency_conflict",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the API accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:payload_too_large",
+                     *       "title": "Payload Too Large",
+                     *       "status": 413,
+                     *       "detail": "Request bodies are limited to 262144 bytes.",
+                     *       "code": "payload_too_large",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON (`unsupported_media_type`): send Content-Type: application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:unsupported_media_type",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "detail": "This operation takes a JSON body: send it with Content-Type: application/json (the request's Content-Type was 'text/plain').",
+                     *       "code": "unsupported_media_type",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:idempotency_key_reused",
+                     *       "title": "Unprocessable Entity",
+                     *       "status": 422,
+                     *       "detail": "This Idempotency-Key was used for a different request; use a new key.",
+                     *       "code": "idempotency_key_reused",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rollWebhookEndpointSecret: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: a repeat with the same key (per caller, kept 24 hours) returns the first response with `Idempotent-Replayed: true`; the same key with a different request answers 422 `idempotency_key_reused`.
+                 * @example 3f0c2b9e-hire-ada-1
+                 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                endpointId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["NoInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description `true` when this is the stored first response to the request's `Idempotency-Key`; absent otherwise. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "webhookEndpoint": {
+                     *         "id": "b4fd8e28-197a-746b-90dd-8e22eb3c3e53",
+                     *         "url": "https://hooks.example.com/opentrain",
+                     *         "eventTypes": [
+                     *           "milestone.funded",
+                     *           "payout.paid"
+                     *         ],
+                     *         "description": "Pairwise preference labelling for a coding assistant, with a written rationale per pair.",
+                     *         "status": "active",
+                     *         "disabledAt": "2026-03-02T15:04:05Z",
+                     *         "disabledReason": "disabled_by_owner",
+                     *         "consecutiveFailures": 1,
+                     *         "createdAt": "2026-03-02T15:04:05Z",
+                     *         "updatedAt": "2026-03-02T15:04:05Z",
+                     *         "previousSecretExpiresAt": "2026-03-02T15:04:05Z"
+                     *       },
+                     *       "secret": "whsec_3q2-7wEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+                     *       "message": "Your card was declined."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookEndpointSecretResponse"];
+                };
+            };
+            /** @description The request is malformed or invalid (`validation_failed`, `malformed_request`, `idempotency_key_invalid`); `errors` names each field at fault. Nothing was changed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "1 field(s) are invalid: amount.",
+                     *       "code": "validation_failed",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+                     *       "errors": {
+                     *         "amount": [
+                     *           "'amount' must be an integer number of minor units (50000 = $500.00), not text or a decimal."
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The bearer token is missing, malformed, expired or not issued by this API (`unauthorized`); `detail` says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "The bearer token expired at 2026-03-02T15:04:05Z; get a new one.",
+                     *       "code": "unauthorized",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Nothing at this address, or it is not the caller's (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "There is nothing at this address, or it is not yours.",
+                     *       "code": "not_found",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            409: {
+                headers: {
+                    /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:concurrency_conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Somebody else changed this milestone at the same time; read it again and retry.",
+                     *       "code": "concurrency_conflict",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the API accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:payload_too_large",
+                     *       "title": "Payload Too Large",
+                     *       "status": 413,
+                     *       "detail": "Request bodies are limited to 262144 bytes.",
+                     *       "code": "payload_too_large",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON (`unsupported_media_type`): send Content-Type: application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:unsupported_media_type",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "detail": "This operation takes a JSON body: send it with Content-Type: application/json (the request's Content-Type was 'text/plain').",
+                     *       "code": "unsupported_media_type",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but unusable: the Idempotency-Key was used for a different request (`idempotency_key_reused`), or the request names something that cannot be used (the `code` says what). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:idempotency_key_reused",
+                     *       "title": "Unprocessable Entity",
+                     *       "status": 422,
+                     *       "detail": "This Idempotency-Key was used for a different request; use a new key.",
+                     *       "code": "idempotency_key_reused",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                limit?: number;
+                startingAfter?: string;
+                /** @description Only items with this status. */
+                status?: components["schemas"]["WebhookDeliveryStatus"];
+            };
+            header?: never;
+            path: {
+                endpointId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "b83c274a-15e2-79ca-b472-56d91e745de5",
+                     *           "eventId": "5e0e63b4-ae40-7cad-8d31-ab19a5622e4c",
+                     *           "eventType": "eventType text",
+                     *           "status": "pending",
+                     *           "attempts": 1,
+                     *           "nextAttemptAt": "2026-03-02T15:04:05Z",
+                     *           "lastResponseStatus": 1,
+                     *           "lastLatencyMs": 1,
+                     *           "lastError": "The trainer's payout account cannot receive transfers yet.",
+                     *           "createdAt": "2026-03-02T15:04:05Z",
+                     *           "deliveredAt": "2026-03-02T15:04:05Z",
+                     *           "history": [
+                     *             {
+                     *               "number": 1,
+                     *               "at": "2026-03-02T15:04:05Z",
+                     *               "responseStatus": 1,
+                     *               "latencyMs": 1,
+                     *               "error": "error text"
+                     *             }
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "hasMore": false,
+                     *       "nextCursor": "50e90a03-1fbf-7ec3-8ccb-2110c9e8c51f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookDeliveryResponsePage"];
+                };
+            };
+            /** @description The request is malformed or invalid (`validation_failed`, `malformed_request`, `idempotency_key_invalid`); `errors` names each field at fault. Nothing was changed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "1 field(s) are invalid: amount.",
+                     *       "code": "validation_failed",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+                     *       "errors": {
+                     *         "amount": [
+                     *           "'amount' must be an integer number of minor units (50000 = $500.00), not text or a decimal."
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The bearer token is missing, malformed, expired or not issued by this API (`unauthorized`); `detail` says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "The bearer token expired at 2026-03-02T15:04:05Z; get a new one.",
+                     *       "code": "unauthorized",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Nothing at this address, or it is not the caller's (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "There is nothing at this address, or it is not yours.",
+                     *       "code": "not_found",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:idempotency_key_reused",
+                     *       "title": "Unprocessable Entity",
+                     *       "status": 422,
+                     *       "detail": "This Idempotency-Key was used for a different request; use a new key.",
+                     *       "code": "idempotency_key_reused",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpointId: string;
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "b83c274a-15e2-79ca-b472-56d91e745de5",
+                     *       "eventId": "5e0e63b4-ae40-7cad-8d31-ab19a5622e4c",
+                     *       "eventType": "eventType text",
+                     *       "status": "pending",
+                     *       "attempts": 1,
+                     *       "nextAttemptAt": "2026-03-02T15:04:05Z",
+                     *       "lastResponseStatus": 1,
+                     *       "lastLatencyMs": 1,
+                     *       "lastError": "The trainer's payout account cannot receive transfers yet.",
+                     *       "createdAt": "2026-03-02T15:04:05Z",
+                     *       "deliveredAt": "2026-03-02T15:04:05Z",
+                     *       "history": [
+                     *         {
+                     *           "number": 1,
+                     *           "at": "2026-03-02T15:04:05Z",
+                     *           "responseStatus": 1,
+                     *           "latencyMs": 1,
+                     *           "error": "error text"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookDeliveryResponse"];
+                };
+            };
+            /** @description The bearer token is missing, malformed, expired or not issued by this API (`unauthorized`); `detail` says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "The bearer token expired at 2026-03-02T15:04:05Z; get a new one.",
+                     *       "code": "unauthorized",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Nothing at this address, or it is not the caller's (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "There is nothing at this address, or it is not yours.",
+                     *       "code": "not_found",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    redeliverWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: a repeat with the same key (per caller, kept 24 hours) returns the first response with `Idempotent-Replayed: true`; the same key with a different request answers 422 `idempotency_key_reused`.
+                 * @example 3f0c2b9e-hire-ada-1
+                 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                endpointId: string;
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["NoInput"];
+            };
+        };
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    /** @description The address of the created or affected resource. */
+                    Location?: string;
+                    /** @description `true` when this is the stored first response to the request's `Idempotency-Key`; absent otherwise. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "b83c274a-15e2-79ca-b472-56d91e745de5",
+                     *       "eventId": "5e0e63b4-ae40-7cad-8d31-ab19a5622e4c",
+                     *       "eventType": "eventType text",
+                     *       "status": "pending",
+                     *       "attempts": 1,
+                     *       "nextAttemptAt": "2026-03-02T15:04:05Z",
+                     *       "lastResponseStatus": 1,
+                     *       "lastLatencyMs": 1,
+                     *       "lastError": "The trainer's payout account cannot receive transfers yet.",
+                     *       "createdAt": "2026-03-02T15:04:05Z",
+                     *       "deliveredAt": "2026-03-02T15:04:05Z",
+                     *       "history": [
+                     *         {
+                     *           "number": 1,
+                     *           "at": "2026-03-02T15:04:05Z",
+                     *           "responseStatus": 1,
+                     *           "latencyMs": 1,
+                     *           "error": "error text"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookDeliveryResponse"];
+                };
+            };
+            /** @description The request is malformed or invalid (`validation_failed`, `malformed_request`, `idempotency_key_invalid`); `errors` names each field at fault. Nothing was changed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "1 field(s) are invalid: amount.",
+                     *       "code": "validation_failed",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+                     *       "errors": {
+                     *         "amount": [
+                     *           "'amount' must be an integer number of minor units (50000 = $500.00), not text or a decimal."
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The bearer token is missing, malformed, expired or not issued by this API (`unauthorized`); `detail` says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "The bearer token expired at 2026-03-02T15:04:05Z; get a new one.",
+                     *       "code": "unauthorized",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Nothing at this address, or it is not the caller's (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "There is nothing at this address, or it is not yours.",
+                     *       "code": "not_found",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            409: {
+                headers: {
+                    /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:concurrency_conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Somebody else changed this milestone at the same time; read it again and retry.",
+                     *       "code": "concurrency_conflict",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the API accepts (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:payload_too_large",
+                     *       "title": "Payload Too Large",
+                     *       "status": 413,
+                     *       "detail": "Request bodies are limited to 262144 bytes.",
+                     *       "code": "payload_too_large",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON (`unsupported_media_type`): send Content-Type: application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:unsupported_media_type",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "detail": "This operation takes a JSON body: send it with Content-Type: application/json (the request's Content-Type was 'text/plain').",
+                     *       "code": "unsupported_media_type",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but unusable: the Idempotency-Key was used for a different request (`idempotency_key_reused`), or the request names something that cannot be used (the `code` says what). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:idempotency_key_reused",
+                     *       "title": "Unprocessable Entity",
+                     *       "status": 422,
+                     *       "detail": "This Idempotency-Key was used for a different request; use a new key.",
+                     *       "code": "idempotency_key_reused",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deliverContractCreated: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IntegratorEvents.contract.created"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 10 seconds acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other answer (or none in time) fails the attempt; it is retried 1, 5, 30 and 120 minutes later. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    deliverMilestoneCreated: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IntegratorEvents.milestone.created"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 10 seconds acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other answer (or none in time) fails the attempt; it is retried 1, 5, 30 and 120 minutes later. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    deliverMilestoneFundingStarted: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IntegratorEvents.milestone.funding_started"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 10 seconds acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other answer (or none in time) fails the attempt; it is retried 1, 5, 30 and 120 minutes later. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    deliverMilestoneFunded: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IntegratorEvents.milestone.funded"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 10 seconds acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other answer (or none in time) fails the attempt; it is retried 1, 5, 30 and 120 minutes later. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    deliverMilestoneFundingFailed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IntegratorEvents.milestone.funding_failed"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 10 seconds acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other answer (or none in time) fails the attempt; it is retried 1, 5, 30 and 120 minutes later. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    deliverMilestoneSubmitted: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IntegratorEvents.milestone.submitted"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 10 seconds acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other answer (or none in time) fails the attempt; it is retried 1, 5, 30 and 120 minutes later. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    deliverMilestoneChangesRequested: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IntegratorEvents.milestone.changes_requested"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 10 seconds acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other answer (or none in time) fails the attempt; it is retried 1, 5, 30 and 120 minutes later. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    deliverMilestoneApproved: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IntegratorEvents.milestone.approved"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 10 seconds acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other answer (or none in time) fails the attempt; it is retried 1, 5, 30 and 120 minutes later. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    deliverPayoutPending: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IntegratorEvents.payout.pending"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 10 seconds acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other answer (or none in time) fails the attempt; it is retried 1, 5, 30 and 120 minutes later. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    deliverPayoutRetrying: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IntegratorEvents.payout.retrying"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 10 seconds acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other answer (or none in time) fails the attempt; it is retried 1, 5, 30 and 120 minutes later. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    deliverPayoutPaid: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IntegratorEvents.payout.paid"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 10 seconds acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other answer (or none in time) fails the attempt; it is retried 1, 5, 30 and 120 minutes later. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    deliverPayoutFailed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IntegratorEvents.payout.failed"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 10 seconds acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other answer (or none in time) fails the attempt; it is retried 1, 5, 30 and 120 minutes later. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    deliverMilestoneRefunded: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IntegratorEvents.milestone.refunded"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 10 seconds acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other answer (or none in time) fails the attempt; it is retried 1, 5, 30 and 120 minutes later. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    deliverMilestoneDisputed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IntegratorEvents.milestone.disputed"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 10 seconds acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other answer (or none in time) fails the attempt; it is retried 1, 5, 30 and 120 minutes later. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    deliverInvoiceIssued: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IntegratorEvents.invoice.issued"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 10 seconds acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other answer (or none in time) fails the attempt; it is retried 1, 5, 30 and 120 minutes later. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    deliverInvoicePaymentStatusChanged: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IntegratorEvents.invoice.payment_status_changed"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 10 seconds acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other answer (or none in time) fails the attempt; it is retried 1, 5, 30 and 120 minutes later. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    deliverPayoutAccountUpdated: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IntegratorEvents.payout_account.updated"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 10 seconds acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other answer (or none in time) fails the attempt; it is retried 1, 5, 30 and 120 minutes later. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    deliverSubscriptionUpdated: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IntegratorEvents.subscription.updated"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 10 seconds acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other answer (or none in time) fails the attempt; it is retried 1, 5, 30 and 120 minutes later. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

@@ -67,7 +67,7 @@ public sealed partial class ApplyProviderEventHandler(
                 paid.RecordTransferReversal(reversed.AmountReversed, now);
                 return WebhookOutcome.Applied;
             case SubscriptionChanged subscription:
-                return await ApplySubscriptionAsync(subscription, cancellationToken);
+                return await ApplySubscriptionAsync(subscription, now, cancellationToken);
             case SubscriptionInvoiceChanged invoice:
                 return await ApplySubscriptionInvoiceAsync(invoice, now, cancellationToken);
             default:
@@ -171,7 +171,7 @@ public sealed partial class ApplyProviderEventHandler(
         return WebhookOutcome.Applied;
     }
 
-    private async Task<WebhookOutcome> ApplySubscriptionAsync(SubscriptionChanged subscription, CancellationToken cancellationToken)
+    private async Task<WebhookOutcome> ApplySubscriptionAsync(SubscriptionChanged subscription, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var profile = await FindBillingProfileAsync(subscription.CustomerId, cancellationToken);
         if (profile is null || (profile.SubscriptionId is not null && profile.SubscriptionId != subscription.SubscriptionId))
@@ -182,7 +182,7 @@ public sealed partial class ApplyProviderEventHandler(
 
         // Events come in any order; the subscription as it stands now is the truth.
         var current = await payments.GetSubscriptionAsync(subscription.SubscriptionId, cancellationToken);
-        profile.ChangePlan(subscription.Plan ?? profile.Plan, current.Status, subscription.SubscriptionId);
+        profile.ChangePlan(subscription.Plan ?? profile.Plan, current.Status, subscription.SubscriptionId, now);
         return WebhookOutcome.Applied;
     }
 

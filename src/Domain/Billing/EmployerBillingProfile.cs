@@ -29,6 +29,9 @@ public sealed record PaymentMethodSummary(string ProviderId, PaymentMethodType T
 
 public sealed record DefaultPaymentMethodChanged(UserId EmployerId, string PaymentMethodId, DateTimeOffset OccurredAt) : IDomainEvent;
 
+/// <summary>The plan, the subscription's status or the subscription itself changed.</summary>
+public sealed record EmployerSubscriptionUpdated(UserId EmployerId, BillingPlan Plan, SubscriptionStatus Status, DateTimeOffset OccurredAt) : IDomainEvent;
+
 /// <summary>The employer's side of Stripe: customer, default payment method and plan.</summary>
 public sealed class EmployerBillingProfile : AggregateRoot<UserId>
 {
@@ -83,11 +86,17 @@ public sealed class EmployerBillingProfile : AggregateRoot<UserId>
         Raise(new DefaultPaymentMethodChanged(Id, paymentMethod.ProviderId, now));
     }
 
-    public void ChangePlan(BillingPlan plan, SubscriptionStatus status, string? subscriptionId)
+    public void ChangePlan(BillingPlan plan, SubscriptionStatus status, string? subscriptionId, DateTimeOffset now)
     {
+        if (Plan == plan && SubscriptionStatus == status && SubscriptionId == subscriptionId)
+        {
+            return;
+        }
+
         Plan = plan;
         SubscriptionStatus = status;
         SubscriptionId = subscriptionId;
+        Raise(new EmployerSubscriptionUpdated(Id, plan, status, now));
     }
 
     /// <summary>Funding needs a payment method and, on plans that require one, an active subscription.</summary>

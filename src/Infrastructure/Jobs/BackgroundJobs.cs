@@ -19,6 +19,9 @@ public sealed class WorkerOptions
     public TimeSpan ReconciliationInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     public TimeSpan IdempotencyCleanupInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How often events are published and webhook deliveries picked up.</summary>
+    public TimeSpan IntegratorEventInterval { get; set; } = TimeSpan.FromSeconds(1);
 }
 
 public static class BackgroundJobs
@@ -33,6 +36,9 @@ public static class BackgroundJobs
             Schedule<PayoutJob>(quartz, worker.PayoutInterval);
             Schedule<FundingReconciliationJob>(quartz, worker.ReconciliationInterval);
             Schedule<IdempotencyCleanupJob>(quartz, worker.IdempotencyCleanupInterval);
+            Schedule<IntegratorEvents.IntegratorEventPublishJob>(quartz, worker.IntegratorEventInterval);
+            Schedule<IntegratorEvents.WebhookDeliveryJob>(quartz, worker.IntegratorEventInterval);
+            Schedule<IntegratorEvents.IntegratorEventCleanupJob>(quartz, worker.IdempotencyCleanupInterval);
         });
         services.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);
         return services;

@@ -326,6 +326,6 @@ public sealed partial class OpenApiContractTests(LiveApiFixture api)
     [GeneratedRegex("^[a-z][A-Za-z0-9]+$")]
     private static partial Regex OperationId();
 
-    [GeneratedRegex("^[A-Z][A-Za-z0-9]+$")]
+    [GeneratedRegex("^[A-Z][A-Za-z0-9._]+$")]
     private static partial Regex PlainName();
 }

@@ -58,6 +58,7 @@ internal static class OpenApiSetup
             options.CustomSchemaIds(SchemaIds.For);
             options.SchemaFilter<JsonContractSchemaFilter>();
             options.OperationFilter<OperationConventions>();
+            options.DocumentFilter<IntegratorEventDocumentation>();
             options.DocumentFilter<ProblemSchemaFilter>();
             options.DocumentFilter<TagsFilter>();
             options.DocumentFilter<ExamplesFilter>();

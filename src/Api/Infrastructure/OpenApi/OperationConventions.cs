@@ -9,8 +9,8 @@ using Swashbuckle.AspNetCore.SwaggerGen;
 namespace OpenTrain.Clean.Api.Infrastructure.OpenApi;
 
 /// <summary>
-/// Describes each operation from what the endpoint is, not from a list: its id is the handler's name
-/// (<c>ApproveMilestone</c> is <c>approveMilestone</c>); anonymous endpoints declare <c>security: []</c>;
+/// Describes each operation from what the endpoint is, not from a list: its id is the endpoint's name or
+/// the handler's (<c>ApproveMilestone</c> is <c>approveMilestone</c>); anonymous endpoints declare <c>security: []</c>;
 /// the errors it can answer follow from its metadata (a body, parameters, a role policy, a rate limit,
 /// <c>Idempotency-Key</c>); the headers it reads and writes are declared; query filters over an enum
 /// carry the enum.
@@ -27,7 +27,12 @@ internal sealed class OperationConventions(IAuthorizationPolicyProvider policies
         var anonymous = metadata.OfType<IAllowAnonymous>().Any();
         var idempotent = !anonymous && method is "POST" or "PATCH" or "DELETE" && path.StartsWith("api/", StringComparison.Ordinal);
 
-        if (context.MethodInfo is { } handler && !handler.IsDefined(typeof(CompilerGeneratedAttribute), false) && !handler.Name.Contains('<', StringComparison.Ordinal))
+        // The endpoint's declared name (WithName) if it has one, else the handler's name: ApproveMilestone is approveMilestone.
+        if (metadata.OfType<Microsoft.AspNetCore.Routing.IEndpointNameMetadata>().LastOrDefault()?.EndpointName is { Length: > 0 } endpointName)
+        {
+            operation.OperationId = JsonNamingPolicy.CamelCase.ConvertName(endpointName);
+        }
+        else if (context.MethodInfo is { } handler && !handler.IsDefined(typeof(CompilerGeneratedAttribute), false) && !handler.Name.Contains('<', StringComparison.Ordinal))
         {
             operation.OperationId = JsonNamingPolicy.CamelCase.ConvertName(handler.Name);
         }

@@ -40,8 +40,10 @@ internal sealed class TagsFilter : IDocumentFilter
             .Select(tag => tag.Name)
             .Distinct()
             .ToList();
+        // Tags another filter already described (the events catalog) keep their description.
+        var existing = (document.Tags ?? new HashSet<OpenApiTag>()).Where(tag => tag.Name is not null).ToDictionary(tag => tag.Name ?? string.Empty, tag => tag.Description ?? string.Empty, StringComparer.Ordinal);
         document.Tags = new HashSet<OpenApiTag>(
             described.Where(tag => used.Contains(tag.Name)).Select(tag => new OpenApiTag { Name = tag.Name, Description = tag.Description })
-                .Concat(used.Where(name => described.All(tag => tag.Name != name)).Select(name => new OpenApiTag { Name = name })));
+                .Concat(used.Where(name => described.All(tag => tag.Name != name)).Select(name => new OpenApiTag { Name = name, Description = existing.GetValueOrDefault(name ?? string.Empty) })));
     }
 }

@@ -33,7 +33,7 @@ public sealed class SubscribeValidator : AbstractValidator<SubscribeCommand>
         RuleFor(c => c.Plan).Must(p => p is BillingPlan.Agency or BillingPlan.Recruiting).WithMessage("'Plan' must be agency or recruiting.");
 }
 
-public sealed class SubscribeHandler(BillingProfiles profiles, IPaymentGateway payments, ICurrentUser user) : ICommandHandler<SubscribeCommand, SubscriptionResponse>
+public sealed class SubscribeHandler(BillingProfiles profiles, IPaymentGateway payments, ICurrentUser user, TimeProvider clock) : ICommandHandler<SubscribeCommand, SubscriptionResponse>
 {
     public async ValueTask<SubscriptionResponse> Handle(SubscribeCommand command, CancellationToken cancellationToken)
     {
@@ -51,14 +51,14 @@ public sealed class SubscribeHandler(BillingProfiles profiles, IPaymentGateway p
         var result = await payments.CreateSubscriptionAsync(
             new SubscriptionRequest(profile.CustomerId!, command.Plan, $"subscribe-{user.Id.Value:N}-{command.Plan.ToString().ToLowerInvariant()}-{profile.Version}"),
             cancellationToken);
-        profile.ChangePlan(command.Plan, result.Status, result.SubscriptionId);
+        profile.ChangePlan(command.Plan, result.Status, result.SubscriptionId, clock.GetUtcNow());
         return new SubscriptionResponse(profile.Plan, profile.SubscriptionStatus, profile.SubscriptionId);
     }
 }
 
 public sealed record CancelSubscriptionCommand : ICommand<SubscriptionResponse>;
 
-public sealed class CancelSubscriptionHandler(IRepository<EmployerBillingProfile, UserId> profiles, IPaymentGateway payments, ICurrentUser user)
+public sealed class CancelSubscriptionHandler(IRepository<EmployerBillingProfile, UserId> profiles, IPaymentGateway payments, ICurrentUser user, TimeProvider clock)
     : ICommandHandler<CancelSubscriptionCommand, SubscriptionResponse>
 {
     public async ValueTask<SubscriptionResponse> Handle(CancelSubscriptionCommand command, CancellationToken cancellationToken)
@@ -72,7 +72,7 @@ public sealed class CancelSubscriptionHandler(IRepository<EmployerBillingProfile
         var result = await payments.CancelSubscriptionAsync(profile.SubscriptionId, cancellationToken);
 
         // The plan stays: an agency account keeps needing a subscription to fund milestones.
-        profile.ChangePlan(profile.Plan, result.Status, result.SubscriptionId);
+        profile.ChangePlan(profile.Plan, result.Status, result.SubscriptionId, clock.GetUtcNow());
         return new SubscriptionResponse(profile.Plan, profile.SubscriptionStatus, profile.SubscriptionId);
     }
 }

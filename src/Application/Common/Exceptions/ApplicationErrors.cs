@@ -13,4 +13,7 @@ public static class ApplicationErrors
     public const string PayoutAccountExists = "payout_account_exists";
     public const string PayoutAccountNotStarted = "payout_account_not_started";
     public const string NoActiveSubscription = "no_active_subscription";
+    public const string WebhookUrlRefused = "webhook_url_refused";
+    public const string DeliveryNotFound = "delivery_not_found";
+    public const string EventNotFound = "event_not_found";
 }
