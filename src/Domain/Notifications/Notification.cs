@@ -21,6 +21,7 @@ public enum NotificationKind
     PayoutFailed,
     FundingFailed,
     MilestoneRefunded,
+    WebhookEndpointDisabled,
 }
 
 /// <summary>An entry of a user's in-app feed. Created once per event and recipient.</summary>

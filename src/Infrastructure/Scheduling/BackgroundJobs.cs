@@ -16,6 +16,9 @@ public static class BackgroundJobs
             Schedule<PayoutJob>(quartz, worker.PayoutInterval);
             Schedule<FundingReconciliationJob>(quartz, worker.ReconciliationInterval);
             Schedule<IdempotencyCleanupJob>(quartz, worker.IdempotencyCleanupInterval);
+            Schedule<IntegratorEvents.IntegratorEventPublishJob>(quartz, worker.IntegratorEventInterval);
+            Schedule<IntegratorEvents.WebhookDeliveryJob>(quartz, worker.IntegratorEventInterval);
+            Schedule<IntegratorEvents.IntegratorEventCleanupJob>(quartz, worker.IdempotencyCleanupInterval);
         });
         services.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);
         return services;

@@ -15,4 +15,7 @@ public sealed class WorkerOptions
     public TimeSpan ReconciliationInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     public TimeSpan IdempotencyCleanupInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How often events are published and webhook deliveries picked up.</summary>
+    public TimeSpan IntegratorEventInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

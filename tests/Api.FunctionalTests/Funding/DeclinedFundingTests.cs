@@ -80,7 +80,7 @@ public sealed class DeclinedFundingTests(ApiFactory factory) : IClassFixture<Api
         var (contractId, milestoneId) = (declined.Id("contractId"), declined.Id("milestoneId"));
 
         await _api.AttachPaymentMethodAsync(employer, "pm_card_visa");
-        var funding = await _api.FundAsync(employer, milestoneId);
+        var funding = await _api.FundedAsync(employer, milestoneId);
 
         Assert.Equal("succeeded", funding.Str("outcome"));
         Assert.Equal("active_funded", funding.Str("milestone.status"));

@@ -29,7 +29,7 @@ public sealed class SupersededChargeTests(ApiFactory factory) : IClassFixture<Ap
         Assert.Equal(MilestoneStatus.NotFunded, (await factory.LoadMilestoneAsync(hired.MilestoneId)).Status);
 
         await _api.AttachPaymentMethodAsync(employer, "pm_card_visa");
-        await _api.FundAsync(employer, hired.MilestoneId);
+        await _api.FundedAsync(employer, hired.MilestoneId);
         var funded = await factory.LoadMilestoneAsync(hired.MilestoneId);
         Assert.Equal(MilestoneStatus.ActiveFunded, funded.Status);
         Assert.NotEqual(firstIntent, funded.Funding.PaymentIntentId);

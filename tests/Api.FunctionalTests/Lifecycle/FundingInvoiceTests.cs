@@ -14,7 +14,7 @@ public sealed partial class FundingInvoiceTests(ApiFactory factory) : IClassFixt
     public async Task Fund_WhenEachMilestoneIsFunded_IssuesOneFixedPriceMilestoneInvoicePerFunding()
     {
         var world = await _api.ContractWorldAsync();
-        await _api.FundAsync(world.Employer, world.UnfundedMilestoneId);
+        await _api.FundedAsync(world.Employer, world.UnfundedMilestoneId);
 
         var first = Assert.Single(await InvoicesOfAsync(world.Employer, world.FundedMilestoneId));
         var second = Assert.Single(await InvoicesOfAsync(world.Employer, world.UnfundedMilestoneId));
@@ -48,7 +48,7 @@ public sealed partial class FundingInvoiceTests(ApiFactory factory) : IClassFixt
     public async Task Fund_WhenInvoicesAreIssued_NumbersThemInvYearSequenceWithoutGaps()
     {
         var world = await _api.ContractWorldAsync();
-        await _api.FundAsync(world.Employer, world.UnfundedMilestoneId);
+        await _api.FundedAsync(world.Employer, world.UnfundedMilestoneId);
 
         var first = Assert.Single(await InvoicesOfAsync(world.Employer, world.FundedMilestoneId)).Str("number")!;
         var second = Assert.Single(await InvoicesOfAsync(world.Employer, world.UnfundedMilestoneId)).Str("number")!;

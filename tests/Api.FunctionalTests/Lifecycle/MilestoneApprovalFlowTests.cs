@@ -35,7 +35,7 @@ public sealed class MilestoneApprovalFlowTests(ApiFactory factory) : IClassFixtu
     {
         var world = await _api.ContractWorldAsync();
 
-        var funding = await _api.FundAsync(world.Employer, world.UnfundedMilestoneId);
+        var funding = await _api.FundedAsync(world.Employer, world.UnfundedMilestoneId);
 
         Assert.Equal("succeeded", funding.Str("outcome"));
         Assert.Equal("active_funded", funding.Str("milestone.status"));
@@ -51,7 +51,7 @@ public sealed class MilestoneApprovalFlowTests(ApiFactory factory) : IClassFixtu
     {
         var world = await _api.ContractWorldAsync();
         var (employer, trainer, milestone) = (world.Employer, world.Trainer, world.UnfundedMilestoneId);
-        await _api.FundAsync(employer, milestone);
+        await _api.FundedAsync(employer, milestone);
 
         var submitted = await Expect.StatusAsync(
             await _api.PostAsync($"/api/v1/milestones/{milestone}/submit", trainer, new { note = "Delivered in the shared bucket" }), HttpStatusCode.OK);

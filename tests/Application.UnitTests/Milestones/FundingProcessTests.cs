@@ -65,7 +65,7 @@ public sealed class FundingProcessTests
         var declined = Assert.Throws<PaymentDeclinedException>(() => FundingProcess.ThrowIfDeclined(response, instruction.ContractId.Value));
 
         Assert.Equal("generic_decline", declined.Code);
-        Assert.Equal("Your card was declined.", declined.Message);
+        Assert.Equal($"Your card was declined. Add another payment method (POST /api/v1/billing/payment-methods) and fund the milestone again (POST /api/v1/milestones/{Milestone.Id.Value}/fund).", declined.Message);
         Assert.Equal("generic_decline", declined.Details["declineCode"]);
         Assert.Equal(Milestone.Id.Value, declined.Details["milestoneId"]);
         Assert.Equal(instruction.ContractId.Value, declined.Details["contractId"]);

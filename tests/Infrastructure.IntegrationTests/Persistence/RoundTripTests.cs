@@ -123,7 +123,7 @@ public sealed class RoundTripTests : IDisposable
     public async Task BillingProfile_WhenSavedWithAPaymentMethod_KeepsIt()
     {
         var profile = Hire.FundingReadyProfile(Parties.Employer, Moments.Now);
-        profile.ChangePlan(BillingPlan.Agency, SubscriptionStatus.Active, "sub_1");
+        profile.ChangePlan(BillingPlan.Agency, SubscriptionStatus.Active, "sub_1", Moments.Now);
         await Save(db => db.Add(profile));
 
         await using var db = _database.NewContext();

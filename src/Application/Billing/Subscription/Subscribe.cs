@@ -15,7 +15,7 @@ public sealed class SubscribeValidator : AbstractValidator<SubscribeCommand>
         RuleFor(c => c.Plan).Must(p => p is BillingPlan.Agency or BillingPlan.Recruiting).WithMessage("'Plan' must be agency or recruiting.");
 }
 
-public sealed class SubscribeHandler(BillingProfiles profiles, IPaymentGateway payments, ICurrentUser user) : ICommandHandler<SubscribeCommand, SubscriptionResponse>
+public sealed class SubscribeHandler(BillingProfiles profiles, IPaymentGateway payments, ICurrentUser user, TimeProvider clock) : ICommandHandler<SubscribeCommand, SubscriptionResponse>
 {
     public async ValueTask<SubscriptionResponse> Handle(SubscribeCommand command, CancellationToken cancellationToken)
     {
@@ -27,13 +27,13 @@ public sealed class SubscribeHandler(BillingProfiles profiles, IPaymentGateway p
 
         if (profile.DefaultPaymentMethod is null)
         {
-            throw new DomainException(EmployerBillingProfile.PaymentMethodRequired, "Add a payment method before subscribing to a plan.");
+            throw new DomainException(EmployerBillingProfile.PaymentMethodRequired, "Add a payment method first (POST /api/v1/billing/payment-methods), then subscribe again.");
         }
 
         var result = await payments.CreateSubscriptionAsync(
             new SubscriptionRequest(profile.CustomerId!, command.Plan, ProviderIdempotencyKeys.Subscription(user.Id, command.Plan, profile.Version)),
             cancellationToken);
-        profile.ChangePlan(command.Plan, result.Status, result.SubscriptionId);
+        profile.ChangePlan(command.Plan, result.Status, result.SubscriptionId, clock.GetUtcNow());
         return new SubscriptionResponse(profile.Plan, profile.SubscriptionStatus, profile.SubscriptionId);
     }
 }

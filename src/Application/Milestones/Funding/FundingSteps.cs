@@ -40,7 +40,7 @@ public sealed class FundingSteps(
         job.EnsureOpen();
         var billing = await billingProfiles.FindAsync(milestone.EmployerId, cancellationToken);
         var paymentMethod = billing?.EnsureCanFund()
-            ?? throw new DomainException(EmployerBillingProfile.PaymentMethodRequired, "Add a payment method in Settings → Billing before funding a milestone.");
+            ?? throw new DomainException(EmployerBillingProfile.PaymentMethodRequired, "Add a payment method first (POST /api/v1/billing/payment-methods with a pm_... id, or POST /api/v1/billing/setup-intents for Stripe.js), then fund the milestone again.");
 
         milestone.BeginFunding(employerId, clock.GetUtcNow(), paymentMethod);
         return FundingRequests.For(milestone, job, billing, paymentMethod);

@@ -128,7 +128,7 @@ public sealed class PaymentSimulator(SimulatorStore store, Microsoft.Extensions.
     public Task<string> CreateOnboardingLinkAsync(string connectedAccountId, CancellationToken cancellationToken)
     {
         _ = store.Get<SimAccount>(connectedAccountId) ?? throw new PaymentProviderException($"No such account: '{connectedAccountId}'.");
-        var baseUrl = options.Value.PublicBaseUrl.TrimEnd('/');
+        var baseUrl = options.Value.PublicBaseUrl?.TrimEnd('/') ?? string.Empty;
         return Task.FromResult($"{baseUrl}/simulator/onboarding/{connectedAccountId}?token={RandomToken(16)}");
     }
 
