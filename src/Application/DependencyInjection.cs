@@ -22,13 +22,32 @@ public static class DependencyInjection
             ];
         });
         services.AddValidatorsFromAssembly(typeof(DependencyInjection).Assembly, ServiceLifetime.Scoped, includeInternalTypes: true);
+        services.AddScoped<FundingSteps>();
         services.AddScoped<FundingProcess>();
+        services.AddScoped<Contracts.HireTrainer.StartHireStep>();
+        services.AddScoped<Milestones.RefundMilestone.RefundSteps>();
+        services.AddScoped<Milestones.RefundMilestone.RefundProcess>();
+        services.AddScoped<Payouts.Execution.PayoutSteps>();
         services.AddScoped<Payouts.Execution.PayoutProcess>();
+        services.AddScoped<Invoices.InvoiceIssuer>();
+        services.AddScoped<Payouts.Accounts.PayoutAccountSync>();
         services.AddScoped<Notifications.Notifier>();
         services.AddScoped<Billing.BillingProfiles>();
         services.AddDomainEventHandlers();
+        services.AddProviderEventHandlers();
         services.AddOptions<Common.FeeOptions>();
         return services;
+    }
+
+    /// <summary>Registers every <see cref="Webhooks.IProviderEventHandler{TEvent}"/> of this assembly as itself, for the webhook's dispatch.</summary>
+    private static void AddProviderEventHandlers(this IServiceCollection services)
+    {
+        var handlerInterface = typeof(Webhooks.IProviderEventHandler<>);
+        foreach (var type in typeof(DependencyInjection).Assembly.GetTypes()
+            .Where(t => t is { IsClass: true, IsAbstract: false } && t.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == handlerInterface)))
+        {
+            services.AddScoped(type);
+        }
     }
 
     /// <summary>Registers every <see cref="Abstractions.IDomainEventHandler{TEvent}"/> of this assembly, once per event it handles.</summary>

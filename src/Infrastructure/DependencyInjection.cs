@@ -42,7 +42,9 @@ public static class DependencyInjection
         services.AddPersistence(configuration, environment);
         services.AddPayments(configuration, environment);
         services.AddIntegratorEvents(configuration);
-        services.AddOptions<PayoutOptions>().Bind(configuration.GetSection(PayoutOptions.SectionName));
+        services.AddOptions<PayoutOptions>().Bind(configuration.GetSection(PayoutOptions.SectionName))
+            .Validate(o => o.BatchSize > 0 && o.Parallelism > 0 && o.MaxBatchesPerRun > 0 && o.ClaimLease > TimeSpan.Zero, "Payouts: BatchSize, Parallelism, MaxBatchesPerRun and ClaimLease must be positive.")
+            .ValidateOnStart();
         services.AddOptions<FundingOptions>().Bind(configuration.GetSection(FundingOptions.SectionName));
         services.AddOptions<EmailOptions>().Bind(configuration.GetSection(EmailOptions.SectionName));
         if (string.IsNullOrWhiteSpace(configuration["Email:Smtp:Host"]))
@@ -114,7 +116,7 @@ public static class DependencyInjection
         services.AddScoped<IWebhookInbox, WebhookInbox>();
         services.AddSingleton<IIdempotencyStore, IdempotencyStore>();
         services.AddSingleton<IInvoicePdfRenderer, Invoices.PdfInvoiceRenderer>();
-        services.AddOptions<Application.Common.InvoiceIssuerOptions>().Bind(configuration.GetSection(Application.Common.InvoiceIssuerOptions.SectionName));
+        services.AddOptions<Application.Common.InvoiceOptions>().Bind(configuration.GetSection(Application.Common.InvoiceOptions.SectionName));
         services.AddSingleton<OutboxDispatcher>();
         services.AddOptions<OutboxOptions>().Bind(configuration.GetSection(OutboxOptions.SectionName));
         services.AddHostedService<DatabaseInitializer>();

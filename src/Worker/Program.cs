@@ -3,7 +3,7 @@ using OpenTrain.Clean.Application.Abstractions;
 using OpenTrain.Clean.Infrastructure;
 using OpenTrain.Clean.Infrastructure.Hosting;
 using OpenTrain.Clean.Infrastructure.Telemetry;
-using OpenTrain.Clean.Infrastructure.Jobs;
+using OpenTrain.Clean.Infrastructure.Scheduling;
 using OpenTrain.Clean.Infrastructure.Logging;
 using OpenTrain.Clean.Worker;
 

@@ -20,6 +20,20 @@ internal static class Callers
     }
 }
 
+/// <summary>Runs each unit of work at once and counts the transactions it would commit.</summary>
+internal sealed class InlineUnitOfWork : IUnitOfWork
+{
+    public int Commits { get; private set; }
+
+    public async Task<T> ExecuteAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        var result = await work(cancellationToken);
+        Commits++;
+        return result;
+    }
+}
+
 /// <summary>Repository substitutes that find what they were given, by id.</summary>
 internal static class Repositories
 {

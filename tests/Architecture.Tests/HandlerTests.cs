@@ -1,5 +1,5 @@
 using OpenTrain.Clean.Application.Jobs.ListJobs;
-using OpenTrain.Clean.Application.Milestones.Funding;
+using OpenTrain.Clean.Application.Milestones.FundMilestone;
 
 namespace OpenTrain.Clean.Architecture.Tests;
 
@@ -15,7 +15,7 @@ public sealed class HandlerTests
     [Fact]
     public void Handlers_WhenDiscovered_IncludeCommandAndQueryHandlers()
     {
-        Assert.Contains(typeof(RecordFundingResultHandler), ApplicationHandlers);
+        Assert.Contains(typeof(FundMilestoneHandler), ApplicationHandlers);
         Assert.Contains(typeof(ListJobsHandler), ApplicationHandlers);
         Assert.True(ApplicationHandlers.Count >= 20, $"Only {ApplicationHandlers.Count} handlers found; discovery is broken.");
     }

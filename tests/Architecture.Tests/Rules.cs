@@ -138,9 +138,18 @@ internal static class Rules
             .Where(m => m.Kind is not null)
             .Select(m => (m.Message, m.Kind!))];
 
-    /// <summary>"Command" or "Query" for a Mediator message (stream ones included), "Request" for a plain request, null otherwise.</summary>
+    /// <summary>
+    /// "Command" or "Query" for a Mediator message (stream ones included), "Request" for a plain request, null otherwise.
+    /// A process command (<see cref="Application.Common.IProcessCommand{TResponse}"/>: a request the unit-of-work
+    /// behaviour does not wrap, because its process commits each step itself) is a command.
+    /// </summary>
     private static string? MessageKind(Type type)
     {
+        if (type.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(Application.Common.IProcessCommand<>)))
+        {
+            return "Command";
+        }
+
         var names = type.GetInterfaces().Where(i => i.Namespace == "Mediator" && !IsMediatorHandlerInterface(i)).Select(i => i.Name).ToList();
         return names.Any(n => n.Contains("Command", StringComparison.Ordinal)) ? "Command"
             : names.Any(n => n.Contains("Query", StringComparison.Ordinal)) ? "Query"

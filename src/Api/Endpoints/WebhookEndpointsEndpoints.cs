@@ -33,7 +33,8 @@ internal static class WebhookEndpointsEndpoints
         endpoints.MapGet("/", List).WithName("ListWebhookEndpoints").WithSummary("List your webhook endpoints")
             .WithDescription("Newest first. A non-zero consecutiveFailures or a disabled status means the receiver needs attention.");
         var endpoint = endpoints.MapGroup("/{endpointId:guid}").ProducesProblem(StatusCodes.Status404NotFound);
-        endpoint.MapGet("/", Get).WithName("GetWebhookEndpoint").WithSummary("Get a webhook endpoint");
+        endpoint.MapGet("/", Get).WithName("GetWebhookEndpoint").WithSummary("Get a webhook endpoint")
+            .WithDescription("Its url, event types, status and failure count; the secret is never shown again (roll it for a new one).");
         endpoint.MapPatch("/", Update).WithName("UpdateWebhookEndpoint").WithSummary("Change, pause or re-enable a webhook endpoint")
             .WithDescription("Members left out stay as they are. status active re-enables a disabled endpoint with its failure count at 0; status disabled pauses it. A new url is checked like at registration.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
@@ -44,7 +45,8 @@ internal static class WebhookEndpointsEndpoints
         endpoint.MapGet("/deliveries", ListDeliveries).WithName("ListWebhookDeliveries").WithSummary("The endpoint's delivery log")
             .WithDescription("Newest event first: each delivery with its event, status (pending, delivered, failed), attempts, last response status and latency, next attempt, and every attempt made. Pass the last id as startingAfter for older ones.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        endpoint.MapGet("/deliveries/{deliveryId:guid}", GetDelivery).WithName("GetWebhookDelivery").WithSummary("One delivery with its attempts");
+        endpoint.MapGet("/deliveries/{deliveryId:guid}", GetDelivery).WithName("GetWebhookDelivery").WithSummary("One delivery with its attempts")
+            .WithDescription("The event delivered, its status, and each attempt with its response status, latency and error.");
         endpoint.MapPost("/deliveries/{deliveryId:guid}/redeliver", Redeliver).WithName("RedeliverWebhookDelivery").WithSummary("Send a delivery again")
             .WithDescription("Queues the delivery again whatever its status, with a fresh set of 5 attempts and the same OpenTrain-Delivery id (dedupe on it). 409 webhook_endpoint_disabled: enable the endpoint first.")
             .ProducesProblem(StatusCodes.Status409Conflict);
@@ -81,8 +83,8 @@ internal static class WebhookEndpointsEndpoints
     private static async Task<Ok<WebhookEndpointSecretResponse>> RollSecret(Guid endpointId, NoInput? request, ISender sender, CancellationToken ct) =>
         TypedResults.Ok(await sender.Send(new RollWebhookSecretCommand(endpointId), ct));
 
-    private static async Task<Ok<Page<WebhookDeliveryResponse>>> ListDeliveries(Guid endpointId, ISender sender, CancellationToken ct, string? status = null, int limit = Paging.DefaultLimit, Guid? startingAfter = null) =>
-        TypedResults.Ok(await sender.Send(new ListWebhookDeliveriesQuery(endpointId, QueryEnum.Parse<WebhookDeliveryStatus>(status, "status"), limit, startingAfter), ct));
+    private static async Task<Ok<Page<WebhookDeliveryResponse>>> ListDeliveries(Guid endpointId, ISender sender, CancellationToken ct, QueryEnum<WebhookDeliveryStatus>? status = null, int limit = Paging.DefaultLimit, Guid? startingAfter = null) =>
+        TypedResults.Ok(await sender.Send(new ListWebhookDeliveriesQuery(endpointId, status?.Value, limit, startingAfter), ct));
 
     private static async Task<Ok<WebhookDeliveryResponse>> GetDelivery(Guid endpointId, Guid deliveryId, ISender sender, CancellationToken ct) =>
         TypedResults.Ok(await sender.Send(new GetWebhookDeliveryQuery(endpointId, deliveryId), ct));

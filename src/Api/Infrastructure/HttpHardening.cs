@@ -7,19 +7,6 @@ using Microsoft.AspNetCore.RateLimiting;
 
 namespace OpenTrain.Clean.Api.Infrastructure;
 
-/// <summary>Configuration section <c>RateLimiting</c>: per caller, on the routes that move money.</summary>
-public sealed class RateLimitingOptions
-{
-    public const string SectionName = "RateLimiting";
-
-    public bool Enabled { get; set; } = true;
-
-    /// <summary>Requests a caller may make to money-moving routes per window.</summary>
-    public int MoneyPermits { get; set; } = 30;
-
-    public TimeSpan MoneyWindow { get; set; } = TimeSpan.FromMinutes(1);
-}
-
 internal static class HttpHardening
 {
     public const string MoneyPolicy = "money";
@@ -56,7 +43,7 @@ internal static class HttpHardening
                 {
                     HttpContext = context,
                     ProblemDetails = ProblemExceptionHandler.Problem(
-                        StatusCodes.Status429TooManyRequests, "rate_limited", "Too many requests", $"Too many money-moving requests; retry after {context.Response.Headers.RetryAfter} s."),
+                        StatusCodes.Status429TooManyRequests, ProblemCodes.RateLimited, "Too many requests", $"Too many money-moving requests; retry after {context.Response.Headers.RetryAfter} s."),
                 });
             };
         });
@@ -114,7 +101,7 @@ internal static class HttpHardening
                 await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
                 {
                     HttpContext = context,
-                    ProblemDetails = ProblemExceptionHandler.Problem(StatusCodes.Status413PayloadTooLarge, "payload_too_large", "Request body too large", $"Request bodies are limited to {maxBytes} bytes."),
+                    ProblemDetails = ProblemExceptionHandler.Problem(StatusCodes.Status413PayloadTooLarge, ProblemCodes.PayloadTooLarge, "Request body too large", $"Request bodies are limited to {maxBytes} bytes."),
                 });
                 return;
             }

@@ -9,7 +9,9 @@ namespace OpenTrain.Clean.Api.Infrastructure;
 /// body, location) is kept per caller and key for 24 hours and sent again for a repeat. The same
 /// key with another request answers 422 <c>idempotency_key_reused</c>; a repeat while the first is
 /// running answers 409 <c>idempotency_request_in_progress</c>. Failures on our side (5xx) and
-/// conflicts that a retry may resolve (409, 429) are not kept, so the key can be retried.
+/// conflicts that a retry may resolve (409, 429) are not kept, so the key can be retried. The running
+/// claim is a short lease renewed while the request runs: a request whose process died blocks its key
+/// for seconds (<see cref="IdempotencyLease.Running"/>), not minutes.
 /// </summary>
 internal sealed class IdempotencyMiddleware(RequestDelegate next)
 {
@@ -17,7 +19,7 @@ internal sealed class IdempotencyMiddleware(RequestDelegate next)
     public const string ReplayedHeader = "Idempotent-Replayed";
     public const int MaxKeyLength = 255;
 
-    public async Task InvokeAsync(HttpContext context, IIdempotencyStore store, ICurrentUser user, IProblemDetailsService problems, IEnumerable<IExceptionHandler> exceptionHandlers)
+    public async Task InvokeAsync(HttpContext context, IIdempotencyStore store, ICurrentUser user, IProblemDetailsService problems, IEnumerable<IExceptionHandler> exceptionHandlers, TimeProvider clock)
     {
         var request = context.Request;
         if (!request.Headers.TryGetValue(HeaderName, out var values) || HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)
@@ -30,7 +32,7 @@ internal sealed class IdempotencyMiddleware(RequestDelegate next)
         var key = values.ToString();
         if (values.Count != 1 || key.Length is 0 or > MaxKeyLength || key.Any(char.IsControl))
         {
-            await WriteProblemAsync(context, problems, StatusCodes.Status400BadRequest, "idempotency_key_invalid", $"{HeaderName} must be one value of 1 to {MaxKeyLength} printable characters.");
+            await WriteProblemAsync(context, problems, StatusCodes.Status400BadRequest, ProblemCodes.IdempotencyKeyInvalid, $"{HeaderName} must be one value of 1 to {MaxKeyLength} printable characters.");
             return;
         }
 
@@ -38,18 +40,50 @@ internal sealed class IdempotencyMiddleware(RequestDelegate next)
         switch (claim.Outcome)
         {
             case IdempotencyClaimOutcome.Mismatch:
-                await WriteProblemAsync(context, problems, StatusCodes.Status422UnprocessableEntity, "idempotency_key_reused", $"This {HeaderName} was used for a different request; use a new key.");
+                await WriteProblemAsync(context, problems, StatusCodes.Status422UnprocessableEntity, ProblemCodes.IdempotencyKeyReused, $"This {HeaderName} was used for a different request; use a new key.");
                 return;
             case IdempotencyClaimOutcome.InProgress:
                 context.Response.Headers.RetryAfter = "1";
-                await WriteProblemAsync(context, problems, StatusCodes.Status409Conflict, "idempotency_request_in_progress", $"The first request with this {HeaderName} is still running; retry shortly.");
+                await WriteProblemAsync(context, problems, StatusCodes.Status409Conflict, ProblemCodes.IdempotencyRequestInProgress, $"The first request with this {HeaderName} is still running; retry shortly.");
                 return;
             case IdempotencyClaimOutcome.Replay:
                 await ReplayAsync(context, claim.Response!);
                 return;
         }
 
-        await RunAndKeepAsync(context, store, user, key, exceptionHandlers);
+        using var running = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        var renewing = RenewWhileRunningAsync(store, user, key, clock, running.Token);
+        try
+        {
+            await RunAndKeepAsync(context, store, user, key, exceptionHandlers);
+        }
+        finally
+        {
+            await running.CancelAsync();
+            await renewing;
+        }
+    }
+
+    /// <summary>Keeps the claim's lease ahead of the clock until the request ends; a failed renewal is tried again next time.</summary>
+    private static async Task RenewWhileRunningAsync(IIdempotencyStore store, ICurrentUser user, string key, TimeProvider clock, CancellationToken running)
+    {
+        var caller = user.Id;
+        while (!running.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(IdempotencyLease.RenewEvery, clock, running);
+                await store.RenewAsync(caller, key, running);
+            }
+            catch (Exception) when (running.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception) when (!running.IsCancellationRequested)
+            {
+                // The database is briefly unreachable: the lease still has seconds left; try again.
+            }
+        }
     }
 
     private async Task RunAndKeepAsync(HttpContext context, IIdempotencyStore store, ICurrentUser user, string key, IEnumerable<IExceptionHandler> exceptionHandlers)

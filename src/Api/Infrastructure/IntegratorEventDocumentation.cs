@@ -95,6 +95,39 @@ internal sealed class IntegratorEventDocumentation : IDocumentFilter
             };
         }
 
+        // Each catalog type is also an OpenAPI 3.1 webhook: what a registered endpoint receives.
+        swaggerDoc.Webhooks ??= new Dictionary<string, IOpenApiPathItem>();
+        foreach (var kind in IntegratorEventCatalog.Kinds)
+        {
+            swaggerDoc.Webhooks[kind.Type] = new OpenApiPathItem
+            {
+                Operations = new Dictionary<HttpMethod, OpenApiOperation>
+                {
+                    [HttpMethod.Post] = new OpenApiOperation
+                    {
+                        OperationId = "deliver" + string.Concat(kind.Type.Split('.', '_').Select(word => char.ToUpperInvariant(word[0]) + word[1..])),
+                        Summary = $"{kind.Type} delivered to your webhook endpoint",
+                        Description = $"{kind.Description} Signed with OpenTrain-Signature; see the Webhook endpoints tag.",
+                        Tags = new HashSet<OpenApiTagReference> { new(WebhookEndpointsEndpoints.Tag, swaggerDoc) },
+                        Security = [],
+                        RequestBody = new OpenApiRequestBody
+                        {
+                            Required = true,
+                            Content = new Dictionary<string, IOpenApiMediaType>
+                            {
+                                ["application/json"] = new OpenApiMediaType { Schema = new OpenApiSchemaReference(SchemaPrefix + kind.Type, swaggerDoc) },
+                            },
+                        },
+                        Responses = new OpenApiResponses
+                        {
+                            ["200"] = new OpenApiResponse { Description = "Any 2xx within 10 seconds acknowledges the delivery." },
+                            ["400"] = new OpenApiResponse { Description = "Any other answer (or none in time) fails the attempt; it is retried 1, 5, 30 and 120 minutes later." },
+                        },
+                    },
+                },
+            };
+        }
+
         Describe(swaggerDoc, EventsEndpoints.Tag, EventsDescription + Environment.NewLine
             + string.Join(Environment.NewLine, IntegratorEventCatalog.Kinds.Select(k => $"- {k.Type} ({k.ResourceType}): {k.Description}")));
         Describe(swaggerDoc, WebhookEndpointsEndpoints.Tag, WebhooksDescription);

@@ -13,10 +13,28 @@ public interface IIdempotencyStore
 
     Task CompleteAsync(UserId caller, string key, StoredResponse response, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Extends the running claim's lease (<see cref="IdempotencyLease.Running"/> from now) while its request
+    /// still runs; false when the claim is no longer running (completed, released or taken over).
+    /// </summary>
+    Task<bool> RenewAsync(UserId caller, string key, CancellationToken cancellationToken);
+
     /// <summary>Forgets an unfinished claim (the request failed on our side), so the key can be used again.</summary>
     Task ReleaseAsync(UserId caller, string key, CancellationToken cancellationToken);
 
+    /// <summary>Deletes expired records in bounded batches (each its own short statement); returns how many.</summary>
     Task<int> PurgeExpiredAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// How long a running first request holds its key. Short, and renewed while the request runs, so that a
+/// request whose process died stops blocking its key within seconds, while a slow one keeps it.
+/// </summary>
+public static class IdempotencyLease
+{
+    public static readonly TimeSpan Running = TimeSpan.FromSeconds(10);
+
+    public static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(3);
 }
 
 public enum IdempotencyClaimOutcome

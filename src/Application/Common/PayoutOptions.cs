@@ -16,28 +16,21 @@ public sealed class PayoutOptions
     /// <summary>How long a worker holds a payout it is sending before another may take it.</summary>
     public TimeSpan ClaimLease { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>Due payouts one claim leases (one statement); a lane claims again while its claims come back full.</summary>
+    public int BatchSize { get; set; } = 50;
+
+    /// <summary>Claim lanes per worker process, each leasing and paying its own batches at the same time.</summary>
+    public int Parallelism { get; set; } = 4;
+
+    /// <summary>Batches one lane takes in one run of the payout job (Worker:PayoutInterval) before it yields.</summary>
+    public int MaxBatchesPerRun { get; set; } = 20;
+
     public static readonly TimeSpan[] DefaultRetrySchedule =
         [TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(30), TimeSpan.FromHours(2), TimeSpan.FromHours(6)];
 
     public static readonly string[] DefaultCountries = ["US", "CA", "GB", "IE", "DE", "FR", "ES", "IT", "NL", "PL", "PT", "AU", "NZ", "SG", "JP", "MX", "BR"];
 
-    public TimeSpan RetryDelay(int failedAttempts) => Pick(RetrySchedule.Count > 0 ? RetrySchedule : DefaultRetrySchedule, failedAttempts);
+    public TimeSpan RetryDelay(int failedAttempts) => Schedules.Pick(RetrySchedule.Count > 0 ? RetrySchedule : DefaultRetrySchedule, failedAttempts);
 
     public IReadOnlyList<string> Countries => SupportedCountries.Count > 0 ? [.. SupportedCountries] : DefaultCountries;
-
-    internal static TimeSpan Pick(IList<TimeSpan> schedule, int index) => schedule[Math.Clamp(index, 0, schedule.Count - 1)];
-}
-
-/// <summary>Configuration section <c>Funding</c>: how reconciliation follows fundings in flight.</summary>
-public sealed class FundingOptions
-{
-    public const string SectionName = "Funding";
-
-    /// <summary>Waits between checks of a funding still in flight; the last one repeats.</summary>
-    public IList<TimeSpan> CheckSchedule { get; } = [];
-
-    public static readonly TimeSpan[] DefaultCheckSchedule =
-        [TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(15), TimeSpan.FromHours(1)];
-
-    public TimeSpan CheckDelay(int checks) => PayoutOptions.Pick(CheckSchedule.Count > 0 ? CheckSchedule : DefaultCheckSchedule, checks);
 }

@@ -78,7 +78,7 @@ public static partial class IntegratorEventExamples
 
         var refunded = FundedMilestone(contract, job, employer, trainer, "Batch 3", ref t);
         refunded.RequestRefund(t = t.AddDays(1));
-        refunded.Refund("re_3PqExample0001", t = t.AddSeconds(3));
+        refunded.MarkRefunded("re_3PqExample0001", t = t.AddSeconds(3));
         scenario.Changed(refunded);
 
         var disputed = FundedMilestone(contract, job, employer, trainer, "Batch 4", ref t);

@@ -3,37 +3,11 @@ using OpenTrain.Clean.Domain.Milestones;
 namespace OpenTrain.Clean.Application.Milestones;
 
 /// <summary>
-/// Written by hand: the status names, the grouping of facts and who may see the client secret
+/// Written by hand: the grouping of facts and who may see the client secret
 /// carry meaning a generated mapper would hide.
 /// </summary>
 public static class MilestoneMappings
 {
-    public static MilestoneState ToState(this MilestoneStatus status) => status switch
-    {
-        MilestoneStatus.NotFunded => MilestoneState.NotFunded,
-        MilestoneStatus.Funding => MilestoneState.Funding,
-        MilestoneStatus.Funded => MilestoneState.ActiveFunded,
-        MilestoneStatus.Submitted => MilestoneState.PendingApproval,
-        MilestoneStatus.Releasing => MilestoneState.PayoutPending,
-        MilestoneStatus.Paid => MilestoneState.Paid,
-        MilestoneStatus.Cancelled => MilestoneState.Cancelled,
-        MilestoneStatus.Refunded => MilestoneState.Refunded,
-        _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
-    };
-
-    public static MilestoneStatus ToStatus(this MilestoneState state) => state switch
-    {
-        MilestoneState.NotFunded => MilestoneStatus.NotFunded,
-        MilestoneState.Funding => MilestoneStatus.Funding,
-        MilestoneState.ActiveFunded => MilestoneStatus.Funded,
-        MilestoneState.PendingApproval => MilestoneStatus.Submitted,
-        MilestoneState.PayoutPending => MilestoneStatus.Releasing,
-        MilestoneState.Paid => MilestoneStatus.Paid,
-        MilestoneState.Cancelled => MilestoneStatus.Cancelled,
-        MilestoneState.Refunded => MilestoneStatus.Refunded,
-        _ => throw new ArgumentOutOfRangeException(nameof(state), state, null),
-    };
-
     /// <param name="milestone">The milestone.</param>
     /// <param name="viewerIsEmployer">Only the paying employer sees the 3-D Secure client secret.</param>
     /// <param name="includeTimeline">Single-milestone and contract views carry the timeline; lists do not.</param>
@@ -54,30 +28,30 @@ public static class MilestoneMappings
             m.Amount.Currency,
             new MilestoneFees(m.MarketplaceFee.Amount, m.ContractInitiationFee.Amount, m.EmployerTotal.Amount),
             m.DueDate,
-            m.Status.ToState(),
+            m.Status,
             m.IsDisputed,
             m.CreatedAt,
             new MilestoneFunding(
-                m.FundingAttempts,
-                m.PaymentIntentId,
-                m.ChargeId,
-                m.FundedAt,
-                viewerIsEmployer ? m.FundingClientSecret : null,
-                m.LastFundingError is { } error ? new FundingErrorResponse(error.Code, error.Message) : null),
-            m.SubmittedAt is { } submittedAt ? new MilestoneSubmission(submittedAt, m.SubmissionNote) : null,
-            m.ChangesRequestedReason,
-            m.ApprovedAt is { } approvedAt && m.ApprovedBy is { } approvedBy ? new MilestoneApproval(approvedAt, approvedBy.Value) : null,
+                m.Funding.Attempts,
+                m.Funding.PaymentIntentId,
+                m.Funding.ChargeId,
+                m.Funding.FundedAt,
+                viewerIsEmployer ? m.Funding.ClientSecret : null,
+                m.Funding.LastError is { } error ? new FundingErrorResponse(error.Code, error.Message) : null),
+            m.Review.SubmittedAt is { } submittedAt ? new MilestoneSubmission(submittedAt, m.Review.SubmissionNote) : null,
+            m.Review.ChangesRequestedReason,
+            m.Review.ApprovedAt is { } approvedAt && m.Review.ApprovedBy is { } approvedBy ? new MilestoneApproval(approvedAt, approvedBy.Value) : null,
             new MilestonePayout(
-                m.PayoutStatus,
-                m.PayoutReason == PayoutPendingReason.None ? null : m.PayoutReason,
-                m.PayoutAttempts,
+                m.Payout.Status,
+                m.Payout.Reason == PayoutPendingReason.None ? null : m.Payout.Reason,
+                m.Payout.Attempts,
                 m.NextPayoutAttemptAt,
-                m.PayoutLastError,
-                m.TransferId,
-                m.PaidAt),
+                m.Payout.LastError,
+                m.Payout.TransferId,
+                m.Payout.PaidAt),
             includeTimeline
                 ? m.Timeline.OrderBy(t => t.Sequence)
-                    .Select(t => new TimelineEntryResponse(t.At, t.Action, t.From?.ToState(), t.To.ToState(), t.ActorId?.Value, t.Note))
+                    .Select(t => new TimelineEntryResponse(t.At, t.Action, t.From, t.To, t.ActorId?.Value, t.Note))
                     .ToList()
                 : null);
     }

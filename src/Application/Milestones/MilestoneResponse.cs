@@ -1,19 +1,7 @@
+using System.ComponentModel.DataAnnotations;
 using OpenTrain.Clean.Domain.Milestones;
 
 namespace OpenTrain.Clean.Application.Milestones;
-
-/// <summary>Milestone status as the API and the product documents name it.</summary>
-public enum MilestoneState
-{
-    NotFunded,
-    Funding,
-    ActiveFunded,
-    PendingApproval,
-    PayoutPending,
-    Paid,
-    Cancelled,
-    Refunded,
-}
 
 /// <summary>A milestone: the deliverable, its money, and where it stands.</summary>
 /// <param name="Id">Milestone id.</param>
@@ -32,7 +20,7 @@ public sealed record MilestoneResponse(
     string Currency,
     MilestoneFees Fees,
     DateOnly? DueDate,
-    MilestoneState Status,
+    MilestoneStatus Status,
     bool Disputed,
     DateTimeOffset CreatedAt,
     MilestoneFunding Funding,
@@ -63,14 +51,14 @@ public sealed record MilestoneSubmission(DateTimeOffset SubmittedAt, string? Not
 
 public sealed record MilestoneApproval(DateTimeOffset ApprovedAt, Guid ApprovedBy);
 
-/// <summary>Where the payout stands. <c>reason</c> says why a pending payout waits.</summary>
+/// <summary>Where the payout stands. <c>reason</c> says why a pending payout waits, and is null when nothing waits.</summary>
 public sealed record MilestonePayout(
     PayoutStatus Status,
-    PayoutPendingReason? Reason,
+    [property: DeniedValues(PayoutPendingReason.None)] PayoutPendingReason? Reason,
     int Attempts,
     DateTimeOffset? NextAttemptAt,
     string? LastError,
     string? TransferId,
     DateTimeOffset? PaidAt);
 
-public sealed record TimelineEntryResponse(DateTimeOffset At, string Action, MilestoneState? From, MilestoneState To, Guid? ActorId, string? Note);
+public sealed record TimelineEntryResponse(DateTimeOffset At, string Action, MilestoneStatus? From, MilestoneStatus To, Guid? ActorId, string? Note);

@@ -23,7 +23,7 @@ internal static class WebhookEndpointRules
     {
         if (await guard.RefusalAsync(url, cancellationToken) is { } refusal)
         {
-            throw new UnprocessableException("webhook_url_refused", refusal, "url");
+            throw new UnprocessableException(ApplicationErrors.WebhookUrlRefused, refusal, "url");
         }
     }
 

@@ -37,6 +37,8 @@ public sealed class EmployerBillingProfile : AggregateRoot<UserId>
 {
     public const string PaymentMethodRequired = "payment_method_required";
     public const string SubscriptionRequired = "subscription_required";
+    public const string CustomerAlreadyLinked = "customer_already_linked";
+    public const string CustomerRequired = "customer_required";
 
     private EmployerBillingProfile()
     {
@@ -66,7 +68,7 @@ public sealed class EmployerBillingProfile : AggregateRoot<UserId>
     {
         if (CustomerId is not null && CustomerId != customerId)
         {
-            throw new DomainException("customer_already_linked", $"Employer {Id} already has customer {CustomerId}.");
+            throw new DomainException(CustomerAlreadyLinked, $"Employer {Id} already has customer {CustomerId}.");
         }
 
         CustomerId = customerId;
@@ -77,7 +79,7 @@ public sealed class EmployerBillingProfile : AggregateRoot<UserId>
         ArgumentNullException.ThrowIfNull(paymentMethod);
         if (CustomerId is null)
         {
-            throw new DomainException("customer_required", "A payment method is attached to a customer; link the customer first.");
+            throw new DomainException(CustomerRequired, "A payment method is attached to a customer; link the customer first.");
         }
 
         DefaultPaymentMethod = paymentMethod;
@@ -102,7 +104,7 @@ public sealed class EmployerBillingProfile : AggregateRoot<UserId>
     {
         if (DefaultPaymentMethod is null || CustomerId is null)
         {
-            throw new DomainException(PaymentMethodRequired, "Add a payment method in Settings → Billing before funding a milestone.");
+            throw new DomainException(PaymentMethodRequired, "Add a payment method (Settings → Billing, or POST /api/v1/billing/payment-methods) before funding a milestone.");
         }
 
         if (Plan != BillingPlan.None && SubscriptionStatus != SubscriptionStatus.Active)

@@ -10,6 +10,8 @@ namespace OpenTrain.Clean.Domain.IntegratorEvents;
 /// </summary>
 public sealed class IntegratorEvent
 {
+    public const string AlreadyPublished = "integrator_event_published";
+
     private IntegratorEvent()
     {
         Type = string.Empty;
@@ -51,7 +53,7 @@ public sealed class IntegratorEvent
     {
         if (Position is not null)
         {
-            throw new DomainException("integrator_event_published", $"Event {Id} was published at position {Position}.");
+            throw new DomainException(AlreadyPublished, $"Event {Id} was published at position {Position}.");
         }
 
         Position = position;

@@ -84,6 +84,10 @@ public sealed record InvoiceSubject(
 /// </summary>
 public sealed class Invoice : AggregateRoot<InvoiceId>
 {
+    public const string NumberRequired = "invoice_number_required";
+    public const string AlreadyRefunded = "invoice_refunded";
+    public const string AlreadyPaid = "invoice_paid";
+
     private readonly List<InvoiceLine> _lines = [];
 
     private Invoice()
@@ -208,6 +212,34 @@ public sealed class Invoice : AggregateRoot<InvoiceId>
 
     public void MarkRefunded(DateTimeOffset now) => ChangeStatus(InvoicePaymentStatus.Refunded, PaymentReference, now);
 
+    /// <summary>
+    /// Follows the provider's word on the payment (funding attempts, subscription invoices), which may
+    /// come late, twice or out of order: a status the invoice already has changes nothing, and a paid
+    /// invoice stays paid (only a refund changes it).
+    /// </summary>
+    public void FollowPayment(InvoicePaymentStatus status, string? paymentReference, DateTimeOffset now)
+    {
+        if (status == PaymentStatus || PaymentStatus == InvoicePaymentStatus.Paid)
+        {
+            return;
+        }
+
+        switch (status)
+        {
+            case InvoicePaymentStatus.Paid:
+                MarkPaid(paymentReference, now);
+                break;
+            case InvoicePaymentStatus.Failed:
+                MarkFailed(paymentReference, now);
+                break;
+            case InvoicePaymentStatus.Pending:
+                MarkPending(paymentReference, now);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(status), status, "A refund is support's decision, never the provider's payment status.");
+        }
+    }
+
     private static Invoice Issue(
         string number,
         InvoiceKind kind,
@@ -220,7 +252,7 @@ public sealed class Invoice : AggregateRoot<InvoiceId>
     {
         if (string.IsNullOrWhiteSpace(number))
         {
-            throw new DomainException("invoice_number_required", "An invoice needs a number.");
+            throw new DomainException(NumberRequired, "An invoice needs a number.");
         }
 
         var total = lines.Skip(1).Aggregate(lines[0].Amount, (sum, line) => sum + line.Amount);
@@ -255,12 +287,12 @@ public sealed class Invoice : AggregateRoot<InvoiceId>
     {
         if (PaymentStatus == InvoicePaymentStatus.Refunded)
         {
-            throw new DomainException("invoice_refunded", $"Invoice {Number} was refunded; its status no longer changes.");
+            throw new DomainException(AlreadyRefunded, $"Invoice {Number} was refunded; its status no longer changes.");
         }
 
         if (PaymentStatus == InvoicePaymentStatus.Paid && status != InvoicePaymentStatus.Refunded)
         {
-            throw new DomainException("invoice_paid", $"Invoice {Number} is paid; only a refund changes it now.");
+            throw new DomainException(AlreadyPaid, $"Invoice {Number} is paid; only a refund changes it now.");
         }
 
         PaymentStatus = status;

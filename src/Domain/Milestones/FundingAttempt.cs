@@ -3,14 +3,11 @@ using OpenTrain.Clean.Domain.Common;
 namespace OpenTrain.Clean.Domain.Milestones;
 
 /// <summary>
-/// One try at charging the employer for a milestone. Its idempotency key is derived from the
-/// milestone and the attempt number, so repeating the provider call after a crash can only
-/// ever find the same charge, never make a second one.
+/// One try at charging the employer for a milestone. The provider call's idempotency key is derived
+/// from the milestone and the attempt number, so repeating it after a crash can only ever find the
+/// same charge, never make a second one.
 /// </summary>
-public sealed record FundingAttempt(MilestoneId MilestoneId, int Number, Money Amount)
-{
-    public string IdempotencyKey => $"fund-{MilestoneId.Value:N}-{Number}";
-}
+public sealed record FundingAttempt(MilestoneId MilestoneId, int Number, Money Amount);
 
 /// <summary>The provider's decline of a funding attempt, kept on the milestone.</summary>
 /// <summary>The provider's decline, as its code and message; both cut to fit where they are kept.</summary>

@@ -33,17 +33,6 @@ public static class MilestoneErrors
             ["action"] = action,
         });
 
-    /// <summary>The status names the API and the product documents use.</summary>
-    public static string ToApiName(this MilestoneStatus status) => status switch
-    {
-        MilestoneStatus.NotFunded => "not_funded",
-        MilestoneStatus.Funding => "funding",
-        MilestoneStatus.Funded => "active_funded",
-        MilestoneStatus.Submitted => "pending_approval",
-        MilestoneStatus.Releasing => "payout_pending",
-        MilestoneStatus.Paid => "paid",
-        MilestoneStatus.Cancelled => "cancelled",
-        MilestoneStatus.Refunded => "refunded",
-        _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
-    };
+    internal static DomainException NotTheParty(MilestoneId id, string party) =>
+        new(WrongParty, $"Only the contract's {party} can do this to milestone {id}.");
 }

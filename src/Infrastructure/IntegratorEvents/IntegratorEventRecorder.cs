@@ -53,7 +53,7 @@ internal static class IntegratorEventRecorder
         public ValueTask<int> CountPendingPayoutsAsync(UserId trainerId, CancellationToken cancellationToken)
         {
             var pending = context.Set<Milestone>().AsNoTracking()
-                .Where(m => m.TrainerId == trainerId && m.Status == MilestoneStatus.Releasing && m.PayoutStatus == PayoutStatus.Pending);
+                .Where(m => m.TrainerId == trainerId && m.Status == MilestoneStatus.PayoutPending && m.Payout.Status == PayoutStatus.Pending);
             return synchronous ? new ValueTask<int>(pending.Count()) : new ValueTask<int>(pending.CountAsync(cancellationToken));
         }
     }

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using OpenTrain.Clean.Domain.Common;
 using OpenTrain.Clean.Infrastructure.Persistence.Outbox;
@@ -85,19 +86,23 @@ public sealed class SqlServerAppDbContext(DbContextOptions<SqlServerAppDbContext
 
         // SQL Server compares strings case-insensitively by default: Idempotency-Keys, Stripe event ids and
         // Stripe object ids that differ only in case are different keys, and must not collide or match.
-        foreach (var property in modelBuilder.Model.GetEntityTypes().SelectMany(t => t.GetDeclaredProperties()))
+        foreach (var property in modelBuilder.Model.GetEntityTypes().SelectMany(PropertiesOf))
         {
-            if (property.ClrType == typeof(string) && IsExternalKey(property.Name))
+            if (property.ClrType == typeof(string) && IsExternalKey(property.GetColumnName()))
             {
                 property.SetCollation(ExactCollation);
             }
         }
     }
 
+    /// <summary>The type's own properties and those of its complex values (a milestone's charge id is in its funding facts).</summary>
+    private static IEnumerable<IMutableProperty> PropertiesOf(IMutableTypeBase type) =>
+        type.GetDeclaredProperties().Concat(type.GetDeclaredComplexProperties().SelectMany(complex => PropertiesOf(complex.ComplexType)));
+
     /// <summary>Keys made elsewhere (Stripe's <c>ch_…</c>, a caller's Idempotency-Key), compared byte for byte.</summary>
-    public static bool IsExternalKey(string propertyName) =>
-        propertyName is "Key" or "RequestHash" or "EventId" or "PaymentReference" or "RefundReference" or "ProviderId"
-        || propertyName.EndsWith("Id", StringComparison.Ordinal);
+    public static bool IsExternalKey(string columnName) =>
+        columnName is "Key" or "RequestHash" or "EventId" or "PaymentReference" or "RefundReference" or "ProviderId"
+        || columnName.EndsWith("Id", StringComparison.Ordinal);
 
     protected override void ConfigureInstants(ModelConfigurationBuilder configurationBuilder)
     {

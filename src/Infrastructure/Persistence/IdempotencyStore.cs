@@ -51,7 +51,10 @@ internal sealed class IdempotencyRecordConfiguration : IEntityTypeConfiguration<
 internal sealed class IdempotencyStore(IServiceScopeFactory scopes, TimeProvider clock) : IIdempotencyStore
 {
     public static readonly TimeSpan Retention = TimeSpan.FromHours(24);
-    public static readonly TimeSpan RunningLease = TimeSpan.FromMinutes(2);
+    public static readonly TimeSpan RunningLease = IdempotencyLease.Running;
+
+    /// <summary>Rows one clean-up statement deletes: short transactions, so requests are not held up behind a big delete.</summary>
+    public const int PurgeBatchSize = 1000;
 
     public async Task<IdempotencyClaim> ClaimAsync(UserId caller, string key, string requestHash, CancellationToken cancellationToken)
     {
@@ -138,6 +141,16 @@ internal sealed class IdempotencyStore(IServiceScopeFactory scopes, TimeProvider
                 cancellationToken);
     }
 
+    public async Task<bool> RenewAsync(UserId caller, string key, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var lockedUntil = clock.GetUtcNow().Add(RunningLease);
+        return await db.Set<IdempotencyRecord>()
+            .Where(r => r.CallerId == caller.Value && r.Key == key && !r.Completed)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.LockedUntil, lockedUntil), cancellationToken) == 1;
+    }
+
     public async Task ReleaseAsync(UserId caller, string key, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
@@ -150,6 +163,16 @@ internal sealed class IdempotencyStore(IServiceScopeFactory scopes, TimeProvider
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var now = clock.GetUtcNow();
-        return await db.Set<IdempotencyRecord>().Where(r => r.ExpiresAt <= now).ExecuteDeleteAsync(cancellationToken);
+        var purged = 0;
+        int deleted;
+        do
+        {
+            // One bounded statement per round (DELETE TOP (n) on SQL Server, a LIMITed key subquery on SQLite).
+            deleted = await db.Set<IdempotencyRecord>().Where(r => r.ExpiresAt <= now).Take(PurgeBatchSize).ExecuteDeleteAsync(cancellationToken);
+            purged += deleted;
+        }
+        while (deleted == PurgeBatchSize);
+
+        return purged;
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using OpenTrain.Clean.Application.Abstractions;
 using OpenTrain.Clean.Domain.Common;
+using OpenTrain.Clean.Domain.Milestones;
 
 namespace OpenTrain.Clean.Infrastructure.Persistence;
 
@@ -14,22 +15,23 @@ namespace OpenTrain.Clean.Infrastructure.Persistence;
 /// </summary>
 internal sealed class PayoutClaims(AppDbContext db) : IPayoutClaims
 {
-    private const string SqlServerClaim = """
+    // The statuses are the enums' names, as the model stores them (HasConversion<string>).
+    private const string SqlServerClaim = $$"""
         WITH due AS (
             SELECT TOP (@batch) [Id], [NextPayoutAttemptAt], [Version]
             FROM [Milestones] WITH (UPDLOCK, READPAST, ROWLOCK)
-            WHERE [Status] = N'Releasing' AND [PayoutStatus] = N'Pending' AND [DisputeId] IS NULL
+            WHERE [Status] = N'{{nameof(MilestoneStatus.PayoutPending)}}' AND [PayoutStatus] = N'{{nameof(PayoutStatus.Pending)}}' AND [DisputeId] IS NULL
                 AND [NextPayoutAttemptAt] IS NOT NULL AND [NextPayoutAttemptAt] <= @now
             ORDER BY [NextPayoutAttemptAt])
         UPDATE due SET [NextPayoutAttemptAt] = @until, [Version] = [Version] + 1
         OUTPUT inserted.[Id];
         """;
 
-    private const string SqliteClaim = """
+    private const string SqliteClaim = $$"""
         UPDATE "Milestones" SET "NextPayoutAttemptAt" = $until, "Version" = "Version" + 1
         WHERE "Id" IN (
             SELECT "Id" FROM "Milestones"
-            WHERE "Status" = 'Releasing' AND "PayoutStatus" = 'Pending' AND "DisputeId" IS NULL
+            WHERE "Status" = '{{nameof(MilestoneStatus.PayoutPending)}}' AND "PayoutStatus" = '{{nameof(PayoutStatus.Pending)}}' AND "DisputeId" IS NULL
                 AND "NextPayoutAttemptAt" IS NOT NULL AND "NextPayoutAttemptAt" <= $now
             ORDER BY "NextPayoutAttemptAt"
             LIMIT $batch)

@@ -11,35 +11,24 @@ namespace OpenTrain.Clean.Infrastructure.Persistence;
 /// outside it, and the transaction starts at the first statement that must be inside it (an invoice
 /// number, an outbox mark) or at the save. On SQLite that keeps the database-wide write lock off
 /// network calls; aggregate versions make the reads safe (a concurrent change fails the save, 409).
-/// Commands sent from inside a command join it: only the outermost one saves and commits.
+/// Units of work do not nest: a process that commits more than once runs one after the other.
 /// </summary>
 internal sealed class UnitOfWork(AppDbContext db) : IUnitOfWork
 {
     private const int SqliteConstraint = 19;
     private const int MaxSaveAttempts = 3;
 
-    private int _depth;
-
     public async Task<T> ExecuteAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(work);
-        if (_depth > 0)
+        if (db.InUnitOfWork)
         {
-            // A command sent by a command: its changes are saved and committed with the outer one.
-            _depth++;
-            try
-            {
-                return await work(cancellationToken);
-            }
-            finally
-            {
-                _depth--;
-            }
+            // Inside another unit of work this one would save and commit the outer one's changes early.
+            throw new InvalidOperationException("A unit of work is already running on this context; units of work do not nest.");
         }
 
         // A transaction begun by someone else before us (a tool, a test): save into it; its owner commits.
         var external = db.Database.CurrentTransaction is not null;
-        _depth = 1;
         db.InUnitOfWork = true;
         try
         {
@@ -79,7 +68,6 @@ internal sealed class UnitOfWork(AppDbContext db) : IUnitOfWork
         }
         finally
         {
-            _depth = 0;
             db.InUnitOfWork = false;
             if (!external && db.Database.CurrentTransaction is { } transaction)
             {

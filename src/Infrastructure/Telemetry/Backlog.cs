@@ -46,10 +46,10 @@ public sealed class BacklogProbe(AppDbContext db, TimeProvider clock)
         var pendingOutbox = await outbox.CountAsync(cancellationToken);
         var oldestOutbox = await outbox.OrderBy(m => m.OccurredAt).Select(m => (DateTimeOffset?)m.OccurredAt).FirstOrDefaultAsync(cancellationToken);
 
-        var pendingPayouts = db.Set<Milestone>().AsNoTracking().Where(m => m.Status == MilestoneStatus.Releasing && m.PayoutStatus == PayoutStatus.Pending);
-        var byReason = await pendingPayouts.GroupBy(m => m.PayoutReason).Select(g => new { Reason = g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
-        var oldestDue = await pendingPayouts
-            .Where(m => m.NextPayoutAttemptAt != null && m.NextPayoutAttemptAt <= now && m.DisputeId == null)
+        var pendingPayouts = db.Set<Milestone>().AsNoTracking().Where(m => m.Status == MilestoneStatus.PayoutPending && m.Payout.Status == PayoutStatus.Pending);
+        var byReason = await pendingPayouts.GroupBy(m => m.Payout.Reason).Select(g => new { Reason = g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
+        var oldestDue = await db.Set<Milestone>().AsNoTracking()
+            .Where(MilestoneRules.PayoutDue.At(now))
             .OrderBy(m => m.NextPayoutAttemptAt)
             .Select(m => m.NextPayoutAttemptAt)
             .FirstOrDefaultAsync(cancellationToken);

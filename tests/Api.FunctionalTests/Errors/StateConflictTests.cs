@@ -70,7 +70,7 @@ public sealed class StateConflictTests(ApiFactory factory) : IClassFixture<ApiFa
         var problem = await Expect.StatusAsync(loser, HttpStatusCode.Conflict);
         Assert.Contains(problem.Str("code"), new[] { "milestone_not_approvable", "concurrency_conflict" });
         Assert.Equal(approvedBefore + 1, await factory.QueryAsync(db => db.OutboxMessages.CountAsync(m => m.Type == "MilestoneApproved")));
-        Assert.Equal(MilestoneStatus.Releasing, (await factory.LoadMilestoneAsync(world.FundedMilestoneId)).Status);
+        Assert.Equal(MilestoneStatus.PayoutPending, (await factory.LoadMilestoneAsync(world.FundedMilestoneId)).Status);
     }
 
     [Theory]
@@ -103,6 +103,6 @@ public sealed class StateConflictTests(ApiFactory factory) : IClassFixture<ApiFa
 
         await Expect.ProblemAsync(response, HttpStatusCode.Conflict, "milestone_not_submittable");
         Assert.Equal(before, await factory.SnapshotAsync());
-        Assert.Equal("First", (await factory.LoadMilestoneAsync(world.FundedMilestoneId)).SubmissionNote);
+        Assert.Equal("First", (await factory.LoadMilestoneAsync(world.FundedMilestoneId)).Review.SubmissionNote);
     }
 }

@@ -40,8 +40,8 @@ public sealed class AuthenticationRequiredFundingTests(ApiFactory factory) : ICl
 
         var stored = await factory.LoadMilestoneAsync(hired.MilestoneId);
         Assert.Equal(MilestoneStatus.Funding, stored.Status);
-        Assert.Equal(hired.Body.Str("funding.clientSecret"), stored.FundingClientSecret);
-        Assert.Null(stored.FundedAt);
+        Assert.Equal(hired.Body.Str("funding.clientSecret"), stored.Funding.ClientSecret);
+        Assert.Null(stored.Funding.FundedAt);
         Assert.Equal(ContractStatus.Pending, (await factory.LoadContractAsync(hired.ContractId)).Status);
         var invoice = Assert.Single(await factory.LoadInvoicesOfMilestoneAsync(hired.MilestoneId));
         Assert.Equal(InvoicePaymentStatus.Pending, invoice.PaymentStatus);

@@ -32,8 +32,8 @@ public sealed class SupersededChargeTests(ApiFactory factory) : IClassFixture<Ap
         await _api.AttachPaymentMethodAsync(employer, "pm_card_visa");
         await _api.FundedAsync(employer, hired.MilestoneId);
         var funded = await factory.LoadMilestoneAsync(hired.MilestoneId);
-        Assert.Equal(MilestoneStatus.Funded, funded.Status);
-        Assert.NotEqual(firstIntent, funded.PaymentIntentId);
+        Assert.Equal(MilestoneStatus.ActiveFunded, funded.Status);
+        Assert.NotEqual(firstIntent, funded.Funding.PaymentIntentId);
 
         // The first attempt's intent succeeds late at the provider.
         var store = factory.Services.GetRequiredService<SimulatorStore>();
@@ -47,8 +47,8 @@ public sealed class SupersededChargeTests(ApiFactory factory) : IClassFixture<Ap
         Assert.Equal("ch_sim_late", refund.Charge);
         Assert.Equal(late.Amount, refund.Amount);
         var after = await factory.LoadMilestoneAsync(hired.MilestoneId);
-        Assert.Equal(MilestoneStatus.Funded, after.Status);
-        Assert.Equal(funded.PaymentIntentId, after.PaymentIntentId);
+        Assert.Equal(MilestoneStatus.ActiveFunded, after.Status);
+        Assert.Equal(funded.Funding.PaymentIntentId, after.Funding.PaymentIntentId);
     }
 
     private async Task DeliverAsync(string eventId, SimPaymentIntent intent)

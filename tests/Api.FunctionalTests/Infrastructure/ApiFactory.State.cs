@@ -39,6 +39,13 @@ public partial class ApiFactory
         return await scope.ServiceProvider.GetRequiredService<ISender>().Send(command, CancellationToken.None);
     }
 
+    /// <summary>Sends a process command (a money process that commits its own steps) as the worker does.</summary>
+    public async Task<TResponse> SendAsync<TResponse>(IRequest<TResponse> command)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<ISender>().Send(command, CancellationToken.None);
+    }
+
     /// <summary>What the outbox job does on each tick: every due message, until none is left.</summary>
     public Task<int> DrainOutboxAsync() => Services.GetRequiredService<OutboxDispatcher>().DrainAsync(CancellationToken.None);
 
@@ -100,7 +107,7 @@ public partial class ApiFactory
     public Task<StateSnapshot> SnapshotAsync() => QueryAsync(async db =>
     {
         var counts = await CountRowsAsync();
-        var milestones = await db.Set<Milestone>().AsNoTracking().Select(m => new { m.Id, m.Status, m.Version, m.FundingAttempts }).ToListAsync();
+        var milestones = await db.Set<Milestone>().AsNoTracking().Select(m => new { m.Id, m.Status, m.Version, FundingAttempts = m.Funding.Attempts }).ToListAsync();
         var contracts = await db.Set<Contract>().AsNoTracking().Select(c => new { c.Id, c.Status, c.Version }).ToListAsync();
         var jobs = await db.Set<Job>().AsNoTracking().Select(j => new { j.Id, j.Status, j.Version }).ToListAsync();
         var invoices = await db.Set<Invoice>().AsNoTracking().Select(i => new { i.Id, i.PaymentStatus, i.Version }).ToListAsync();

@@ -41,6 +41,10 @@ public partial class ApiFactory : WebApplicationFactory<Program>
         Options = options with { Clock = Clock };
         DataDirectory = dataDirectory;
         Logs = new LogCapture(options.LogLevel);
+        if (options.ListensOnPort)
+        {
+            UseKestrel(0);
+        }
     }
 
     public ApiHostOptions Options { get; }
@@ -62,6 +66,19 @@ public partial class ApiFactory : WebApplicationFactory<Program>
 
     public static ApiFactory Create(ApiHostOptions options) => new(options);
 
+    /// <summary>Where a host with <see cref="ApiHostOptions.ListensOnPort"/> listens, e.g. <c>http://127.0.0.1:41234</c>.</summary>
+    public Uri ListeningAddress
+    {
+        get
+        {
+            StartServer();
+            var address = Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
+                .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+                ?? throw new InvalidOperationException("This host does not listen on a port: set ApiHostOptions.ListensOnPort.");
+            return new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("localhost", "127.0.0.1", StringComparison.Ordinal));
+        }
+    }
+
     /// <summary>A client that sends requests as an integrator does (no redirects followed).</summary>
     public ApiClient CreateApiClient(Uri? baseAddress = null) =>
         new(CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = baseAddress ?? new Uri("http://localhost") }), this);
@@ -77,6 +94,12 @@ public partial class ApiFactory : WebApplicationFactory<Program>
         Dispose();
         return next;
     }
+
+    /// <summary>
+    /// Another instance on this host's database, simulator ledger and clock, as N API instances and N
+    /// workers share one database in production; this host keeps owning the files.
+    /// </summary>
+    public ApiFactory Sibling(ApiHostOptions options) => new(options with { Clock = Clock }, DataDirectory) { _ownsDataDirectory = false };
 
     /// <summary>
     /// The one place that chooses the tests' database: SQLite on a file in this host's data directory.
@@ -105,8 +128,12 @@ public partial class ApiFactory : WebApplicationFactory<Program>
         });
         builder.ConfigureTestServices(services =>
         {
-            services.RemoveAll<TimeProvider>();
-            services.AddSingleton<TimeProvider>(Clock);
+            if (!Options.SystemClock)
+            {
+                services.RemoveAll<TimeProvider>();
+                services.AddSingleton<TimeProvider>(Clock);
+            }
+
             services.RemoveAll<ILoggerProvider>();
             services.AddSingleton<ILoggerProvider>(Logs);
             if (Options.TokensFollowClock)

@@ -32,6 +32,12 @@ public sealed record ApiHostOptions
 
     public bool RateLimiting { get; init; } = true;
 
+    /// <summary>The system clock instead of <see cref="Clock"/>, for a host that runs by itself while an outside process drives it.</summary>
+    public bool SystemClock { get; init; }
+
+    /// <summary>Listens on a real loopback port (Kestrel) for processes outside the test: the linters, a generated client, a browser.</summary>
+    public bool ListensOnPort { get; init; }
+
     /// <summary>
     /// Dev tokens are minted on the fake clock; with this on their lifetime is checked on it too (the
     /// token handler reads the system clock), so a test may move the clock by days.

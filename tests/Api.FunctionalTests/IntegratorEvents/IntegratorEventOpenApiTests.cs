@@ -27,14 +27,14 @@ public sealed class IntegratorEventOpenApiTests(ApiFactory factory) : IClassFixt
     }
 
     [Theory]
-    [InlineData("/api/v1/events", "get", "ListEvents")]
-    [InlineData("/api/v1/webhook-endpoints", "post", "CreateWebhookEndpoint")]
-    [InlineData("/api/v1/webhook-endpoints", "get", "ListWebhookEndpoints")]
-    [InlineData("/api/v1/webhook-endpoints/{endpointId}", "patch", "UpdateWebhookEndpoint")]
-    [InlineData("/api/v1/webhook-endpoints/{endpointId}", "delete", "DeleteWebhookEndpoint")]
-    [InlineData("/api/v1/webhook-endpoints/{endpointId}/roll-secret", "post", "RollWebhookEndpointSecret")]
-    [InlineData("/api/v1/webhook-endpoints/{endpointId}/deliveries", "get", "ListWebhookDeliveries")]
-    [InlineData("/api/v1/webhook-endpoints/{endpointId}/deliveries/{deliveryId}/redeliver", "post", "RedeliverWebhookDelivery")]
+    [InlineData("/api/v1/events", "get", "listEvents")]
+    [InlineData("/api/v1/webhook-endpoints", "post", "createWebhookEndpoint")]
+    [InlineData("/api/v1/webhook-endpoints", "get", "listWebhookEndpoints")]
+    [InlineData("/api/v1/webhook-endpoints/{endpointId}", "patch", "updateWebhookEndpoint")]
+    [InlineData("/api/v1/webhook-endpoints/{endpointId}", "delete", "deleteWebhookEndpoint")]
+    [InlineData("/api/v1/webhook-endpoints/{endpointId}/roll-secret", "post", "rollWebhookEndpointSecret")]
+    [InlineData("/api/v1/webhook-endpoints/{endpointId}/deliveries", "get", "listWebhookDeliveries")]
+    [InlineData("/api/v1/webhook-endpoints/{endpointId}/deliveries/{deliveryId}/redeliver", "post", "redeliverWebhookDelivery")]
     public async Task OpenApiDocument_ForTheEventRoutes_NamesEachOperationAndDocumentsItsProblems(string path, string method, string operationId)
     {
         var operation = (await DocumentAsync()).Get("paths").GetProperty(path).GetProperty(method);

@@ -41,7 +41,7 @@ public sealed partial class FundingInvoiceTests(ApiFactory factory) : IClassFixt
         Assert.Equal([("milestone", 120_000L), ("marketplace_fee", 12_000L)], Lines(second));
         Assert.Equal(132_000, second.Long("total"));
         var milestone = await factory.LoadMilestoneAsync(world.UnfundedMilestoneId);
-        Assert.Equal(milestone.PaymentIntentId, second.Str("paymentReference"));
+        Assert.Equal(milestone.Funding.PaymentIntentId, second.Str("paymentReference"));
     }
 
     [Fact]

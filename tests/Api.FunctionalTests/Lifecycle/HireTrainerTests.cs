@@ -36,11 +36,11 @@ public sealed class HireTrainerTests(ApiFactory factory) : IClassFixture<ApiFact
         var contract = await factory.LoadContractAsync(contractId);
         Assert.Equal(ContractStatus.Active, contract.Status);
         var milestone = await factory.LoadMilestoneAsync(hire.Id("funding.milestone.id"));
-        Assert.Equal(MilestoneStatus.Funded, milestone.Status);
+        Assert.Equal(MilestoneStatus.ActiveFunded, milestone.Status);
         Assert.Equal(contractId, milestone.ContractId.Value);
         Assert.Equal(50_000, milestone.Amount.Amount);
-        Assert.NotNull(milestone.ChargeId);
-        Assert.Equal(factory.Clock.GetUtcNow(), milestone.FundedAt);
+        Assert.NotNull(milestone.Funding.ChargeId);
+        Assert.Equal(factory.Clock.GetUtcNow(), milestone.Funding.FundedAt);
     }
 
     [Fact]

@@ -41,9 +41,9 @@ public sealed class MilestoneApprovalFlowTests(ApiFactory factory) : IClassFixtu
         Assert.Equal("active_funded", funding.Str("milestone.status"));
         Assert.Equal(1, funding.Get("milestone.funding.attempts").GetInt32());
         var stored = await factory.LoadMilestoneAsync(world.UnfundedMilestoneId);
-        Assert.Equal(MilestoneStatus.Funded, stored.Status);
-        Assert.NotNull(stored.PaymentIntentId);
-        Assert.NotNull(stored.ChargeId);
+        Assert.Equal(MilestoneStatus.ActiveFunded, stored.Status);
+        Assert.NotNull(stored.Funding.PaymentIntentId);
+        Assert.NotNull(stored.Funding.ChargeId);
     }
 
     [Fact]
@@ -62,7 +62,7 @@ public sealed class MilestoneApprovalFlowTests(ApiFactory factory) : IClassFixtu
             await _api.PostAsync($"/api/v1/milestones/{milestone}/request-changes", employer, new { reason = "Pairs 1,200-1,300 are duplicated" }), HttpStatusCode.OK);
         Assert.Equal("active_funded", sentBack.Str("status"));
         Assert.Equal("Pairs 1,200-1,300 are duplicated", sentBack.Str("changesRequestedReason"));
-        Assert.Equal(MilestoneStatus.Funded, (await factory.LoadMilestoneAsync(milestone)).Status);
+        Assert.Equal(MilestoneStatus.ActiveFunded, (await factory.LoadMilestoneAsync(milestone)).Status);
 
         var resubmitted = await Expect.StatusAsync(await _api.PostAsync($"/api/v1/milestones/{milestone}/submit", trainer), HttpStatusCode.OK);
         Assert.Equal("pending_approval", resubmitted.Str("status"));
@@ -77,10 +77,10 @@ public sealed class MilestoneApprovalFlowTests(ApiFactory factory) : IClassFixtu
         Assert.True(approved.IsNull("payout.transferId"));
         Assert.Equal(employer.Id, approved.Id("approval.approvedBy"));
         var stored = await factory.LoadMilestoneAsync(milestone);
-        Assert.Equal(MilestoneStatus.Releasing, stored.Status);
-        Assert.Equal(PayoutStatus.Pending, stored.PayoutStatus);
-        Assert.Equal(employer.Id, stored.ApprovedBy?.Value);
-        Assert.Equal(factory.Clock.GetUtcNow(), stored.ApprovedAt);
+        Assert.Equal(MilestoneStatus.PayoutPending, stored.Status);
+        Assert.Equal(PayoutStatus.Pending, stored.Payout.Status);
+        Assert.Equal(employer.Id, stored.Review.ApprovedBy?.Value);
+        Assert.Equal(factory.Clock.GetUtcNow(), stored.Review.ApprovedAt);
         Assert.Equal(outboxBefore + 1, await CountOutboxAsync("MilestoneApproved"));
     }
 

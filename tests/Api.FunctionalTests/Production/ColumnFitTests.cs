@@ -148,7 +148,7 @@ public sealed class ColumnFitTests
     private static bool IsMadeElsewhere(SqlServerColumn column) =>
         NotFromCallers.ContainsKey($"{column.Table}.{column.Column}")
         || (Nullable.GetUnderlyingType(column.Property.ClrType) ?? column.Property.ClrType).IsEnum
-        || (column.Column != "Key" && SqlServerAppDbContext.IsExternalKey(column.Property.Name));
+        || (column.Column != "Key" && SqlServerAppDbContext.IsExternalKey(column.Column));
 
     private static async Task<Actor> TokenAsync(ApiClient api, string role, string name, string email)
     {

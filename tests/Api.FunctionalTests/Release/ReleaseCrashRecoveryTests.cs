@@ -58,7 +58,15 @@ public sealed class ReleaseCrashRecoveryTests(ReleaseCrashingHost factory) : ICl
 
         // A worker that dies right after the provider made the transfer: its claim committed, the transfer was
         // made, and nothing after that ever ran (a dead process records nothing).
-        var instruction = await factory.SendAsync(new OpenTrain.Clean.Application.Payouts.Execution.ClaimPayoutCommand(milestoneId));
+        OpenTrain.Clean.Application.Payouts.Execution.PayoutInstruction? instruction;
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            // The payout process's first step, committed on its own: the claim.
+            var steps = scope.ServiceProvider.GetRequiredService<OpenTrain.Clean.Application.Payouts.Execution.PayoutSteps>();
+            instruction = await scope.ServiceProvider.GetRequiredService<OpenTrain.Clean.Application.Abstractions.IUnitOfWork>()
+                .ExecuteAsync(ct => steps.ClaimAsync(new OpenTrain.Clean.Domain.Common.MilestoneId(milestoneId), ct), CancellationToken.None);
+        }
+
         Assert.NotNull(instruction);
         await factory.Gateway.TransferAsync(instruction.Request, CancellationToken.None);
 

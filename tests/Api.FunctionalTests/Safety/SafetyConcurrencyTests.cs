@@ -84,8 +84,8 @@ public sealed class SafetyConcurrencyTests : IDisposable
             Assert.Single(responses, r => r.StatusCode == HttpStatusCode.OK);
             await AssertConflictAsync(Assert.Single(responses, r => r.StatusCode != HttpStatusCode.OK), "milestone_not_fundable", "concurrency_conflict");
             var milestone = await _factory.LoadMilestoneAsync(milestoneId);
-            Assert.Equal(MilestoneStatus.Funded, milestone.Status);
-            Assert.Equal(1, milestone.FundingAttempts);
+            Assert.Equal(MilestoneStatus.ActiveFunded, milestone.Status);
+            Assert.Equal(1, milestone.Funding.Attempts);
             Assert.Single(_factory.PaymentIntentsOf(milestoneId));
             Assert.Single(await _factory.LoadInvoicesOfMilestoneAsync(milestoneId));
         }
@@ -106,7 +106,7 @@ public sealed class SafetyConcurrencyTests : IDisposable
         var succeeded = new PaymentIntentChanged(
             eventId,
             "payment_intent.succeeded",
-            new FundingResult(FundingOutcome.Succeeded, settling.PaymentIntentId, "ch_safety_settled"),
+            new FundingResult(FundingOutcome.Succeeded, settling.Funding.PaymentIntentId, "ch_safety_settled"),
             new Dictionary<string, string> { ["milestone_id"] = milestoneId.ToString(), ["funding_attempt"] = "1" });
 
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(async () =>
@@ -126,7 +126,7 @@ public sealed class SafetyConcurrencyTests : IDisposable
         Assert.All(outcomes.Where(o => o != WebhookOutcome.Applied), o => Assert.Equal(WebhookOutcome.Duplicate, o));
         Assert.Equal(1, await _factory.QueryAsync(db => db.Set<ProcessedWebhookEvent>().CountAsync(e => e.EventId == eventId)));
         var funded = await _factory.LoadMilestoneAsync(milestoneId);
-        Assert.Equal(MilestoneStatus.Funded, funded.Status);
+        Assert.Equal(MilestoneStatus.ActiveFunded, funded.Status);
         Assert.Single(funded.Timeline, e => e.Action == "funded");
         Assert.Equal(1, await _factory.CountOutboxAsync(nameof(MilestoneFunded), milestoneId));
         Assert.Equal(InvoicePaymentStatus.Paid, Assert.Single(await _factory.LoadInvoicesOfMilestoneAsync(milestoneId)).PaymentStatus);

@@ -57,11 +57,11 @@ internal static class SafetyCrashPoints
     internal static async Task AssertFundedOnceAsync(ApiFactory factory, Guid milestoneId)
     {
         var milestone = await factory.LoadMilestoneAsync(milestoneId);
-        Assert.Equal(MilestoneStatus.Funded, milestone.Status);
-        Assert.Equal(1, milestone.FundingAttempts);
+        Assert.Equal(MilestoneStatus.ActiveFunded, milestone.Status);
+        Assert.Equal(1, milestone.Funding.Attempts);
         var intent = Assert.Single(factory.PaymentIntentsOf(milestoneId));
         Assert.Equal("1", intent.Metadata["funding_attempt"]);
-        Assert.Equal(intent.Id, milestone.PaymentIntentId);
+        Assert.Equal(intent.Id, milestone.Funding.PaymentIntentId);
         var invoice = Assert.Single(await factory.LoadInvoicesOfMilestoneAsync(milestoneId));
         Assert.Equal(InvoicePaymentStatus.Paid, invoice.PaymentStatus);
 
@@ -76,7 +76,7 @@ internal static class SafetyCrashPoints
         var milestone = await factory.LoadMilestoneAsync(milestoneId);
         Assert.Equal(MilestoneStatus.Paid, milestone.Status);
         var transfer = Assert.Single(factory.TransfersOf(milestoneId));
-        Assert.Equal(transfer.Id, milestone.TransferId);
+        Assert.Equal(transfer.Id, milestone.Payout.TransferId);
         Assert.Equal(milestone.Amount.Amount, transfer.Amount);
         Assert.Single(await factory.LoadInvoicesOfMilestoneAsync(milestoneId), i => i.Kind == InvoiceKind.TrainerPayout);
 

@@ -55,12 +55,12 @@ public sealed class SafetyFundingCrashPointTests
             var charged = Assert.Single(factory.PaymentIntentsOf(milestoneId));
             var stuck = await factory.LoadMilestoneAsync(milestoneId);
             Assert.Equal(MilestoneStatus.Funding, stuck.Status);
-            Assert.Null(stuck.PaymentIntentId);
+            Assert.Null(stuck.Funding.PaymentIntentId);
 
             factory = await RestartAndReconcileAsync(factory);
 
             await AssertFundedOnceAsync(factory, milestoneId);
-            Assert.Equal(charged.Id, (await factory.LoadMilestoneAsync(milestoneId)).PaymentIntentId);
+            Assert.Equal(charged.Id, (await factory.LoadMilestoneAsync(milestoneId)).Funding.PaymentIntentId);
         }
         finally
         {

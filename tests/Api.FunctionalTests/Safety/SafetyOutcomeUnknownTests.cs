@@ -41,9 +41,9 @@ public sealed class SafetyOutcomeUnknownTests
         await factory.RunReconciliationJobAsync();
 
         var funded = await factory.LoadMilestoneAsync(milestoneId);
-        Assert.Equal(MilestoneStatus.Funded, funded.Status);
+        Assert.Equal(MilestoneStatus.ActiveFunded, funded.Status);
         var intent = Assert.Single(factory.PaymentIntentsOf(milestoneId));
-        Assert.Equal(intent.Id, funded.PaymentIntentId);
+        Assert.Equal(intent.Id, funded.Funding.PaymentIntentId);
         Assert.Equal("active_funded", (await Expect.StatusAsync(await api.GetAsync($"/api/v1/milestones/{milestoneId}", employer), HttpStatusCode.OK)).Str("status"));
     }
 
@@ -66,7 +66,7 @@ public sealed class SafetyOutcomeUnknownTests
         factory.Clock.Advance(TimeSpan.FromHours(1));
         await factory.RunReconciliationJobAsync();
 
-        Assert.Equal(MilestoneStatus.Funded, (await factory.LoadMilestoneAsync(milestoneId)).Status);
+        Assert.Equal(MilestoneStatus.ActiveFunded, (await factory.LoadMilestoneAsync(milestoneId)).Status);
         Assert.Single(factory.PaymentIntentsOf(milestoneId));
         
         // The fund and two checks each sent the same keyed request; the provider made one charge.
@@ -92,7 +92,7 @@ public sealed class SafetyOutcomeUnknownTests
         var milestoneId = body.Id("funding.milestone.id");
         factory.Clock.Advance(_pastFirstCheck);
         await factory.RunReconciliationJobAsync();
-        Assert.Equal(MilestoneStatus.Funded, (await factory.LoadMilestoneAsync(milestoneId)).Status);
+        Assert.Equal(MilestoneStatus.ActiveFunded, (await factory.LoadMilestoneAsync(milestoneId)).Status);
         Assert.Equal(ContractStatus.Active, (await factory.QueryAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(
             db.Set<Contract>(), c => c.Id == new Domain.Common.ContractId(body.Id("contract.id"))))).Status);
         Assert.Single(factory.PaymentIntentsOf(milestoneId));
@@ -109,9 +109,9 @@ public sealed class SafetyOutcomeUnknownTests
         await factory.RunPayoutJobAsync();
 
         var retrying = await factory.LoadMilestoneAsync(milestoneId);
-        Assert.Equal(MilestoneStatus.Releasing, retrying.Status);
-        Assert.Equal(PayoutStatus.Pending, retrying.PayoutStatus);
-        Assert.Equal(PayoutPendingReason.Retrying, retrying.PayoutReason);
+        Assert.Equal(MilestoneStatus.PayoutPending, retrying.Status);
+        Assert.Equal(PayoutStatus.Pending, retrying.Payout.Status);
+        Assert.Equal(PayoutPendingReason.Retrying, retrying.Payout.Reason);
         Assert.Single(factory.TransfersOf(milestoneId));
 
         factory.Clock.Advance(TimeSpan.FromMinutes(2));

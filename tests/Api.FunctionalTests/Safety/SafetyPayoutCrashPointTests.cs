@@ -26,7 +26,7 @@ public sealed class SafetyPayoutCrashPointTests
 
             await factory.RunPayoutJobAsync();
             Assert.Empty(factory.TransfersOf(milestoneId));
-            Assert.Equal(MilestoneStatus.Releasing, (await factory.LoadMilestoneAsync(milestoneId)).Status);
+            Assert.Equal(MilestoneStatus.PayoutPending, (await factory.LoadMilestoneAsync(milestoneId)).Status);
 
             factory = await RestartAndPayAsync(factory);
 
@@ -50,7 +50,7 @@ public sealed class SafetyPayoutCrashPointTests
 
             await factory.RunPayoutJobAsync();
             var transfer = Assert.Single(factory.TransfersOf(milestoneId));
-            Assert.Equal(MilestoneStatus.Releasing, (await factory.LoadMilestoneAsync(milestoneId)).Status);
+            Assert.Equal(MilestoneStatus.PayoutPending, (await factory.LoadMilestoneAsync(milestoneId)).Status);
 
             // While the claim's lease holds, another run leaves the payout alone.
             factory = factory.Restart();
@@ -62,7 +62,7 @@ public sealed class SafetyPayoutCrashPointTests
             await factory.RunPayoutJobAsync();
 
             await AssertPaidOnceAsync(factory, milestoneId);
-            Assert.Equal(transfer.Id, (await factory.LoadMilestoneAsync(milestoneId)).TransferId);
+            Assert.Equal(transfer.Id, (await factory.LoadMilestoneAsync(milestoneId)).Payout.TransferId);
         }
         finally
         {
@@ -84,7 +84,7 @@ public sealed class SafetyPayoutCrashPointTests
 
             await factory.RunPayoutJobAsync();
             Assert.Single(factory.TransfersOf(milestoneId));
-            Assert.Equal(MilestoneStatus.Releasing, (await factory.LoadMilestoneAsync(milestoneId)).Status);
+            Assert.Equal(MilestoneStatus.PayoutPending, (await factory.LoadMilestoneAsync(milestoneId)).Status);
 
             factory = await RestartAndPayAsync(factory);
 
@@ -110,7 +110,7 @@ public sealed class SafetyPayoutCrashPointTests
             var hire = await api.HireOnNewJobAsync(employer, trainer);
             await Expect.StatusAsync(await api.ApproveAsync(employer, hire.MilestoneId), HttpStatusCode.OK);
             await factory.RunPayoutJobAsync();
-            Assert.Equal(PayoutPendingReason.PayoutSetupIncomplete, (await factory.LoadMilestoneAsync(hire.MilestoneId)).PayoutReason);
+            Assert.Equal(PayoutPendingReason.PayoutSetupIncomplete, (await factory.LoadMilestoneAsync(hire.MilestoneId)).Payout.Reason);
             var account = await Expect.StatusAsync(await api.PostAsync("/api/v1/payouts/account", trainer, new { country = "US" }), HttpStatusCode.OK);
             await factory.DrainOutboxAsync();
             await factory.CompleteOnboardingAsync(account.Str("connectedAccountId")!);

@@ -60,7 +60,7 @@ public sealed class SafetyRateLimitingTests(SafetyRateLimitedFixture fixture) : 
         var refused = await _api.ApproveAsync(employer, hire.MilestoneId);
 
         await AssertRateLimitedAsync(refused);
-        Assert.Equal(MilestoneStatus.Funded, (await _factory.LoadMilestoneAsync(hire.MilestoneId)).Status);
+        Assert.Equal(MilestoneStatus.ActiveFunded, (await _factory.LoadMilestoneAsync(hire.MilestoneId)).Status);
     }
 
     // Guards: the limit on hire; and that another caller keeps their own allowance and GETs are never limited.

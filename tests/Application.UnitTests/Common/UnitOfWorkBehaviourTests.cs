@@ -2,6 +2,7 @@ using Mediator;
 using Microsoft.Extensions.Time.Testing;
 using NSubstitute;
 using OpenTrain.Clean.Application.Abstractions;
+using OpenTrain.Clean.Application.Common;
 using OpenTrain.Clean.Application.Common.Behaviours;
 using OpenTrain.Clean.Application.Common.Paging;
 using OpenTrain.Clean.Application.Contracts.HireTrainer;
@@ -65,38 +66,23 @@ public sealed class UnitOfWorkBehaviourTests
     }
 
     [Fact]
-    public async Task Handle_WhenTheCommandIsMultiStep_RunsTheHandlerWithoutAUnitOfWork()
+    public void Behaviour_WhenClosedOverAProcessCommand_IsRefusedByItsConstraint()
     {
-        var escrow = new Escrow(Moments.Now);
-        var funded = new FundingResponse(escrow.Milestone.ToResponse(viewerIsEmployer: true, includeTimeline: false), FundingOutcome.Succeeded, null, null, null, null);
-        var behaviour = new UnitOfWorkBehaviour<FundMilestoneCommand, FundingResponse>(_unitOfWork);
-        var handlerRan = false;
-
-        var response = await behaviour.Handle(
-            new FundMilestoneCommand(escrow.Milestone.Id.Value),
-            (_, _) =>
-            {
-                handlerRan = true;
-                return ValueTask.FromResult(funded);
-            },
-            CancellationToken.None);
-
-        Assert.True(handlerRan);
-        Assert.Same(funded, response);
-        Assert.Empty(_unitOfWork.ReceivedCalls());
+        // A process commits each of its steps itself; one transaction around it would hold the attempt uncommitted through the provider call.
+        Assert.Throws<ArgumentException>(() => typeof(UnitOfWorkBehaviour<,>).MakeGenericType(typeof(FundMilestoneCommand), typeof(FundingResponse)));
     }
 
     [Theory]
     [InlineData(typeof(FundMilestoneCommand), true)]
     [InlineData(typeof(HireTrainerCommand), true)]
-    [InlineData(typeof(BeginFundingCommand), false)]
-    [InlineData(typeof(RecordFundingResultCommand), false)]
-    [InlineData(typeof(StartHireCommand), false)]
+    [InlineData(typeof(ReconcileFundingCommand), true)]
+    [InlineData(typeof(Application.Milestones.RefundMilestone.RefundMilestoneCommand), true)]
+    [InlineData(typeof(Application.Payouts.Execution.PayDuePayoutsCommand), true)]
     [InlineData(typeof(ApproveMilestoneCommand), false)]
-    public void Command_WhenItCallsTheProvider_IsMultiStepAndItsStepsAreNot(Type command, bool multiStep)
+    public void Command_WhenItCallsTheProvider_IsAProcessCommandAndTheUnitOfWorkDoesNotWrapIt(Type command, bool process)
     {
-        // The steps each need their own transaction: a step marked multi-step would never be saved.
-        Assert.Equal(multiStep, typeof(IMultiStepCommand).IsAssignableFrom(command));
+        Assert.Equal(process, command.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IProcessCommand<>)));
+        Assert.Equal(!process, SatisfiesUnitOfWorkConstraint(command));
     }
 
     [Fact]

@@ -6,6 +6,7 @@ using OpenTrain.Clean.Application.Common;
 using OpenTrain.Clean.Application.Common.Exceptions;
 using OpenTrain.Clean.Application.Contracts.HireTrainer;
 using OpenTrain.Clean.Application.Milestones;
+using OpenTrain.Clean.Application.Milestones.Funding;
 using OpenTrain.Clean.Domain.Billing;
 using OpenTrain.Clean.Domain.Common;
 using OpenTrain.Clean.Domain.Contracts;
@@ -15,6 +16,7 @@ using OpenTrain.Clean.Domain.Users;
 
 namespace OpenTrain.Clean.Application.UnitTests.Contracts;
 
+/// <summary>The first step of a hire (<see cref="StartHireStep"/>): what it refuses before adding anything, what it adds.</summary>
 public sealed class StartHireHandlerTests
 {
     private readonly FakeTimeProvider _clock = new(Moments.Now);
@@ -28,10 +30,10 @@ public sealed class StartHireHandlerTests
     [Fact]
     public async Task Handle_WhenTheTrainerIsUnknown_ThrowsTrainerNotFoundAndAddsNothing()
     {
-        var handler = Handler(Escrow.FundingReadyProfile(Parties.Employer, Moments.Now));
+        var step = Step(Escrow.FundingReadyProfile(Parties.Employer, Moments.Now));
 
         var error = await Assert.ThrowsAsync<UnprocessableException>(async () =>
-            await handler.Handle(new StartHireCommand(_job.Id.Value, Guid.NewGuid(), _first), CancellationToken.None));
+            await step.Start(new HireTrainerCommand(_job.Id.Value, Guid.NewGuid(), _first)));
 
         Assert.Equal("trainer_not_found", error.Code);
         Assert.Equal("trainerId", error.Field);
@@ -41,10 +43,10 @@ public sealed class StartHireHandlerTests
     [Fact]
     public async Task Handle_WhenTheUserNamedIsNotATrainer_ThrowsTrainerNotFound()
     {
-        var handler = Handler(Escrow.FundingReadyProfile(Parties.Employer, Moments.Now));
+        var step = Step(Escrow.FundingReadyProfile(Parties.Employer, Moments.Now));
 
         var error = await Assert.ThrowsAsync<UnprocessableException>(async () =>
-            await handler.Handle(new StartHireCommand(_job.Id.Value, _employerProfile.Id.Value, _first), CancellationToken.None));
+            await step.Start(new HireTrainerCommand(_job.Id.Value, _employerProfile.Id.Value, _first)));
 
         Assert.Equal("trainer_not_found", error.Code);
         AssertNothingAdded();
@@ -53,10 +55,10 @@ public sealed class StartHireHandlerTests
     [Fact]
     public async Task Handle_WhenTheEmployerHasNoBillingProfile_ThrowsPaymentMethodRequiredBeforeAnythingIsAdded()
     {
-        var handler = Handler(billing: null);
+        var step = Step(billing: null);
 
         var error = await Assert.ThrowsAsync<DomainException>(async () =>
-            await handler.Handle(new StartHireCommand(_job.Id.Value, Parties.Trainer.Value, _first), CancellationToken.None));
+            await step.Start(new HireTrainerCommand(_job.Id.Value, Parties.Trainer.Value, _first)));
 
         Assert.Equal(EmployerBillingProfile.PaymentMethodRequired, error.Code);
         AssertNothingAdded();
@@ -67,10 +69,10 @@ public sealed class StartHireHandlerTests
     {
         var profile = EmployerBillingProfile.Open(Parties.Employer, Moments.Now);
         profile.LinkCustomer("cus_test_1");
-        var handler = Handler(profile);
+        var step = Step(profile);
 
         var error = await Assert.ThrowsAsync<DomainException>(async () =>
-            await handler.Handle(new StartHireCommand(_job.Id.Value, Parties.Trainer.Value, _first), CancellationToken.None));
+            await step.Start(new HireTrainerCommand(_job.Id.Value, Parties.Trainer.Value, _first)));
 
         Assert.Equal(EmployerBillingProfile.PaymentMethodRequired, error.Code);
         AssertNothingAdded();
@@ -79,10 +81,10 @@ public sealed class StartHireHandlerTests
     [Fact]
     public async Task Handle_WhenTheJobIsAnotherEmployers_ThrowsNotFoundAndAddsNothing()
     {
-        var handler = Handler(Escrow.FundingReadyProfile(Parties.OtherEmployer, Moments.Now), caller: Parties.OtherEmployer);
+        var step = Step(Escrow.FundingReadyProfile(Parties.OtherEmployer, Moments.Now), caller: Parties.OtherEmployer);
 
         await Assert.ThrowsAsync<NotFoundException>(async () =>
-            await handler.Handle(new StartHireCommand(_job.Id.Value, Parties.Trainer.Value, _first), CancellationToken.None));
+            await step.Start(new HireTrainerCommand(_job.Id.Value, Parties.Trainer.Value, _first)));
 
         AssertNothingAdded();
     }
@@ -94,9 +96,9 @@ public sealed class StartHireHandlerTests
         Milestone? milestone = null;
         _contracts.When(r => r.Add(Arg.Any<Contract>())).Do(call => contract = call.Arg<Contract>());
         _milestones.When(r => r.Add(Arg.Any<Milestone>())).Do(call => milestone = call.Arg<Milestone>());
-        var handler = Handler(Escrow.FundingReadyProfile(Parties.Employer, Moments.Now));
+        var step = Step(Escrow.FundingReadyProfile(Parties.Employer, Moments.Now));
 
-        var started = await handler.Handle(new StartHireCommand(_job.Id.Value, Parties.Trainer.Value, _first), CancellationToken.None);
+        var started = await step.Start(new HireTrainerCommand(_job.Id.Value, Parties.Trainer.Value, _first));
 
         Assert.NotNull(contract);
         Assert.NotNull(milestone);
@@ -105,9 +107,9 @@ public sealed class StartHireHandlerTests
         Assert.Equal(contract.Id, milestone.ContractId);
         Assert.Equal(1, milestone.Sequence);
         Assert.Equal(MilestoneStatus.Funding, milestone.Status);
-        Assert.Equal(contract.Id, started.Funding.ContractId);
-        Assert.Equal(milestone.Id, started.Funding.MilestoneId);
-        Assert.Equal($"fund-{milestone.Id.Value:N}-1", started.Funding.Request.IdempotencyKey);
+        Assert.Equal(contract.Id, started.ContractId);
+        Assert.Equal(milestone.Id, started.MilestoneId);
+        Assert.Equal($"fund-{milestone.Id.Value:N}-1", started.Request.IdempotencyKey);
     }
 
     [Fact]
@@ -116,14 +118,14 @@ public sealed class StartHireHandlerTests
         Milestone? milestone = null;
         _milestones.When(r => r.Add(Arg.Any<Milestone>())).Do(call => milestone = call.Arg<Milestone>());
         var fees = new FeeOptions { MarketplaceFeeRate = 0.20m, ContractInitiationFeeCents = 500 };
-        var handler = Handler(Escrow.FundingReadyProfile(Parties.Employer, Moments.Now), fees: fees);
+        var step = Step(Escrow.FundingReadyProfile(Parties.Employer, Moments.Now), fees: fees);
 
-        var started = await handler.Handle(new StartHireCommand(_job.Id.Value, Parties.Trainer.Value, _first), CancellationToken.None);
+        var started = await step.Start(new HireTrainerCommand(_job.Id.Value, Parties.Trainer.Value, _first));
 
         Assert.NotNull(milestone);
         Assert.Equal(Money.FromCents(2_000), milestone.MarketplaceFee);
         Assert.Equal(Money.FromCents(500), milestone.ContractInitiationFee);
-        Assert.Equal(Money.FromCents(12_500), started.Funding.Request.Amount);
+        Assert.Equal(Money.FromCents(12_500), started.Request.Amount);
     }
 
     private void AssertNothingAdded()
@@ -132,13 +134,20 @@ public sealed class StartHireHandlerTests
         _milestones.DidNotReceiveWithAnyArgs().Add(default!);
     }
 
-    private StartHireHandler Handler(EmployerBillingProfile? billing, UserId? caller = null, FeeOptions? fees = null) => new(
-        Repositories.Of<Job, JobId>(_job),
-        _contracts,
-        _milestones,
-        Repositories.Of<UserProfile, UserId>(_trainer, _employerProfile),
-        billing is null ? Repositories.Of<EmployerBillingProfile, UserId>() : Repositories.Of<EmployerBillingProfile, UserId>(billing),
-        Options.Create(fees ?? new FeeOptions()),
-        Callers.Signed(caller ?? Parties.Employer),
-        _clock);
+    private Caller Step(EmployerBillingProfile? billing, UserId? caller = null, FeeOptions? fees = null) => new(
+        new StartHireStep(
+            Repositories.Of<Job, JobId>(_job),
+            _contracts,
+            _milestones,
+            Repositories.Of<UserProfile, UserId>(_trainer, _employerProfile),
+            billing is null ? Repositories.Of<EmployerBillingProfile, UserId>() : Repositories.Of<EmployerBillingProfile, UserId>(billing),
+            Options.Create(fees ?? new FeeOptions()),
+            _clock),
+        caller ?? Parties.Employer);
+
+    /// <summary>The hire's first step as one employer runs it.</summary>
+    private sealed record Caller(StartHireStep StartHire, UserId Employer)
+    {
+        public Task<FundingInstruction> Start(HireTrainerCommand command) => StartHire.ExecuteAsync(command, Employer, CancellationToken.None);
+    }
 }

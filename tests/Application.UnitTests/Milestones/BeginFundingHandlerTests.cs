@@ -1,13 +1,20 @@
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using NSubstitute;
+using OpenTrain.Clean.Application.Abstractions;
+using OpenTrain.Clean.Application.Common;
 using OpenTrain.Clean.Application.Common.Exceptions;
+using OpenTrain.Clean.Application.Invoices;
 using OpenTrain.Clean.Application.Milestones.Funding;
 using OpenTrain.Clean.Domain.Billing;
 using OpenTrain.Clean.Domain.Common;
+using OpenTrain.Clean.Domain.Contracts;
 using OpenTrain.Clean.Domain.Jobs;
 using OpenTrain.Clean.Domain.Milestones;
 
 namespace OpenTrain.Clean.Application.UnitTests.Milestones;
 
+/// <summary>The first step of funding (<see cref="FundingSteps.BeginAsync"/>): what it refuses, what it starts.</summary>
 public sealed class BeginFundingHandlerTests
 {
     private readonly FakeTimeProvider _clock = new(Moments.Now.AddHours(1));
@@ -18,32 +25,32 @@ public sealed class BeginFundingHandlerTests
     [Fact]
     public async Task Handle_WhenTheMilestoneIsAnotherEmployers_ThrowsNotFoundAndStartsNothing()
     {
-        var handler = Handler(Parties.OtherEmployer, Escrow.FundingReadyProfile(Parties.OtherEmployer, Moments.Now));
+        var steps = Steps(Parties.OtherEmployer, Escrow.FundingReadyProfile(Parties.OtherEmployer, Moments.Now));
 
-        await Assert.ThrowsAsync<NotFoundException>(async () => await handler.Handle(new BeginFundingCommand(Milestone.Id.Value), CancellationToken.None));
+        await Assert.ThrowsAsync<NotFoundException>(async () => await steps.Begin(Milestone.Id));
 
         Assert.Equal(MilestoneStatus.NotFunded, Milestone.Status);
-        Assert.Equal(0, Milestone.FundingAttempts);
+        Assert.Equal(0, Milestone.Funding.Attempts);
     }
 
     [Fact]
     public async Task Handle_WhenTheMilestoneDoesNotExist_ThrowsNotFound()
     {
-        var handler = Handler(Parties.Employer, _escrow.Billing);
+        var steps = Steps(Parties.Employer, _escrow.Billing);
 
-        await Assert.ThrowsAsync<NotFoundException>(async () => await handler.Handle(new BeginFundingCommand(Guid.NewGuid()), CancellationToken.None));
+        await Assert.ThrowsAsync<NotFoundException>(async () => await steps.Begin(new MilestoneId(Guid.NewGuid())));
     }
 
     [Fact]
     public async Task Handle_WhenTheEmployerHasNoBillingProfile_ThrowsPaymentMethodRequiredAndStartsNothing()
     {
-        var handler = Handler(Parties.Employer, billing: null);
+        var steps = Steps(Parties.Employer, billing: null);
 
-        var error = await Assert.ThrowsAsync<DomainException>(async () => await handler.Handle(new BeginFundingCommand(Milestone.Id.Value), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<DomainException>(async () => await steps.Begin(Milestone.Id));
 
         Assert.Equal(EmployerBillingProfile.PaymentMethodRequired, error.Code);
         Assert.Equal(MilestoneStatus.NotFunded, Milestone.Status);
-        Assert.Equal(0, Milestone.FundingAttempts);
+        Assert.Equal(0, Milestone.Funding.Attempts);
     }
 
     [Fact]
@@ -51,9 +58,9 @@ public sealed class BeginFundingHandlerTests
     {
         var profile = EmployerBillingProfile.Open(Parties.Employer, Moments.Now);
         profile.LinkCustomer("cus_test_1");
-        var handler = Handler(Parties.Employer, profile);
+        var steps = Steps(Parties.Employer, profile);
 
-        var error = await Assert.ThrowsAsync<DomainException>(async () => await handler.Handle(new BeginFundingCommand(Milestone.Id.Value), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<DomainException>(async () => await steps.Begin(Milestone.Id));
 
         Assert.Equal(EmployerBillingProfile.PaymentMethodRequired, error.Code);
         Assert.Equal(MilestoneStatus.NotFunded, Milestone.Status);
@@ -62,9 +69,9 @@ public sealed class BeginFundingHandlerTests
     [Fact]
     public async Task Handle_WhenFundable_StartsAttemptOneAndBuildsTheProviderRequest()
     {
-        var handler = Handler(Parties.Employer, _escrow.Billing);
+        var steps = Steps(Parties.Employer, _escrow.Billing);
 
-        var instruction = await handler.Handle(new BeginFundingCommand(Milestone.Id.Value), CancellationToken.None);
+        var instruction = await steps.Begin(Milestone.Id);
 
         Assert.Equal(MilestoneStatus.Funding, Milestone.Status);
         Assert.Equal(1, instruction.Attempt);
@@ -90,13 +97,13 @@ public sealed class BeginFundingHandlerTests
     {
         var first = Milestone.BeginFunding(Parties.Employer, Moments.Now);
         Milestone.MarkFundingFailed(first.Number, new FundingError("generic_decline", "Declined."), Moments.Now);
-        var handler = Handler(Parties.Employer, _escrow.Billing);
+        var steps = Steps(Parties.Employer, _escrow.Billing);
 
-        var instruction = await handler.Handle(new BeginFundingCommand(Milestone.Id.Value), CancellationToken.None);
+        var instruction = await steps.Begin(Milestone.Id);
 
         Assert.Equal(2, instruction.Attempt);
         Assert.Equal($"fund-{Milestone.Id.Value:N}-2", instruction.Request.IdempotencyKey);
-        Assert.NotEqual(first.IdempotencyKey, instruction.Request.IdempotencyKey);
+        Assert.NotEqual(ProviderIdempotencyKeys.Funding(first.MilestoneId, first.Number), instruction.Request.IdempotencyKey);
     }
 
     [Fact]
@@ -104,18 +111,29 @@ public sealed class BeginFundingHandlerTests
     {
         var profile = Escrow.FundingReadyProfile(Parties.Employer, Moments.Now);
         profile.ChangePlan(BillingPlan.Agency, SubscriptionStatus.PastDue, "sub_1", Moments.Now);
-        var handler = Handler(Parties.Employer, profile);
+        var steps = Steps(Parties.Employer, profile);
 
-        var error = await Assert.ThrowsAsync<DomainException>(async () => await handler.Handle(new BeginFundingCommand(Milestone.Id.Value), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<DomainException>(async () => await steps.Begin(Milestone.Id));
 
         Assert.Equal(EmployerBillingProfile.SubscriptionRequired, error.Code);
         Assert.Equal(MilestoneStatus.NotFunded, Milestone.Status);
     }
 
-    private BeginFundingHandler Handler(UserId caller, EmployerBillingProfile? billing) => new(
-        Repositories.Milestones(Milestone),
-        Repositories.Of<Job, JobId>(_escrow.Job),
-        billing is null ? Repositories.Of<EmployerBillingProfile, UserId>() : Repositories.Of<EmployerBillingProfile, UserId>(billing),
-        Callers.Signed(caller),
-        _clock);
+    private Caller Steps(UserId caller, EmployerBillingProfile? billing) => new(
+        new FundingSteps(
+            Repositories.Milestones(Milestone),
+            Repositories.Of<Job, JobId>(_escrow.Job),
+            billing is null ? Repositories.Of<EmployerBillingProfile, UserId>() : Repositories.Of<EmployerBillingProfile, UserId>(billing),
+            Repositories.Of<Contract, ContractId>(_escrow.Contract),
+            Substitute.For<IInvoiceRepository>(),
+            new InvoiceIssuer(Substitute.For<IInvoiceRepository>(), Substitute.For<IInvoiceNumberSequence>(), Repositories.Of<Job, JobId>(_escrow.Job), Substitute.For<IReadStore>()),
+            Options.Create(new FundingOptions()),
+            _clock),
+        caller);
+
+    /// <summary>The funding steps as one employer runs them.</summary>
+    private sealed record Caller(FundingSteps FundingSteps, UserId Employer)
+    {
+        public Task<FundingInstruction> Begin(MilestoneId milestoneId) => FundingSteps.BeginAsync(milestoneId, Employer, CancellationToken.None);
+    }
 }

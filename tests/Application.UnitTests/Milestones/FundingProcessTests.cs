@@ -20,35 +20,38 @@ public sealed class FundingProcessTests
     private Milestone Milestone => _wiring.Escrow.Milestone;
 
     [Fact]
-    public async Task CompleteAsync_WhenTheGatewayThrowsPaymentProviderException_RecordsTheAttemptAsUnknown()
+    public async Task RunAsync_WhenTheGatewayThrowsPaymentProviderException_RecordsTheAttemptAsUnknown()
     {
         var instruction = _wiring.BeginAttempt(Moments.Now);
         _wiring.Gateway.FundAsync(Arg.Any<FundingRequest>(), Arg.Any<CancellationToken>()).ThrowsAsync(new PaymentProviderException("connection reset"));
 
-        var response = await _wiring.Process.CompleteAsync(instruction);
+        var response = await _wiring.CompleteAsync(instruction);
 
-        var recorded = Assert.Single(_wiring.Recorded);
-        Assert.Equal(Milestone.Id.Value, recorded.MilestoneId);
-        Assert.Equal(1, recorded.Attempt);
-        Assert.Equal(FundingOutcome.Unknown, recorded.Result.Outcome);
+        // The outcome was recorded, in its own transaction, for attempt 1 of this milestone.
+        Assert.Equal(2, _wiring.UnitOfWork.Commits);
+        var invoice = Assert.Single(_wiring.AddedInvoices);
+        Assert.Equal(Milestone.Id, invoice.MilestoneId);
+        Assert.Equal(1, invoice.FundingAttempt);
         Assert.Equal(FundingOutcome.Unknown, response.Outcome);
         Assert.Equal(MilestoneStatus.Funding, Milestone.Status);
         Assert.Equal(InvoicePaymentStatus.Pending, Assert.Single(_wiring.AddedInvoices).PaymentStatus);
     }
 
     [Fact]
-    public async Task CompleteAsync_WhenTheGatewayAnswers_SendsTheInstructionsRequestAndRecordsTheAnswer()
+    public async Task RunAsync_WhenTheGatewayAnswers_SendsTheInstructionsRequestAndRecordsTheAnswer()
     {
         var instruction = _wiring.BeginAttempt(Moments.Now);
         var answer = new FundingResult(FundingOutcome.Succeeded, "pi_1", "ch_1");
         _wiring.Gateway.FundAsync(instruction.Request, Arg.Any<CancellationToken>()).Returns(answer);
 
-        var response = await _wiring.Process.CompleteAsync(instruction);
+        var response = await _wiring.CompleteAsync(instruction);
 
         await _wiring.Gateway.Received(1).FundAsync(instruction.Request, CancellationToken.None);
-        Assert.Same(answer, Assert.Single(_wiring.Recorded).Result);
-        Assert.Equal(MilestoneState.ActiveFunded, response.Milestone.Status);
-        Assert.Equal(MilestoneStatus.Funded, Milestone.Status);
+        Assert.Equal(2, _wiring.UnitOfWork.Commits);
+        Assert.Equal(answer.PaymentIntentId, Milestone.Funding.PaymentIntentId);
+        Assert.Equal(answer.ChargeId, Milestone.Funding.ChargeId);
+        Assert.Equal(MilestoneStatus.ActiveFunded, response.Milestone.Status);
+        Assert.Equal(MilestoneStatus.ActiveFunded, Milestone.Status);
     }
 
     [Fact]
@@ -57,12 +60,12 @@ public sealed class FundingProcessTests
         var instruction = _wiring.BeginAttempt(Moments.Now);
         _wiring.Gateway.FundAsync(Arg.Any<FundingRequest>(), Arg.Any<CancellationToken>())
             .Returns(new FundingResult(FundingOutcome.Declined, "pi_1", DeclineCode: "generic_decline", Message: "Your card was declined."));
-        var response = await _wiring.Process.CompleteAsync(instruction);
+        var response = await _wiring.CompleteAsync(instruction);
 
         var declined = Assert.Throws<PaymentDeclinedException>(() => FundingProcess.ThrowIfDeclined(response, instruction.ContractId.Value));
 
         Assert.Equal("generic_decline", declined.Code);
-        Assert.Equal("Your card was declined.", declined.Message);
+        Assert.Equal($"Your card was declined. Add another payment method (POST /api/v1/billing/payment-methods) and fund the milestone again (POST /api/v1/milestones/{Milestone.Id.Value}/fund).", declined.Message);
         Assert.Equal("generic_decline", declined.Details["declineCode"]);
         Assert.Equal(Milestone.Id.Value, declined.Details["milestoneId"]);
         Assert.Equal(instruction.ContractId.Value, declined.Details["contractId"]);
@@ -71,7 +74,7 @@ public sealed class FundingProcessTests
 
         // The decline is written down before the 402 is answered.
         Assert.Equal(MilestoneStatus.NotFunded, Milestone.Status);
-        Assert.Equal("generic_decline", Milestone.LastFundingError?.Code);
+        Assert.Equal("generic_decline", Milestone.Funding.LastError?.Code);
     }
 
     [Fact]

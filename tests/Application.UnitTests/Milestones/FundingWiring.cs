@@ -1,8 +1,10 @@
-using Mediator;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using NSubstitute;
 using OpenTrain.Clean.Application.Abstractions;
+using OpenTrain.Clean.Application.Common;
+using OpenTrain.Clean.Application.Invoices;
 using OpenTrain.Clean.Application.Milestones.Funding;
 using OpenTrain.Clean.Domain.Billing;
 using OpenTrain.Clean.Domain.Common;
@@ -13,8 +15,8 @@ using OpenTrain.Clean.Domain.Jobs;
 namespace OpenTrain.Clean.Application.UnitTests.Milestones;
 
 /// <summary>
-/// The funding steps wired as the mediator wires them, with real handlers: the sender substitute
-/// only routes each step command to its handler (the pipeline is tested on its own).
+/// The funding process with its real steps; only the ports are substitutes, and the unit of work
+/// runs each step at once and counts the transactions it would commit.
 /// </summary>
 internal sealed class FundingWiring
 {
@@ -26,28 +28,24 @@ internal sealed class FundingWiring
             .Returns(call => AddedInvoices.SingleOrDefault(i => i.MilestoneId == call.Arg<MilestoneId>() && i.FundingAttempt == call.Arg<int>()));
         Numbers.NextAsync(Arg.Any<InvoiceKind>(), Arg.Any<int>(), Arg.Any<CancellationToken>()).Returns("INV-2026-000001");
 
-        var milestones = Repositories.Milestones(escrow.Milestone);
         var jobs = Repositories.Of<Job, JobId>(escrow.Job);
-        var begin = new BeginFundingHandler(
-            milestones, jobs, Repositories.Of<EmployerBillingProfile, UserId>(escrow.Billing), Callers.Signed(Parties.Employer), clock);
-        var record = new RecordFundingResultHandler(milestones, Repositories.Of<Contract, ContractId>(escrow.Contract), jobs, Invoices, Numbers, Microsoft.Extensions.Options.Options.Create(new OpenTrain.Clean.Application.Common.FundingOptions()), Substitute.For<IReadStore>(), clock);
-
-        Sender.Send(Arg.Any<BeginFundingCommand>(), Arg.Any<CancellationToken>())
-            .Returns(call => begin.Handle(call.Arg<BeginFundingCommand>(), call.Arg<CancellationToken>()));
-        Sender.Send(Arg.Any<RecordFundingResultCommand>(), Arg.Any<CancellationToken>())
-            .Returns(call =>
-            {
-                Recorded.Add(call.Arg<RecordFundingResultCommand>());
-                return record.Handle(call.Arg<RecordFundingResultCommand>(), call.Arg<CancellationToken>());
-            });
-        Process = new FundingProcess(Gateway, Sender, NullLogger<FundingProcess>.Instance);
+        Steps = new FundingSteps(
+            Repositories.Milestones(escrow.Milestone),
+            jobs,
+            Repositories.Of<EmployerBillingProfile, UserId>(escrow.Billing),
+            Repositories.Of<Contract, ContractId>(escrow.Contract),
+            Invoices,
+            new InvoiceIssuer(Invoices, Numbers, jobs, Substitute.For<IReadStore>()),
+            Options.Create(new FundingOptions()),
+            clock);
+        Process = new FundingProcess(UnitOfWork, Steps, Gateway, Substitute.For<IReadStore>(), clock, NullLogger<FundingProcess>.Instance);
     }
 
     public Escrow Escrow { get; }
 
     public IPaymentGateway Gateway { get; } = Substitute.For<IPaymentGateway>();
 
-    public ISender Sender { get; } = Substitute.For<ISender>();
+    public InlineUnitOfWork UnitOfWork { get; } = new();
 
     public IInvoiceRepository Invoices { get; } = Substitute.For<IInvoiceRepository>();
 
@@ -55,14 +53,18 @@ internal sealed class FundingWiring
 
     public List<Invoice> AddedInvoices { get; } = [];
 
-    public List<RecordFundingResultCommand> Recorded { get; } = [];
+    public FundingSteps Steps { get; }
 
     public FundingProcess Process { get; }
 
-    /// <summary>What BeginFunding would have committed: the milestone's current attempt, ready to send.</summary>
+    /// <summary>What the first step would have committed: the milestone's current attempt, ready to send.</summary>
     public FundingInstruction BeginAttempt(DateTimeOffset at)
     {
         Escrow.Milestone.BeginFunding(Parties.Employer, at);
         return FundingRequests.For(Escrow.Milestone, Escrow.Job, Escrow.Billing, Escrow.Billing.DefaultPaymentMethod!);
     }
+
+    /// <summary>Runs the process on an attempt <see cref="BeginAttempt"/> made: the charge, then the outcome.</summary>
+    public Task<FundingResponse> CompleteAsync(FundingInstruction instruction) =>
+        Process.RunAsync(_ => Task.FromResult(instruction), CancellationToken.None);
 }

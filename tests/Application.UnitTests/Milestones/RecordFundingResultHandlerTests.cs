@@ -12,6 +12,7 @@ using OpenTrain.Clean.Domain.Milestones;
 
 namespace OpenTrain.Clean.Application.UnitTests.Milestones;
 
+/// <summary>The outcome step of funding (<see cref="FundingSteps.RecordOutcomeAsync"/>), which the process, reconciliation and webhooks share.</summary>
 public sealed class RecordFundingResultHandlerTests
 {
     // Just after New Year (UTC): the invoice number must take its year from the clock at recording time.
@@ -22,7 +23,7 @@ public sealed class RecordFundingResultHandlerTests
     private readonly IInvoiceRepository _invoices = Substitute.For<IInvoiceRepository>();
     private readonly IInvoiceNumberSequence _numbers = Substitute.For<IInvoiceNumberSequence>();
     private readonly List<Invoice> _added = [];
-    private readonly RecordFundingResultHandler _handler;
+    private readonly FundingSteps _steps;
 
     public RecordFundingResultHandlerTests()
     {
@@ -31,14 +32,14 @@ public sealed class RecordFundingResultHandlerTests
         _invoices.FindFundingInvoiceAsync(Arg.Any<MilestoneId>(), Arg.Any<int>(), Arg.Any<CancellationToken>())
             .Returns(call => _added.SingleOrDefault(i => i.MilestoneId == call.Arg<MilestoneId>() && i.FundingAttempt == call.Arg<int>()));
         _numbers.NextAsync(InvoiceKind.EmployerFunding, 2027, Arg.Any<CancellationToken>()).Returns("INV-2027-000041", "INV-2027-000042");
-        _handler = new RecordFundingResultHandler(
+        _steps = new FundingSteps(
             Repositories.Milestones(_escrow.Milestone),
-            Repositories.Of<Contract, ContractId>(_escrow.Contract),
             Repositories.Of<Job, JobId>(_escrow.Job),
+            Repositories.Of<Domain.Billing.EmployerBillingProfile, UserId>(_escrow.Billing),
+            Repositories.Of<Contract, ContractId>(_escrow.Contract),
             _invoices,
-            _numbers,
+            new OpenTrain.Clean.Application.Invoices.InvoiceIssuer(_invoices, _numbers, Repositories.Of<Job, JobId>(_escrow.Job), Substitute.For<IReadStore>()),
             Microsoft.Extensions.Options.Options.Create(new OpenTrain.Clean.Application.Common.FundingOptions()),
-            Substitute.For<IReadStore>(),
             _clock);
     }
 
@@ -49,10 +50,10 @@ public sealed class RecordFundingResultHandlerTests
     {
         var response = await Record(1, new FundingResult(FundingOutcome.Succeeded, "pi_1", "ch_1"));
 
-        Assert.Equal(MilestoneStatus.Funded, Milestone.Status);
-        Assert.Equal("pi_1", Milestone.PaymentIntentId);
-        Assert.Equal("ch_1", Milestone.ChargeId);
-        Assert.Equal(RecordedAt, Milestone.FundedAt);
+        Assert.Equal(MilestoneStatus.ActiveFunded, Milestone.Status);
+        Assert.Equal("pi_1", Milestone.Funding.PaymentIntentId);
+        Assert.Equal("ch_1", Milestone.Funding.ChargeId);
+        Assert.Equal(RecordedAt, Milestone.Funding.FundedAt);
         Assert.Equal(ContractStatus.Active, _escrow.Contract.Status);
         var invoice = Assert.Single(_added);
         Assert.Equal("INV-2027-000041", invoice.Number);
@@ -64,7 +65,7 @@ public sealed class RecordFundingResultHandlerTests
         Assert.Equal(1, invoice.FundingAttempt);
         Assert.Equal(_escrow.Job.Title, invoice.ProjectName);
         Assert.Equal(invoice.Id.Value, response.InvoiceId);
-        Assert.Equal(MilestoneState.ActiveFunded, response.Milestone.Status);
+        Assert.Equal(MilestoneStatus.ActiveFunded, response.Milestone.Status);
         await _numbers.Received(1).NextAsync(InvoiceKind.EmployerFunding, 2027, Arg.Any<CancellationToken>());
     }
 
@@ -74,13 +75,13 @@ public sealed class RecordFundingResultHandlerTests
         var response = await Record(1, new FundingResult(FundingOutcome.Declined, "pi_1", DeclineCode: "generic_decline", Message: "Your card was declined."));
 
         Assert.Equal(MilestoneStatus.NotFunded, Milestone.Status);
-        Assert.Equal(new FundingError("generic_decline", "Your card was declined."), Milestone.LastFundingError);
+        Assert.Equal(new FundingError("generic_decline", "Your card was declined."), Milestone.Funding.LastError);
         Assert.Equal(ContractStatus.Pending, _escrow.Contract.Status);
         var invoice = Assert.Single(_added);
         Assert.Equal(InvoicePaymentStatus.Failed, invoice.PaymentStatus);
         Assert.Equal(FundingOutcome.Declined, response.Outcome);
         Assert.Equal("generic_decline", response.DeclineCode);
-        Assert.Equal(MilestoneState.NotFunded, response.Milestone.Status);
+        Assert.Equal(MilestoneStatus.NotFunded, response.Milestone.Status);
         Assert.Equal("generic_decline", response.Milestone.Funding.LastError?.Code);
     }
 
@@ -89,7 +90,7 @@ public sealed class RecordFundingResultHandlerTests
     {
         await Record(1, new FundingResult(FundingOutcome.Declined, "pi_1"));
 
-        Assert.Equal("card_declined", Milestone.LastFundingError?.Code);
+        Assert.Equal("card_declined", Milestone.Funding.LastError?.Code);
     }
 
     [Fact]
@@ -98,8 +99,8 @@ public sealed class RecordFundingResultHandlerTests
         var response = await Record(1, new FundingResult(FundingOutcome.RequiresAction, "pi_1", ClientSecret: "pi_1_secret_abc"));
 
         Assert.Equal(MilestoneStatus.Funding, Milestone.Status);
-        Assert.Equal("pi_1_secret_abc", Milestone.FundingClientSecret);
-        Assert.Equal("pi_1", Milestone.PaymentIntentId);
+        Assert.Equal("pi_1_secret_abc", Milestone.Funding.ClientSecret);
+        Assert.Equal("pi_1", Milestone.Funding.PaymentIntentId);
         Assert.Equal("pi_1_secret_abc", response.ClientSecret);
         Assert.Equal(ContractStatus.Pending, _escrow.Contract.Status);
         Assert.Equal(InvoicePaymentStatus.Pending, Assert.Single(_added).PaymentStatus);
@@ -111,7 +112,7 @@ public sealed class RecordFundingResultHandlerTests
         var response = await Record(1, new FundingResult(FundingOutcome.Processing, "pi_1", ClientSecret: "must_not_leak"));
 
         Assert.Equal(MilestoneStatus.Funding, Milestone.Status);
-        Assert.Null(Milestone.FundingClientSecret);
+        Assert.Null(Milestone.Funding.ClientSecret);
         Assert.Null(response.ClientSecret);
         Assert.Equal(InvoicePaymentStatus.Pending, Assert.Single(_added).PaymentStatus);
     }
@@ -125,7 +126,7 @@ public sealed class RecordFundingResultHandlerTests
         var response = await Record(1, new FundingResult(FundingOutcome.Unknown, Message: "no answer"));
 
         Assert.Equal(MilestoneStatus.Funding, Milestone.Status);
-        Assert.Null(Milestone.PaymentIntentId);
+        Assert.Null(Milestone.Funding.PaymentIntentId);
         Assert.Equal(timelineBefore, Milestone.Timeline.Count);
         Assert.Equal(eventsBefore, Milestone.DomainEvents.Count);
         Assert.Equal(ContractStatus.Pending, _escrow.Contract.Status);
@@ -145,14 +146,14 @@ public sealed class RecordFundingResultHandlerTests
         var response = await Record(1, new FundingResult(FundingOutcome.Succeeded, "pi_1", "ch_1"));
 
         Assert.Equal(MilestoneStatus.Funding, Milestone.Status);
-        Assert.Equal(2, Milestone.FundingAttempts);
-        Assert.Null(Milestone.ChargeId);
+        Assert.Equal(2, Milestone.Funding.Attempts);
+        Assert.Null(Milestone.Funding.ChargeId);
         Assert.Equal(timelineBefore, Milestone.Timeline.Count);
         Assert.Equal(ContractStatus.Pending, _escrow.Contract.Status);
         Assert.Equal(InvoicePaymentStatus.Failed, Assert.Single(_added).PaymentStatus);
         await _numbers.DidNotReceiveWithAnyArgs().NextAsync(default, default, default);
         _invoices.DidNotReceiveWithAnyArgs().Add(default!);
-        Assert.Equal(MilestoneState.Funding, response.Milestone.Status);
+        Assert.Equal(MilestoneStatus.Funding, response.Milestone.Status);
     }
 
     [Fact]
@@ -180,19 +181,19 @@ public sealed class RecordFundingResultHandlerTests
         Assert.Equal(pending.InvoiceId, paid.InvoiceId);
         Assert.Equal("INV-2027-000041", invoice.Number);
         Assert.Equal(InvoicePaymentStatus.Paid, invoice.PaymentStatus);
-        Assert.Equal(MilestoneStatus.Funded, Milestone.Status);
-        Assert.Null(Milestone.FundingClientSecret);
+        Assert.Equal(MilestoneStatus.ActiveFunded, Milestone.Status);
+        Assert.Null(Milestone.Funding.ClientSecret);
     }
 
     [Fact]
     public async Task Handle_WhenTheMilestoneDoesNotExist_ThrowsNotFound()
     {
         await Assert.ThrowsAsync<NotFoundException>(async () =>
-            await _handler.Handle(new RecordFundingResultCommand(Guid.NewGuid(), 1, new FundingResult(FundingOutcome.Succeeded, "pi_1")), CancellationToken.None));
+            await _steps.RecordOutcomeAsync(new MilestoneId(Guid.NewGuid()), 1, new FundingResult(FundingOutcome.Succeeded, "pi_1"), CancellationToken.None));
 
         Assert.Empty(_added);
     }
 
     private async Task<FundingResponse> Record(int attempt, FundingResult result) =>
-        await _handler.Handle(new RecordFundingResultCommand(Milestone.Id.Value, attempt, result), CancellationToken.None);
+        await _steps.RecordOutcomeAsync(Milestone.Id, attempt, result, CancellationToken.None);
 }

@@ -1,8 +1,10 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using NSubstitute;
 using OpenTrain.Clean.Application.Abstractions;
 using OpenTrain.Clean.Application.Common;
+using OpenTrain.Clean.Application.Invoices;
 using OpenTrain.Clean.Application.Payouts.Execution;
 using OpenTrain.Clean.Domain.Common;
 using OpenTrain.Clean.Domain.Milestones;
@@ -10,6 +12,7 @@ using OpenTrain.Clean.Domain.Payouts;
 
 namespace OpenTrain.Clean.Application.UnitTests.Payouts;
 
+/// <summary>The claim step of a payout (<see cref="PayoutSteps.ClaimAsync"/>).</summary>
 public sealed class ClaimPayoutHandlerTests
 {
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(7);
@@ -33,11 +36,11 @@ public sealed class ClaimPayoutHandlerTests
         _accounts.FindAsync(ReleasePayoutFixtures.Trainer, Arg.Any<CancellationToken>()).Returns(ReleasePayoutFixtures.EnabledAccount());
         _clock.Advance(TimeSpan.FromMinutes(4));
 
-        var instruction = await Handler().Handle(new ClaimPayoutCommand(_milestone.Id.Value), CancellationToken.None);
+        var instruction = await Steps().ClaimAsync(_milestone.Id, CancellationToken.None);
 
         Assert.Null(instruction);
         Assert.Equal(ReleasePayoutFixtures.Start.AddMinutes(5), _milestone.NextPayoutAttemptAt);
-        Assert.Equal(PayoutPendingReason.Retrying, _milestone.PayoutReason);
+        Assert.Equal(PayoutPendingReason.Retrying, _milestone.Payout.Reason);
         Assert.Empty(_milestone.DomainEvents);
     }
 
@@ -46,13 +49,13 @@ public sealed class ClaimPayoutHandlerTests
     public async Task Handle_WhenAnotherWorkerHoldsTheClaim_ReturnsNullUntilTheLeaseEnds()
     {
         _accounts.FindAsync(ReleasePayoutFixtures.Trainer, Arg.Any<CancellationToken>()).Returns(ReleasePayoutFixtures.EnabledAccount());
-        var handler = Handler();
-        Assert.NotNull(await handler.Handle(new ClaimPayoutCommand(_milestone.Id.Value), CancellationToken.None));
+        var steps = Steps();
+        Assert.NotNull(await steps.ClaimAsync(_milestone.Id, CancellationToken.None));
 
         _clock.Advance(Lease - TimeSpan.FromSeconds(1));
-        var whileLeased = await handler.Handle(new ClaimPayoutCommand(_milestone.Id.Value), CancellationToken.None);
+        var whileLeased = await steps.ClaimAsync(_milestone.Id, CancellationToken.None);
         _clock.Advance(TimeSpan.FromSeconds(1));
-        var afterLease = await handler.Handle(new ClaimPayoutCommand(_milestone.Id.Value), CancellationToken.None);
+        var afterLease = await steps.ClaimAsync(_milestone.Id, CancellationToken.None);
 
         Assert.Null(whileLeased);
         Assert.NotNull(afterLease);
@@ -63,7 +66,7 @@ public sealed class ClaimPayoutHandlerTests
     [Fact]
     public async Task Handle_WhenMilestoneUnknown_ReturnsNull()
     {
-        var instruction = await Handler().Handle(new ClaimPayoutCommand(Guid.CreateVersion7()), CancellationToken.None);
+        var instruction = await Steps().ClaimAsync(new MilestoneId(Guid.CreateVersion7()), CancellationToken.None);
 
         Assert.Null(instruction);
     }
@@ -72,7 +75,7 @@ public sealed class ClaimPayoutHandlerTests
     [Fact]
     public async Task Handle_WhenTrainerHasNoPayoutAccount_DefersForPayoutSetupWithoutNextAttempt()
     {
-        var instruction = await Handler().Handle(new ClaimPayoutCommand(_milestone.Id.Value), CancellationToken.None);
+        var instruction = await Steps().ClaimAsync(_milestone.Id, CancellationToken.None);
 
         AssertDeferredForSetup(instruction);
     }
@@ -83,7 +86,7 @@ public sealed class ClaimPayoutHandlerTests
     {
         _accounts.FindAsync(ReleasePayoutFixtures.Trainer, Arg.Any<CancellationToken>()).Returns(ReleasePayoutFixtures.OnboardingAccount());
 
-        var instruction = await Handler().Handle(new ClaimPayoutCommand(_milestone.Id.Value), CancellationToken.None);
+        var instruction = await Steps().ClaimAsync(_milestone.Id, CancellationToken.None);
 
         AssertDeferredForSetup(instruction);
     }
@@ -94,16 +97,16 @@ public sealed class ClaimPayoutHandlerTests
     {
         _accounts.FindAsync(ReleasePayoutFixtures.Trainer, Arg.Any<CancellationToken>()).Returns(ReleasePayoutFixtures.EnabledAccount());
 
-        var instruction = await Handler().Handle(new ClaimPayoutCommand(_milestone.Id.Value), CancellationToken.None);
+        var instruction = await Steps().ClaimAsync(_milestone.Id, CancellationToken.None);
 
         Assert.NotNull(instruction);
         Assert.Equal(_milestone.Id, instruction.MilestoneId);
         Assert.Equal(ReleasePayoutFixtures.Start + Lease, _milestone.NextPayoutAttemptAt);
-        Assert.Equal(PayoutStatus.Pending, _milestone.PayoutStatus);
+        Assert.Equal(PayoutStatus.Pending, _milestone.Payout.Status);
         var request = instruction.Request;
         Assert.Equal($"payout-{_milestone.Id.Value:N}", request.IdempotencyKey);
         Assert.Equal(ReleasePayoutFixtures.ChargeId, request.SourceChargeId);
-        Assert.Equal(_milestone.ChargeId, request.SourceChargeId);
+        Assert.Equal(_milestone.Funding.ChargeId, request.SourceChargeId);
         Assert.Equal(_milestone.Id.Value.ToString(), request.TransferGroup);
         Assert.Equal(ReleasePayoutFixtures.ConnectedAccountId, request.ConnectedAccountId);
         Assert.Equal(Money.FromCents(ReleasePayoutFixtures.AmountCents), request.Amount);
@@ -115,18 +118,21 @@ public sealed class ClaimPayoutHandlerTests
     private void AssertDeferredForSetup(PayoutInstruction? instruction)
     {
         Assert.Null(instruction);
-        Assert.Equal(MilestoneStatus.Releasing, _milestone.Status);
-        Assert.Equal(PayoutStatus.Pending, _milestone.PayoutStatus);
-        Assert.Equal(PayoutPendingReason.PayoutSetupIncomplete, _milestone.PayoutReason);
+        Assert.Equal(MilestoneStatus.PayoutPending, _milestone.Status);
+        Assert.Equal(PayoutStatus.Pending, _milestone.Payout.Status);
+        Assert.Equal(PayoutPendingReason.PayoutSetupIncomplete, _milestone.Payout.Reason);
         Assert.Null(_milestone.NextPayoutAttemptAt);
         var deferred = Assert.IsType<MilestonePayoutDeferred>(Assert.Single(_milestone.DomainEvents));
         Assert.Equal(PayoutPendingReason.PayoutSetupIncomplete, deferred.Reason);
         Assert.Equal(ReleasePayoutFixtures.Trainer, deferred.TrainerId);
     }
 
-    private ClaimPayoutHandler Handler() => new(
+    private PayoutSteps Steps() => new(
         _milestones,
         _accounts,
+        new InvoiceIssuer(Substitute.For<IInvoiceRepository>(), Substitute.For<IInvoiceNumberSequence>(), Substitute.For<IRepository<Domain.Jobs.Job, JobId>>(), Substitute.For<IReadStore>()),
+        Substitute.For<IPaymentGateway>(),
         Options.Create(new PayoutOptions { ClaimLease = Lease }),
-        _clock);
+        _clock,
+        NullLogger<PayoutSteps>.Instance);
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 using NSubstitute;
 using OpenTrain.Clean.Application.Abstractions;
 using OpenTrain.Clean.Application.Common;
+using OpenTrain.Clean.Application.Invoices;
 using OpenTrain.Clean.Application.Payouts.Execution;
 using OpenTrain.Clean.Domain.Common;
 using OpenTrain.Clean.Domain.Invoices;
@@ -12,6 +13,7 @@ using OpenTrain.Clean.Domain.Milestones;
 
 namespace OpenTrain.Clean.Application.UnitTests.Payouts;
 
+/// <summary>The outcome step of a payout (<see cref="PayoutSteps.RecordOutcomeAsync"/>).</summary>
 public sealed class RecordPayoutResultHandlerTests
 {
     private const string PayoutNumber = "PAY-2026-000042";
@@ -38,7 +40,7 @@ public sealed class RecordPayoutResultHandlerTests
     [InlineData(TransferOutcome.Unknown)]
     public async Task Handle_WhenProviderKeepsAnsweringRetryable_SchedulesAttemptsAlongTheRetrySchedule(TransferOutcome outcome)
     {
-        var handler = Handler();
+        var steps = Steps();
         TimeSpan[] expected =
         [
             TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(30),
@@ -50,14 +52,14 @@ public sealed class RecordPayoutResultHandlerTests
             var now = _clock.GetUtcNow();
             _milestone.ClaimPayoutAttempt(now, now.AddMinutes(2));
 
-            var status = await handler.Handle(Command(new TransferResult(outcome, Error: $"rate_limit #{attempt + 1}")), CancellationToken.None);
+            var status = await steps.RecordOutcomeAsync(_milestone.Id, new TransferResult(outcome, Error: $"rate_limit #{attempt + 1}"), CancellationToken.None);
 
             Assert.Equal(PayoutStatus.Pending, status);
-            Assert.Equal(MilestoneStatus.Releasing, _milestone.Status);
-            Assert.Equal(PayoutPendingReason.Retrying, _milestone.PayoutReason);
-            Assert.Equal(attempt + 1, _milestone.PayoutAttempts);
+            Assert.Equal(MilestoneStatus.PayoutPending, _milestone.Status);
+            Assert.Equal(PayoutPendingReason.Retrying, _milestone.Payout.Reason);
+            Assert.Equal(attempt + 1, _milestone.Payout.Attempts);
             Assert.Equal(now + expected[attempt], _milestone.NextPayoutAttemptAt);
-            Assert.Equal($"rate_limit #{attempt + 1}", _milestone.PayoutLastError);
+            Assert.Equal($"rate_limit #{attempt + 1}", _milestone.Payout.LastError);
             _clock.Advance(expected[attempt]);
         }
 
@@ -71,13 +73,13 @@ public sealed class RecordPayoutResultHandlerTests
         var options = new PayoutOptions();
         options.RetrySchedule.Add(TimeSpan.FromSeconds(10));
         options.RetrySchedule.Add(TimeSpan.FromSeconds(20));
-        var handler = Handler(options);
+        var steps = Steps(options);
 
         var delays = new List<TimeSpan>();
         for (var attempt = 0; attempt < 3; attempt++)
         {
             var now = _clock.GetUtcNow();
-            await handler.Handle(Command(new TransferResult(TransferOutcome.Retryable, Error: "timeout")), CancellationToken.None);
+            await steps.RecordOutcomeAsync(_milestone.Id, new TransferResult(TransferOutcome.Retryable, Error: "timeout"), CancellationToken.None);
             delays.Add(_milestone.NextPayoutAttemptAt!.Value - now);
             _clock.Advance(delays[^1]);
         }
@@ -89,14 +91,13 @@ public sealed class RecordPayoutResultHandlerTests
     [Fact]
     public async Task Handle_WhenDestinationNotReady_DefersForPayoutSetupWithoutNextAttempt()
     {
-        var status = await Handler().Handle(
-            Command(new TransferResult(TransferOutcome.DestinationNotReady, Error: "onboarding unfinished")), CancellationToken.None);
+        var status = await Steps().RecordOutcomeAsync(_milestone.Id, new TransferResult(TransferOutcome.DestinationNotReady, Error: "onboarding unfinished"), CancellationToken.None);
 
         Assert.Equal(PayoutStatus.Pending, status);
-        Assert.Equal(MilestoneStatus.Releasing, _milestone.Status);
-        Assert.Equal(PayoutPendingReason.PayoutSetupIncomplete, _milestone.PayoutReason);
+        Assert.Equal(MilestoneStatus.PayoutPending, _milestone.Status);
+        Assert.Equal(PayoutPendingReason.PayoutSetupIncomplete, _milestone.Payout.Reason);
         Assert.Null(_milestone.NextPayoutAttemptAt);
-        Assert.Equal("onboarding unfinished", _milestone.PayoutLastError);
+        Assert.Equal("onboarding unfinished", _milestone.Payout.LastError);
         var deferred = Assert.IsType<MilestonePayoutDeferred>(Assert.Single(_milestone.DomainEvents));
         Assert.Equal(PayoutPendingReason.PayoutSetupIncomplete, deferred.Reason);
     }
@@ -105,15 +106,14 @@ public sealed class RecordPayoutResultHandlerTests
     [Fact]
     public async Task Handle_WhenProviderRefusesForGood_ParksThePayout()
     {
-        var status = await Handler().Handle(
-            Command(new TransferResult(TransferOutcome.Failed, Error: "account closed")), CancellationToken.None);
+        var status = await Steps().RecordOutcomeAsync(_milestone.Id, new TransferResult(TransferOutcome.Failed, Error: "account closed"), CancellationToken.None);
 
         Assert.Equal(PayoutStatus.Failed, status);
-        Assert.Equal(PayoutStatus.Failed, _milestone.PayoutStatus);
-        Assert.Equal(MilestoneStatus.Releasing, _milestone.Status);
+        Assert.Equal(PayoutStatus.Failed, _milestone.Payout.Status);
+        Assert.Equal(MilestoneStatus.PayoutPending, _milestone.Status);
         Assert.Null(_milestone.NextPayoutAttemptAt);
-        Assert.Equal("account closed", _milestone.PayoutLastError);
-        Assert.Null(_milestone.TransferId);
+        Assert.Equal("account closed", _milestone.Payout.LastError);
+        Assert.Null(_milestone.Payout.TransferId);
         Assert.IsType<MilestonePayoutFailed>(Assert.Single(_milestone.DomainEvents));
         _invoices.DidNotReceiveWithAnyArgs().Add(default!);
     }
@@ -125,12 +125,12 @@ public sealed class RecordPayoutResultHandlerTests
         Invoice? issued = null;
         _invoices.Add(Arg.Do<Invoice>(invoice => issued = invoice));
 
-        var status = await Handler().Handle(Command(new TransferResult(TransferOutcome.Succeeded, "tr_release_1")), CancellationToken.None);
+        var status = await Steps().RecordOutcomeAsync(_milestone.Id, new TransferResult(TransferOutcome.Succeeded, "tr_release_1"), CancellationToken.None);
 
         Assert.Equal(PayoutStatus.Paid, status);
         Assert.Equal(MilestoneStatus.Paid, _milestone.Status);
-        Assert.Equal("tr_release_1", _milestone.TransferId);
-        Assert.Equal(_clock.GetUtcNow(), _milestone.PaidAt);
+        Assert.Equal("tr_release_1", _milestone.Payout.TransferId);
+        Assert.Equal(_clock.GetUtcNow(), _milestone.Payout.PaidAt);
         await _invoiceNumbers.Received(1).NextAsync(InvoiceKind.TrainerPayout, 2026, Arg.Any<CancellationToken>());
         Assert.NotNull(issued);
         Assert.Equal(PayoutNumber, issued.Number);
@@ -153,38 +153,33 @@ public sealed class RecordPayoutResultHandlerTests
     [InlineData(TransferOutcome.DestinationNotReady)]
     public async Task Handle_WhenMilestoneAlreadyPaid_ChangesNothing(TransferOutcome repeat)
     {
-        var handler = Handler();
-        await handler.Handle(Command(new TransferResult(TransferOutcome.Succeeded, "tr_release_1")), CancellationToken.None);
+        var steps = Steps();
+        await steps.RecordOutcomeAsync(_milestone.Id, new TransferResult(TransferOutcome.Succeeded, "tr_release_1"), CancellationToken.None);
         _milestone.ClearDomainEvents();
-        var paidAt = _milestone.PaidAt;
-        var attempts = _milestone.PayoutAttempts;
+        var paidAt = _milestone.Payout.PaidAt;
+        var attempts = _milestone.Payout.Attempts;
         var timeline = _milestone.Timeline.Count;
         _clock.Advance(TimeSpan.FromMinutes(10));
 
-        var status = await handler.Handle(Command(new TransferResult(repeat, "tr_release_2", "again")), CancellationToken.None);
+        var status = await steps.RecordOutcomeAsync(_milestone.Id, new TransferResult(repeat, "tr_release_2", "again"), CancellationToken.None);
 
         Assert.Equal(PayoutStatus.Paid, status);
         Assert.Equal(MilestoneStatus.Paid, _milestone.Status);
-        Assert.Equal("tr_release_1", _milestone.TransferId);
-        Assert.Equal(paidAt, _milestone.PaidAt);
-        Assert.Equal(attempts, _milestone.PayoutAttempts);
+        Assert.Equal("tr_release_1", _milestone.Payout.TransferId);
+        Assert.Equal(paidAt, _milestone.Payout.PaidAt);
+        Assert.Equal(attempts, _milestone.Payout.Attempts);
         Assert.Equal(timeline, _milestone.Timeline.Count);
         Assert.Empty(_milestone.DomainEvents);
         _invoices.ReceivedWithAnyArgs(1).Add(default!);
         await _invoiceNumbers.ReceivedWithAnyArgs(1).NextAsync(default, default, default);
     }
 
-    private RecordPayoutResultHandler Handler(PayoutOptions? options = null) => new(
+    private PayoutSteps Steps(PayoutOptions? options = null) => new(
         _milestones,
-        _jobs,
-        _invoices,
-        _invoiceNumbers,
-        Options.Create(options ?? new PayoutOptions()),
         Substitute.For<IRepository<OpenTrain.Clean.Domain.Payouts.TrainerPayoutAccount, UserId>>(),
+        new InvoiceIssuer(_invoices, _invoiceNumbers, _jobs, Substitute.For<IReadStore>()),
         Substitute.For<IPaymentGateway>(),
-        Substitute.For<IReadStore>(),
+        Options.Create(options ?? new PayoutOptions()),
         _clock,
-        NullLogger<RecordPayoutResultHandler>.Instance);
-
-    private RecordPayoutResultCommand Command(TransferResult result) => new(_milestone.Id.Value, result);
+        NullLogger<PayoutSteps>.Instance);
 }

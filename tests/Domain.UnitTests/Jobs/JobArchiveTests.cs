@@ -10,9 +10,9 @@ public sealed class JobArchiveTests
     [Theory]
     [InlineData(MilestoneStatus.NotFunded, "not_funded")]
     [InlineData(MilestoneStatus.Funding, "funding")]
-    [InlineData(MilestoneStatus.Funded, "active_funded")]
-    [InlineData(MilestoneStatus.Submitted, "pending_approval")]
-    [InlineData(MilestoneStatus.Releasing, "payout_pending")]
+    [InlineData(MilestoneStatus.ActiveFunded, "active_funded")]
+    [InlineData(MilestoneStatus.PendingApproval, "pending_approval")]
+    [InlineData(MilestoneStatus.PayoutPending, "payout_pending")]
     public void Archive_WhenAMilestoneIsUnresolved_RefusesListingItAndStaysOpen(MilestoneStatus unresolved, string apiStatus)
     {
         var job = NewJob();
@@ -39,9 +39,9 @@ public sealed class JobArchiveTests
         var milestones = new[]
         {
             (MilestoneId.New(), MilestoneStatus.Paid),
-            (funded, MilestoneStatus.Funded),
+            (funded, MilestoneStatus.ActiveFunded),
             (MilestoneId.New(), MilestoneStatus.Cancelled),
-            (releasing, MilestoneStatus.Releasing),
+            (releasing, MilestoneStatus.PayoutPending),
             (MilestoneId.New(), MilestoneStatus.Refunded),
         };
 

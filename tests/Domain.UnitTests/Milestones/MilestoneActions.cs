@@ -39,13 +39,13 @@ internal static class MilestoneActions
                 milestone.BeginFunding(Parties.Employer, at);
                 break;
             case MarkFundingAwaitingAction:
-                milestone.MarkFundingAwaitingAction(milestone.FundingAttempts, "pi_grid", "pi_grid_secret", "requires_action", at);
+                milestone.MarkFundingAwaitingAction(milestone.Funding.Attempts, "pi_grid", "pi_grid_secret", "requires_action", at);
                 break;
             case MarkFunded:
-                milestone.MarkFunded(milestone.FundingAttempts, "pi_grid", "ch_grid", at);
+                milestone.MarkFunded(milestone.Funding.Attempts, "pi_grid", "ch_grid", at);
                 break;
             case MarkFundingFailed:
-                milestone.MarkFundingFailed(milestone.FundingAttempts, new FundingError("card_declined", "Your card was declined."), at);
+                milestone.MarkFundingFailed(milestone.Funding.Attempts, new FundingError("card_declined", "Your card was declined."), at);
                 break;
             case Submit:
                 milestone.Submit(Parties.Trainer, "Ready for review.", at);
@@ -72,7 +72,7 @@ internal static class MilestoneActions
                 milestone.Cancel(Parties.Employer, at);
                 break;
             case Refund:
-                milestone.Refund("re_grid", at);
+                milestone.MarkRefunded("re_grid", at);
                 break;
             case OpenDispute:
                 milestone.OpenDispute("dp_grid", at);

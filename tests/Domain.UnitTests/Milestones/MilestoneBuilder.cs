@@ -40,14 +40,14 @@ internal static class MilestoneBuilder
             case MilestoneStatus.Funding:
                 milestone.BeginFunding(Parties.Employer, Next());
                 break;
-            case MilestoneStatus.Funded:
+            case MilestoneStatus.ActiveFunded:
                 Fund(milestone, Next());
                 break;
-            case MilestoneStatus.Submitted:
+            case MilestoneStatus.PendingApproval:
                 Fund(milestone, Next());
                 milestone.Submit(Parties.Trainer, "Done, see the export.", Next());
                 break;
-            case MilestoneStatus.Releasing:
+            case MilestoneStatus.PayoutPending:
                 Fund(milestone, Next());
                 milestone.Submit(Parties.Trainer, "Done, see the export.", Next());
                 milestone.Approve(Parties.Employer, Next());
@@ -63,7 +63,7 @@ internal static class MilestoneBuilder
                 break;
             case MilestoneStatus.Refunded:
                 Fund(milestone, Next());
-                milestone.Refund("re_build", Next());
+                milestone.MarkRefunded("re_build", Next());
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(status), status, null);

@@ -19,24 +19,8 @@ public sealed class MilestoneFundingTests
         var third = milestone.BeginFunding(Parties.Employer, Moments.Now.AddMinutes(4));
 
         Assert.Equal([1, 2, 3], new[] { first.Number, second.Number, third.Number });
-        Assert.Equal(3, milestone.FundingAttempts);
+        Assert.Equal(3, milestone.Funding.Attempts);
         Assert.Equal(third, milestone.CurrentFundingAttempt);
-    }
-
-    [Fact]
-    public void BeginFunding_WhenStarted_KeysTheAttemptByMilestoneAndAttemptNumber()
-    {
-        var milestone = MilestoneBuilder.Create();
-
-        var first = milestone.BeginFunding(Parties.Employer, Moments.Now);
-        milestone.MarkFundingFailed(first.Number, _declined, Moments.Now.AddMinutes(1));
-        var second = milestone.BeginFunding(Parties.Employer, Moments.Now.AddMinutes(2));
-
-        var idN = milestone.Id.Value.ToString("N");
-        Assert.Equal($"fund-{idN}-1", first.IdempotencyKey);
-        Assert.Equal($"fund-{idN}-2", second.IdempotencyKey);
-        Assert.NotEqual(first.IdempotencyKey, second.IdempotencyKey);
-        Assert.Equal(milestone.Id, first.MilestoneId);
     }
 
     [Fact]
@@ -62,8 +46,8 @@ public sealed class MilestoneFundingTests
 
         milestone.BeginFunding(Parties.Employer, Moments.Later);
 
-        Assert.Null(milestone.PaymentIntentId);
-        Assert.Null(milestone.FundingClientSecret);
+        Assert.Null(milestone.Funding.PaymentIntentId);
+        Assert.Null(milestone.Funding.ClientSecret);
     }
 
     [Theory]
@@ -106,8 +90,8 @@ public sealed class MilestoneFundingTests
         milestone.MarkFundingFailed(attempt.Number, _declined, Moments.Later);
 
         Assert.Equal(MilestoneStatus.NotFunded, milestone.Status);
-        Assert.Equal(_declined, milestone.LastFundingError);
-        Assert.Null(milestone.FundedAt);
+        Assert.Equal(_declined, milestone.Funding.LastError);
+        Assert.Null(milestone.Funding.FundedAt);
         var failed = Assert.IsType<MilestoneFundingFailed>(milestone.DomainEvents[^1]);
         Assert.Equal("card_declined", failed.Code);
         Assert.Equal(Parties.Employer, failed.EmployerId);
@@ -124,11 +108,11 @@ public sealed class MilestoneFundingTests
 
         milestone.MarkFunded(second.Number, "pi_second", "ch_second", Moments.Later);
 
-        Assert.Equal(MilestoneStatus.Funded, milestone.Status);
-        Assert.Null(milestone.LastFundingError);
-        Assert.Equal("pi_second", milestone.PaymentIntentId);
-        Assert.Equal("ch_second", milestone.ChargeId);
-        Assert.Equal(Moments.Later, milestone.FundedAt);
+        Assert.Equal(MilestoneStatus.ActiveFunded, milestone.Status);
+        Assert.Null(milestone.Funding.LastError);
+        Assert.Equal("pi_second", milestone.Funding.PaymentIntentId);
+        Assert.Equal("ch_second", milestone.Funding.ChargeId);
+        Assert.Equal(Moments.Later, milestone.Funding.FundedAt);
     }
 
     [Fact]
@@ -140,8 +124,8 @@ public sealed class MilestoneFundingTests
         milestone.MarkFundingAwaitingAction(attempt.Number, "pi_3ds", "pi_3ds_secret", "requires_action", Moments.Later);
 
         Assert.Equal(MilestoneStatus.Funding, milestone.Status);
-        Assert.Equal("pi_3ds", milestone.PaymentIntentId);
-        Assert.Equal("pi_3ds_secret", milestone.FundingClientSecret);
+        Assert.Equal("pi_3ds", milestone.Funding.PaymentIntentId);
+        Assert.Equal("pi_3ds_secret", milestone.Funding.ClientSecret);
         Assert.Equal("requires_action", milestone.Timeline[^1].Action);
     }
 
@@ -154,37 +138,8 @@ public sealed class MilestoneFundingTests
 
         milestone.MarkFunded(attempt.Number, "pi_3ds", "ch_3ds", Moments.Later);
 
-        Assert.Null(milestone.FundingClientSecret);
-        Assert.Equal(MilestoneStatus.Funded, milestone.Status);
-    }
-
-    [Fact]
-    public void PayoutIdempotencyKey_ThroughTheWholeRelease_StaysTheSameDerivedKey()
-    {
-        var milestone = MilestoneBuilder.InState(MilestoneStatus.Funded);
-        var expected = $"payout-{milestone.Id.Value:N}";
-        var keys = new List<string> { milestone.PayoutIdempotencyKey };
-
-        milestone.Approve(Parties.Employer, Moments.Later);
-        keys.Add(milestone.PayoutIdempotencyKey);
-        milestone.DeferPayout(PayoutPendingReason.Retrying, Moments.Later.AddMinutes(5), "rate_limited", Moments.Later.AddMinutes(1));
-        keys.Add(milestone.PayoutIdempotencyKey);
-        milestone.FailPayout("account_closed", Moments.Later.AddMinutes(6));
-        milestone.RetryPayout(Moments.Later.AddMinutes(7));
-        keys.Add(milestone.PayoutIdempotencyKey);
-        milestone.MarkPaid("tr_1", Moments.Later.AddMinutes(8));
-        keys.Add(milestone.PayoutIdempotencyKey);
-
-        Assert.All(keys, key => Assert.Equal(expected, key));
-    }
-
-    [Fact]
-    public void PayoutIdempotencyKey_ForTwoMilestones_Differs()
-    {
-        var first = MilestoneBuilder.Create();
-        var second = MilestoneBuilder.Create();
-
-        Assert.NotEqual(first.PayoutIdempotencyKey, second.PayoutIdempotencyKey);
+        Assert.Null(milestone.Funding.ClientSecret);
+        Assert.Equal(MilestoneStatus.ActiveFunded, milestone.Status);
     }
 
     private static void Settle(Milestone milestone, string settle, int attempt)

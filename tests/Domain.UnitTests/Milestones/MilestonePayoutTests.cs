@@ -6,27 +6,27 @@ namespace OpenTrain.Clean.Domain.UnitTests.Milestones;
 public sealed class MilestonePayoutTests
 {
     [Theory]
-    [InlineData(MilestoneStatus.Funded)]
-    [InlineData(MilestoneStatus.Submitted)]
+    [InlineData(MilestoneStatus.ActiveFunded)]
+    [InlineData(MilestoneStatus.PendingApproval)]
     public void Approve_WhenHeld_QueuesThePayoutForNow(MilestoneStatus from)
     {
         var milestone = MilestoneBuilder.InState(from);
 
         milestone.Approve(Parties.Employer, Moments.Later);
 
-        Assert.Equal(MilestoneStatus.Releasing, milestone.Status);
-        Assert.Equal(PayoutStatus.Pending, milestone.PayoutStatus);
-        Assert.Equal(PayoutPendingReason.Queued, milestone.PayoutReason);
+        Assert.Equal(MilestoneStatus.PayoutPending, milestone.Status);
+        Assert.Equal(PayoutStatus.Pending, milestone.Payout.Status);
+        Assert.Equal(PayoutPendingReason.Queued, milestone.Payout.Reason);
         Assert.Equal(Moments.Later, milestone.NextPayoutAttemptAt);
-        Assert.Equal(Moments.Later, milestone.ApprovedAt);
-        Assert.Equal(Parties.Employer, milestone.ApprovedBy);
-        Assert.Equal(0, milestone.PayoutAttempts);
+        Assert.Equal(Moments.Later, milestone.Review.ApprovedAt);
+        Assert.Equal(Parties.Employer, milestone.Review.ApprovedBy);
+        Assert.Equal(0, milestone.Payout.Attempts);
     }
 
     [Fact]
     public void Approve_WhenApproved_RequestsThePayoutOfTheMilestoneAmountWithoutFees()
     {
-        var milestone = MilestoneBuilder.InState(MilestoneStatus.Submitted);
+        var milestone = MilestoneBuilder.InState(MilestoneStatus.PendingApproval);
 
         milestone.Approve(Parties.Employer, Moments.Later);
 
@@ -41,17 +41,17 @@ public sealed class MilestonePayoutTests
     [InlineData(PayoutPendingReason.Retrying, "rate_limit: too many requests")]
     public void DeferPayout_WhenReleasing_RecordsReasonAttemptNextAttemptAndError(PayoutPendingReason reason, string? error)
     {
-        var milestone = MilestoneBuilder.InState(MilestoneStatus.Releasing);
+        var milestone = MilestoneBuilder.InState(MilestoneStatus.PayoutPending);
         var next = Moments.Later.AddMinutes(30);
 
         milestone.DeferPayout(reason, next, error, Moments.Later);
 
-        Assert.Equal(MilestoneStatus.Releasing, milestone.Status);
-        Assert.Equal(PayoutStatus.Pending, milestone.PayoutStatus);
-        Assert.Equal(reason, milestone.PayoutReason);
-        Assert.Equal(1, milestone.PayoutAttempts);
+        Assert.Equal(MilestoneStatus.PayoutPending, milestone.Status);
+        Assert.Equal(PayoutStatus.Pending, milestone.Payout.Status);
+        Assert.Equal(reason, milestone.Payout.Reason);
+        Assert.Equal(1, milestone.Payout.Attempts);
         Assert.Equal(next, milestone.NextPayoutAttemptAt);
-        Assert.Equal(error, milestone.PayoutLastError);
+        Assert.Equal(error, milestone.Payout.LastError);
         var deferred = Assert.IsType<MilestonePayoutDeferred>(milestone.DomainEvents[^1]);
         Assert.Equal(reason, deferred.Reason);
         Assert.Equal(next, deferred.NextAttemptAt);
@@ -61,15 +61,15 @@ public sealed class MilestonePayoutTests
     [Fact]
     public void DeferPayout_WhenDeferredAgain_CountsEveryAttemptAndKeepsTheLatestFacts()
     {
-        var milestone = MilestoneBuilder.InState(MilestoneStatus.Releasing);
+        var milestone = MilestoneBuilder.InState(MilestoneStatus.PayoutPending);
         milestone.DeferPayout(PayoutPendingReason.PayoutSetupIncomplete, null, null, Moments.Later);
 
         milestone.DeferPayout(PayoutPendingReason.Retrying, Moments.Later.AddMinutes(10), "api_connection_error", Moments.Later.AddMinutes(1));
 
-        Assert.Equal(2, milestone.PayoutAttempts);
-        Assert.Equal(PayoutPendingReason.Retrying, milestone.PayoutReason);
+        Assert.Equal(2, milestone.Payout.Attempts);
+        Assert.Equal(PayoutPendingReason.Retrying, milestone.Payout.Reason);
         Assert.Equal(Moments.Later.AddMinutes(10), milestone.NextPayoutAttemptAt);
-        Assert.Equal("api_connection_error", milestone.PayoutLastError);
+        Assert.Equal("api_connection_error", milestone.Payout.LastError);
     }
 
     [Theory]
@@ -77,7 +77,7 @@ public sealed class MilestonePayoutTests
     [InlineData(PayoutPendingReason.Queued)]
     public void DeferPayout_WhenReasonIsNotAReasonToWait_ThrowsAndChangesNothing(PayoutPendingReason reason)
     {
-        var milestone = MilestoneBuilder.InState(MilestoneStatus.Releasing);
+        var milestone = MilestoneBuilder.InState(MilestoneStatus.PayoutPending);
         var before = MilestoneSnapshot.Of(milestone);
 
         Assert.Throws<ArgumentOutOfRangeException>(() => milestone.DeferPayout(reason, Moments.Later, null, Moments.Later));
@@ -88,48 +88,48 @@ public sealed class MilestonePayoutTests
     [Fact]
     public void FailPayout_WhenProviderRefusesForGood_ParksThePayoutAsFailed()
     {
-        var milestone = MilestoneBuilder.InState(MilestoneStatus.Releasing);
+        var milestone = MilestoneBuilder.InState(MilestoneStatus.PayoutPending);
 
         milestone.FailPayout("account_closed", Moments.Later);
 
-        Assert.Equal(MilestoneStatus.Releasing, milestone.Status);
-        Assert.Equal(PayoutStatus.Failed, milestone.PayoutStatus);
-        Assert.Equal(PayoutPendingReason.None, milestone.PayoutReason);
+        Assert.Equal(MilestoneStatus.PayoutPending, milestone.Status);
+        Assert.Equal(PayoutStatus.Failed, milestone.Payout.Status);
+        Assert.Equal(PayoutPendingReason.None, milestone.Payout.Reason);
         Assert.Null(milestone.NextPayoutAttemptAt);
-        Assert.Equal("account_closed", milestone.PayoutLastError);
-        Assert.Equal(1, milestone.PayoutAttempts);
-        Assert.Null(milestone.TransferId);
+        Assert.Equal("account_closed", milestone.Payout.LastError);
+        Assert.Equal(1, milestone.Payout.Attempts);
+        Assert.Null(milestone.Payout.TransferId);
     }
 
     [Fact]
     public void RetryPayout_WhenParked_PutsItBackInTheQueueForNow()
     {
-        var milestone = MilestoneBuilder.InState(MilestoneStatus.Releasing);
+        var milestone = MilestoneBuilder.InState(MilestoneStatus.PayoutPending);
         milestone.FailPayout("account_closed", Moments.Now.AddHours(2));
 
         milestone.RetryPayout(Moments.Later);
 
-        Assert.Equal(PayoutStatus.Pending, milestone.PayoutStatus);
-        Assert.Equal(PayoutPendingReason.Queued, milestone.PayoutReason);
+        Assert.Equal(PayoutStatus.Pending, milestone.Payout.Status);
+        Assert.Equal(PayoutPendingReason.Queued, milestone.Payout.Reason);
         Assert.Equal(Moments.Later, milestone.NextPayoutAttemptAt);
     }
 
     [Fact]
     public void MarkPaid_WhenReleasing_RecordsTheTransferAndClearsThePendingFacts()
     {
-        var milestone = MilestoneBuilder.InState(MilestoneStatus.Releasing);
+        var milestone = MilestoneBuilder.InState(MilestoneStatus.PayoutPending);
         milestone.DeferPayout(PayoutPendingReason.Retrying, Moments.Later, "api_connection_error", Moments.Now.AddHours(2));
 
         milestone.MarkPaid("tr_123", Moments.Later);
 
         Assert.Equal(MilestoneStatus.Paid, milestone.Status);
-        Assert.Equal(PayoutStatus.Paid, milestone.PayoutStatus);
-        Assert.Equal(PayoutPendingReason.None, milestone.PayoutReason);
-        Assert.Equal("tr_123", milestone.TransferId);
-        Assert.Equal(Moments.Later, milestone.PaidAt);
+        Assert.Equal(PayoutStatus.Paid, milestone.Payout.Status);
+        Assert.Equal(PayoutPendingReason.None, milestone.Payout.Reason);
+        Assert.Equal("tr_123", milestone.Payout.TransferId);
+        Assert.Equal(Moments.Later, milestone.Payout.PaidAt);
         Assert.Null(milestone.NextPayoutAttemptAt);
-        Assert.Null(milestone.PayoutLastError);
-        Assert.Equal(2, milestone.PayoutAttempts);
+        Assert.Null(milestone.Payout.LastError);
+        Assert.Equal(2, milestone.Payout.Attempts);
         var paid = Assert.IsType<MilestonePaid>(milestone.DomainEvents[^1]);
         Assert.Equal(Money.FromCents(MilestoneBuilder.DefaultAmountCents), paid.Payout);
         Assert.Equal("tr_123", paid.TransferId);
@@ -138,14 +138,14 @@ public sealed class MilestonePayoutTests
     [Fact]
     public void MarkPaid_WhenAlreadyPaid_RefusesWithNotReleasingAndKeepsTheFirstTransfer()
     {
-        var milestone = MilestoneBuilder.InState(MilestoneStatus.Releasing);
+        var milestone = MilestoneBuilder.InState(MilestoneStatus.PayoutPending);
         milestone.MarkPaid("tr_first", Moments.Later);
         var before = MilestoneSnapshot.Of(milestone);
 
         var error = Assert.Throws<DomainException>(() => milestone.MarkPaid("tr_second", Moments.Later.AddMinutes(1)));
 
         Assert.Equal("milestone_not_releasing", error.Code);
-        Assert.Equal("tr_first", milestone.TransferId);
+        Assert.Equal("tr_first", milestone.Payout.TransferId);
         Assert.Equal(before, MilestoneSnapshot.Of(milestone));
         Assert.Single(milestone.DomainEvents.OfType<MilestonePaid>());
     }
@@ -153,32 +153,32 @@ public sealed class MilestonePayoutTests
     [Fact]
     public void Approve_WhenFundingChargeIsDisputed_QueuesThePayoutAsDisputed()
     {
-        var milestone = MilestoneBuilder.Disputed(MilestoneStatus.Funded);
+        var milestone = MilestoneBuilder.Disputed(MilestoneStatus.ActiveFunded);
 
         milestone.Approve(Parties.Employer, Moments.Later);
 
-        Assert.Equal(MilestoneStatus.Releasing, milestone.Status);
-        Assert.Equal(PayoutPendingReason.Disputed, milestone.PayoutReason);
+        Assert.Equal(MilestoneStatus.PayoutPending, milestone.Status);
+        Assert.Equal(PayoutPendingReason.Disputed, milestone.Payout.Reason);
     }
 
     [Fact]
     public void OpenDispute_WhenPayoutIsQueued_HoldsThePayoutAsDisputed()
     {
-        var milestone = MilestoneBuilder.InState(MilestoneStatus.Releasing);
+        var milestone = MilestoneBuilder.InState(MilestoneStatus.PayoutPending);
 
         milestone.OpenDispute("dp_1", Moments.Later);
 
         Assert.True(milestone.IsDisputed);
-        Assert.Equal("dp_1", milestone.DisputeId);
-        Assert.Equal(PayoutStatus.Pending, milestone.PayoutStatus);
-        Assert.Equal(PayoutPendingReason.Disputed, milestone.PayoutReason);
+        Assert.Equal("dp_1", milestone.Refund.DisputeId);
+        Assert.Equal(PayoutStatus.Pending, milestone.Payout.Status);
+        Assert.Equal(PayoutPendingReason.Disputed, milestone.Payout.Reason);
         Assert.Equal("dispute_opened", milestone.Timeline[^1].Action);
     }
 
     [Fact]
     public void MarkPaid_WhenReleasingMilestoneIsDisputed_RefusesWithDisputedAndChangesNothing()
     {
-        var milestone = MilestoneBuilder.InState(MilestoneStatus.Releasing);
+        var milestone = MilestoneBuilder.InState(MilestoneStatus.PayoutPending);
         milestone.OpenDispute("dp_1", Moments.Now.AddHours(2));
         var before = MilestoneSnapshot.Of(milestone);
 
@@ -191,14 +191,14 @@ public sealed class MilestonePayoutTests
     [Fact]
     public void CloseDispute_WhenPayoutWasHeldByTheDispute_RequeuesItForNow()
     {
-        var milestone = MilestoneBuilder.InState(MilestoneStatus.Releasing);
+        var milestone = MilestoneBuilder.InState(MilestoneStatus.PayoutPending);
         milestone.OpenDispute("dp_1", Moments.Now.AddHours(2));
 
         milestone.CloseDispute(Moments.Later);
 
         Assert.False(milestone.IsDisputed);
-        Assert.Equal(PayoutStatus.Pending, milestone.PayoutStatus);
-        Assert.Equal(PayoutPendingReason.Queued, milestone.PayoutReason);
+        Assert.Equal(PayoutStatus.Pending, milestone.Payout.Status);
+        Assert.Equal(PayoutPendingReason.Queued, milestone.Payout.Reason);
         Assert.Equal(Moments.Later, milestone.NextPayoutAttemptAt);
         var closed = Assert.IsType<MilestoneDisputeClosed>(milestone.DomainEvents[^1]);
         Assert.Equal("dp_1", closed.DisputeId);
@@ -208,7 +208,7 @@ public sealed class MilestonePayoutTests
     [Fact]
     public void MarkPaid_AfterTheDisputeCloses_PaysTheTrainer()
     {
-        var milestone = MilestoneBuilder.InState(MilestoneStatus.Releasing);
+        var milestone = MilestoneBuilder.InState(MilestoneStatus.PayoutPending);
         milestone.OpenDispute("dp_1", Moments.Now.AddHours(2));
         milestone.CloseDispute(Moments.Now.AddHours(3));
 
@@ -218,9 +218,9 @@ public sealed class MilestonePayoutTests
     }
 
     [Theory]
-    [InlineData(MilestoneStatus.Funded)]
-    [InlineData(MilestoneStatus.Submitted)]
-    [InlineData(MilestoneStatus.Releasing)]
+    [InlineData(MilestoneStatus.ActiveFunded)]
+    [InlineData(MilestoneStatus.PendingApproval)]
+    [InlineData(MilestoneStatus.PayoutPending)]
     public void CloseDispute_WhenDisputeIsOpen_KeepsTheStatusAndClearsTheDispute(MilestoneStatus held)
     {
         var milestone = MilestoneBuilder.Disputed(held);
@@ -230,7 +230,7 @@ public sealed class MilestonePayoutTests
         milestone.CloseDispute(Moments.Later);
 
         Assert.Equal(held, milestone.Status);
-        Assert.Null(milestone.DisputeId);
+        Assert.Null(milestone.Refund.DisputeId);
         Assert.Equal(eventsBefore + 1, milestone.DomainEvents.Count);
         Assert.IsType<MilestoneDisputeClosed>(milestone.DomainEvents[^1]);
         Assert.Equal(timelineBefore + 1, milestone.Timeline.Count);
@@ -239,39 +239,39 @@ public sealed class MilestonePayoutTests
     [Fact]
     public void CloseDispute_WhenPayoutIsParkedAsFailed_LeavesItParked()
     {
-        var milestone = MilestoneBuilder.InState(MilestoneStatus.Releasing);
+        var milestone = MilestoneBuilder.InState(MilestoneStatus.PayoutPending);
         milestone.FailPayout("account_closed", Moments.Now.AddHours(2));
         milestone.OpenDispute("dp_1", Moments.Now.AddHours(3));
 
         milestone.CloseDispute(Moments.Later);
 
-        Assert.Equal(PayoutStatus.Failed, milestone.PayoutStatus);
-        Assert.Equal(PayoutPendingReason.None, milestone.PayoutReason);
+        Assert.Equal(PayoutStatus.Failed, milestone.Payout.Status);
+        Assert.Equal(PayoutPendingReason.None, milestone.Payout.Reason);
         Assert.Null(milestone.NextPayoutAttemptAt);
     }
 
     [Fact]
     public void RetryPayout_WhenDisputeIsStillOpen_RequeuesAsDisputed()
     {
-        var milestone = MilestoneBuilder.InState(MilestoneStatus.Releasing);
+        var milestone = MilestoneBuilder.InState(MilestoneStatus.PayoutPending);
         milestone.FailPayout("account_closed", Moments.Now.AddHours(2));
         milestone.OpenDispute("dp_1", Moments.Now.AddHours(3));
 
         milestone.RetryPayout(Moments.Later);
 
-        Assert.Equal(PayoutStatus.Pending, milestone.PayoutStatus);
-        Assert.Equal(PayoutPendingReason.Disputed, milestone.PayoutReason);
+        Assert.Equal(PayoutStatus.Pending, milestone.Payout.Status);
+        Assert.Equal(PayoutPendingReason.Disputed, milestone.Payout.Reason);
     }
 
     [Theory]
-    [InlineData(MilestoneStatus.Funded)]
-    [InlineData(MilestoneStatus.Submitted)]
+    [InlineData(MilestoneStatus.ActiveFunded)]
+    [InlineData(MilestoneStatus.PendingApproval)]
     public void Refund_WhenDisputed_RefusesWithDisputedAndChangesNothing(MilestoneStatus held)
     {
         var milestone = MilestoneBuilder.Disputed(held);
         var before = MilestoneSnapshot.Of(milestone);
 
-        var error = Assert.Throws<DomainException>(() => milestone.Refund("re_1", Moments.Later));
+        var error = Assert.Throws<DomainException>(() => milestone.MarkRefunded("re_1", Moments.Later));
 
         Assert.Equal("milestone_disputed", error.Code);
         Assert.Equal(before, MilestoneSnapshot.Of(milestone));
@@ -280,13 +280,13 @@ public sealed class MilestonePayoutTests
     [Fact]
     public void Refund_AfterTheDisputeCloses_ReturnsTheMoney()
     {
-        var milestone = MilestoneBuilder.Disputed(MilestoneStatus.Funded);
+        var milestone = MilestoneBuilder.Disputed(MilestoneStatus.ActiveFunded);
         milestone.CloseDispute(Moments.Now.AddHours(2));
 
-        milestone.Refund("re_1", Moments.Later);
+        milestone.MarkRefunded("re_1", Moments.Later);
 
         Assert.Equal(MilestoneStatus.Refunded, milestone.Status);
-        Assert.Equal("re_1", milestone.RefundReference);
-        Assert.Equal(Moments.Later, milestone.RefundedAt);
+        Assert.Equal("re_1", milestone.Refund.Reference);
+        Assert.Equal(Moments.Later, milestone.Refund.RefundedAt);
     }
 }

@@ -8,7 +8,7 @@ public sealed class MilestoneRulesTests
     [Fact]
     public void Approve_WhenAnotherEmployerApproves_RefusesWithWrongPartyAndChangesNothing()
     {
-        var milestone = MilestoneBuilder.InState(MilestoneStatus.Submitted);
+        var milestone = MilestoneBuilder.InState(MilestoneStatus.PendingApproval);
         var before = MilestoneSnapshot.Of(milestone);
 
         var error = Assert.Throws<DomainException>(() => milestone.Approve(Parties.OtherEmployer, Moments.Later));
@@ -20,7 +20,7 @@ public sealed class MilestoneRulesTests
     [Fact]
     public void Submit_WhenAnotherTrainerSubmits_RefusesWithWrongPartyAndChangesNothing()
     {
-        var milestone = MilestoneBuilder.InState(MilestoneStatus.Funded);
+        var milestone = MilestoneBuilder.InState(MilestoneStatus.ActiveFunded);
         var before = MilestoneSnapshot.Of(milestone);
 
         var error = Assert.Throws<DomainException>(() => milestone.Submit(Parties.OtherTrainer, "mine now", Moments.Later));
@@ -33,7 +33,7 @@ public sealed class MilestoneRulesTests
     [InlineData(MilestoneStatus.NotFunded, nameof(Milestone.UpdateDetails))]
     [InlineData(MilestoneStatus.NotFunded, nameof(Milestone.BeginFunding))]
     [InlineData(MilestoneStatus.NotFunded, nameof(Milestone.Cancel))]
-    [InlineData(MilestoneStatus.Submitted, nameof(Milestone.RequestChanges))]
+    [InlineData(MilestoneStatus.PendingApproval, nameof(Milestone.RequestChanges))]
     public void EmployerAction_WhenAnotherEmployerActs_RefusesWithWrongPartyAndChangesNothing(MilestoneStatus from, string action)
     {
         var milestone = MilestoneBuilder.InState(from);
@@ -48,23 +48,23 @@ public sealed class MilestoneRulesTests
     [Fact]
     public void Approve_WhenTheTrainerApprovesTheirOwnWork_RefusesWithWrongParty()
     {
-        var milestone = MilestoneBuilder.InState(MilestoneStatus.Submitted);
+        var milestone = MilestoneBuilder.InState(MilestoneStatus.PendingApproval);
 
         var error = Assert.Throws<DomainException>(() => milestone.Approve(Parties.Trainer, Moments.Later));
 
         Assert.Equal("milestone_wrong_party", error.Code);
-        Assert.Equal(MilestoneStatus.Submitted, milestone.Status);
+        Assert.Equal(MilestoneStatus.PendingApproval, milestone.Status);
     }
 
     [Fact]
     public void Submit_WhenTheEmployerSubmits_RefusesWithWrongParty()
     {
-        var milestone = MilestoneBuilder.InState(MilestoneStatus.Funded);
+        var milestone = MilestoneBuilder.InState(MilestoneStatus.ActiveFunded);
 
         var error = Assert.Throws<DomainException>(() => milestone.Submit(Parties.Employer, null, Moments.Later));
 
         Assert.Equal("milestone_wrong_party", error.Code);
-        Assert.Equal(MilestoneStatus.Funded, milestone.Status);
+        Assert.Equal(MilestoneStatus.ActiveFunded, milestone.Status);
     }
 
     [Theory]
@@ -198,7 +198,7 @@ public sealed class MilestoneRulesTests
         var milestone = MilestoneBuilder.Create();
 
         Assert.Equal(MilestoneStatus.NotFunded, milestone.Status);
-        Assert.Equal(PayoutStatus.NotRequested, milestone.PayoutStatus);
+        Assert.Equal(PayoutStatus.NotRequested, milestone.Payout.Status);
         var created = Assert.IsType<MilestoneCreated>(Assert.Single(milestone.DomainEvents));
         Assert.Equal(milestone.Id, created.MilestoneId);
         var entry = Assert.Single(milestone.Timeline);

@@ -50,7 +50,7 @@ public sealed class MilestoneStateGridTests
         Refused(Funding, UpdateDetails, NotEditable),
         Refused(Funding, BeginFunding, NotFundable),
         Legal(Funding, MarkFundingAwaitingAction, Funding, typeof(MilestoneFundingAwaitingAction)),
-        Legal(Funding, MarkFunded, Funded, typeof(MilestoneFunded)),
+        Legal(Funding, MarkFunded, ActiveFunded, typeof(MilestoneFunded)),
         Legal(Funding, MarkFundingFailed, NotFunded, typeof(MilestoneFundingFailed)),
         Refused(Funding, Submit, NotSubmittable),
         Refused(Funding, RequestChanges, NotAwaitingApproval),
@@ -64,59 +64,59 @@ public sealed class MilestoneStateGridTests
         Refused(Funding, OpenDispute, NotDisputable),
         Refused(Funding, CloseDispute, NotDisputed),
 
-        // Funded: money held; the trainer submits, the employer approves, support refunds.
-        Refused(Funded, UpdateDetails, NotEditable),
-        Refused(Funded, BeginFunding, NotFundable),
-        Refused(Funded, MarkFundingAwaitingAction, NotFunding),
-        Refused(Funded, MarkFunded, NotFunding),
-        Refused(Funded, MarkFundingFailed, NotFunding),
-        Legal(Funded, Submit, Submitted, typeof(MilestoneSubmitted)),
-        Refused(Funded, RequestChanges, NotAwaitingApproval),
-        Legal(Funded, Approve, Releasing, typeof(MilestoneApproved)),
-        Refused(Funded, DeferPayout, NotReleasing),
-        Refused(Funded, FailPayout, NotReleasing),
-        Refused(Funded, RetryPayout, NotReleasing),
-        Refused(Funded, MarkPaid, NotReleasing),
-        Refused(Funded, Cancel, NotCancellable),
-        Legal(Funded, Refund, Refunded, typeof(MilestoneRefunded)),
-        Legal(Funded, OpenDispute, Funded, typeof(MilestoneDisputeOpened)),
-        Refused(Funded, CloseDispute, NotDisputed),
+        // ActiveFunded: money held; the trainer submits, the employer approves, support refunds.
+        Refused(ActiveFunded, UpdateDetails, NotEditable),
+        Refused(ActiveFunded, BeginFunding, NotFundable),
+        Refused(ActiveFunded, MarkFundingAwaitingAction, NotFunding),
+        Refused(ActiveFunded, MarkFunded, NotFunding),
+        Refused(ActiveFunded, MarkFundingFailed, NotFunding),
+        Legal(ActiveFunded, Submit, PendingApproval, typeof(MilestoneSubmitted)),
+        Refused(ActiveFunded, RequestChanges, NotAwaitingApproval),
+        Legal(ActiveFunded, Approve, PayoutPending, typeof(MilestoneApproved)),
+        Refused(ActiveFunded, DeferPayout, NotReleasing),
+        Refused(ActiveFunded, FailPayout, NotReleasing),
+        Refused(ActiveFunded, RetryPayout, NotReleasing),
+        Refused(ActiveFunded, MarkPaid, NotReleasing),
+        Refused(ActiveFunded, Cancel, NotCancellable),
+        Legal(ActiveFunded, Refund, Refunded, typeof(MilestoneRefunded)),
+        Legal(ActiveFunded, OpenDispute, ActiveFunded, typeof(MilestoneDisputeOpened)),
+        Refused(ActiveFunded, CloseDispute, NotDisputed),
 
-        // Submitted: awaiting approval; still held, so still refundable by support.
-        Refused(Submitted, UpdateDetails, NotEditable),
-        Refused(Submitted, BeginFunding, NotFundable),
-        Refused(Submitted, MarkFundingAwaitingAction, NotFunding),
-        Refused(Submitted, MarkFunded, NotFunding),
-        Refused(Submitted, MarkFundingFailed, NotFunding),
-        Refused(Submitted, Submit, NotSubmittable),
-        Legal(Submitted, RequestChanges, Funded, typeof(MilestoneChangesRequested)),
-        Legal(Submitted, Approve, Releasing, typeof(MilestoneApproved)),
-        Refused(Submitted, DeferPayout, NotReleasing),
-        Refused(Submitted, FailPayout, NotReleasing),
-        Refused(Submitted, RetryPayout, NotReleasing),
-        Refused(Submitted, MarkPaid, NotReleasing),
-        Refused(Submitted, Cancel, NotCancellable),
-        Legal(Submitted, Refund, Refunded, typeof(MilestoneRefunded)),
-        Legal(Submitted, OpenDispute, Submitted, typeof(MilestoneDisputeOpened)),
-        Refused(Submitted, CloseDispute, NotDisputed),
+        // PendingApproval: awaiting approval; still held, so still refundable by support.
+        Refused(PendingApproval, UpdateDetails, NotEditable),
+        Refused(PendingApproval, BeginFunding, NotFundable),
+        Refused(PendingApproval, MarkFundingAwaitingAction, NotFunding),
+        Refused(PendingApproval, MarkFunded, NotFunding),
+        Refused(PendingApproval, MarkFundingFailed, NotFunding),
+        Refused(PendingApproval, Submit, NotSubmittable),
+        Legal(PendingApproval, RequestChanges, ActiveFunded, typeof(MilestoneChangesRequested)),
+        Legal(PendingApproval, Approve, PayoutPending, typeof(MilestoneApproved)),
+        Refused(PendingApproval, DeferPayout, NotReleasing),
+        Refused(PendingApproval, FailPayout, NotReleasing),
+        Refused(PendingApproval, RetryPayout, NotReleasing),
+        Refused(PendingApproval, MarkPaid, NotReleasing),
+        Refused(PendingApproval, Cancel, NotCancellable),
+        Legal(PendingApproval, Refund, Refunded, typeof(MilestoneRefunded)),
+        Legal(PendingApproval, OpenDispute, PendingApproval, typeof(MilestoneDisputeOpened)),
+        Refused(PendingApproval, CloseDispute, NotDisputed),
 
-        // Releasing: approved; only the payout machinery (and a chargeback) touches it.
-        Refused(Releasing, UpdateDetails, NotEditable),
-        Refused(Releasing, BeginFunding, NotFundable),
-        Refused(Releasing, MarkFundingAwaitingAction, NotFunding),
-        Refused(Releasing, MarkFunded, NotFunding),
-        Refused(Releasing, MarkFundingFailed, NotFunding),
-        Refused(Releasing, Submit, NotSubmittable),
-        Refused(Releasing, RequestChanges, NotAwaitingApproval),
-        Refused(Releasing, Approve, NotApprovable),
-        Legal(Releasing, DeferPayout, Releasing, typeof(MilestonePayoutDeferred)),
-        Legal(Releasing, FailPayout, Releasing, typeof(MilestonePayoutFailed)),
-        Legal(Releasing, RetryPayout, Releasing, typeof(MilestonePayoutRetryRequested)),
-        Legal(Releasing, MarkPaid, Paid, typeof(MilestonePaid)),
-        Refused(Releasing, Cancel, NotCancellable),
-        Refused(Releasing, Refund, NotRefundable),
-        Legal(Releasing, OpenDispute, Releasing, typeof(MilestoneDisputeOpened)),
-        Refused(Releasing, CloseDispute, NotDisputed),
+        // PayoutPending: approved; only the payout machinery (and a chargeback) touches it.
+        Refused(PayoutPending, UpdateDetails, NotEditable),
+        Refused(PayoutPending, BeginFunding, NotFundable),
+        Refused(PayoutPending, MarkFundingAwaitingAction, NotFunding),
+        Refused(PayoutPending, MarkFunded, NotFunding),
+        Refused(PayoutPending, MarkFundingFailed, NotFunding),
+        Refused(PayoutPending, Submit, NotSubmittable),
+        Refused(PayoutPending, RequestChanges, NotAwaitingApproval),
+        Refused(PayoutPending, Approve, NotApprovable),
+        Legal(PayoutPending, DeferPayout, PayoutPending, typeof(MilestonePayoutDeferred)),
+        Legal(PayoutPending, FailPayout, PayoutPending, typeof(MilestonePayoutFailed)),
+        Legal(PayoutPending, RetryPayout, PayoutPending, typeof(MilestonePayoutRetryRequested)),
+        Legal(PayoutPending, MarkPaid, Paid, typeof(MilestonePaid)),
+        Refused(PayoutPending, Cancel, NotCancellable),
+        Refused(PayoutPending, Refund, NotRefundable),
+        Legal(PayoutPending, OpenDispute, PayoutPending, typeof(MilestoneDisputeOpened)),
+        Refused(PayoutPending, CloseDispute, NotDisputed),
 
         // Paid: final. Released funds are never reversed by a self-serve call.
         Refused(Paid, UpdateDetails, NotEditable),
@@ -178,9 +178,9 @@ public sealed class MilestoneStateGridTests
     {
         [NotFunded] = "not_funded",
         [Funding] = "funding",
-        [Funded] = "active_funded",
-        [Submitted] = "pending_approval",
-        [Releasing] = "payout_pending",
+        [ActiveFunded] = "active_funded",
+        [PendingApproval] = "pending_approval",
+        [PayoutPending] = "payout_pending",
         [Paid] = "paid",
         [Cancelled] = "cancelled",
         [Refunded] = "refunded",
@@ -276,15 +276,15 @@ public sealed class MilestoneStateGridTests
     [Fact]
     public void RetryPayout_WhenReleasing_StaysReleasingRequeuesAndAppendsTimelineEntry()
     {
-        var milestone = MilestoneBuilder.InState(Releasing);
+        var milestone = MilestoneBuilder.InState(PayoutPending);
         milestone.FailPayout("account_closed", Moments.Now.AddHours(2));
         var timelineBefore = milestone.Timeline.Count;
 
         milestone.RetryPayout(Moments.Later);
 
-        Assert.Equal(Releasing, milestone.Status);
-        Assert.Equal(PayoutStatus.Pending, milestone.PayoutStatus);
-        Assert.Equal(PayoutPendingReason.Queued, milestone.PayoutReason);
+        Assert.Equal(PayoutPending, milestone.Status);
+        Assert.Equal(PayoutStatus.Pending, milestone.Payout.Status);
+        Assert.Equal(PayoutPendingReason.Queued, milestone.Payout.Reason);
         Assert.Equal(Moments.Later, milestone.NextPayoutAttemptAt);
         Assert.Equal(timelineBefore + 1, milestone.Timeline.Count);
         Assert.Equal("payout_retry_requested", milestone.Timeline[^1].Action);
@@ -293,7 +293,7 @@ public sealed class MilestoneStateGridTests
     [Fact]
     public void RetryPayout_WhenReleasing_RaisesExactlyOneDomainEvent()
     {
-        var milestone = MilestoneBuilder.InState(Releasing);
+        var milestone = MilestoneBuilder.InState(PayoutPending);
         milestone.FailPayout("account_closed", Moments.Now.AddHours(2));
         var eventsBefore = milestone.DomainEvents.Count;
 

@@ -13,29 +13,29 @@ public sealed class MilestoneTextBoundsTests
 
         milestone.MarkFundingFailed(attempt.Number, new FundingError(new string('c', 500), new string('m', 5000)), Moments.Later);
 
-        Assert.Equal(FundingError.MaxCodeLength, milestone.LastFundingError!.Code.Length);
-        Assert.Equal(FundingError.MaxMessageLength, milestone.LastFundingError.Message.Length);
+        Assert.Equal(FundingError.MaxCodeLength, milestone.Funding.LastError!.Code.Length);
+        Assert.Equal(FundingError.MaxMessageLength, milestone.Funding.LastError.Message.Length);
     }
 
     [Fact]
     public void DeferPayout_WithAnOverlongError_KeepsTheErrorAndItsTimelineNoteCutToFit()
     {
-        var milestone = MilestoneBuilder.InState(MilestoneStatus.Releasing);
+        var milestone = MilestoneBuilder.InState(MilestoneStatus.PayoutPending);
 
         milestone.DeferPayout(PayoutPendingReason.Retrying, Moments.Later.AddMinutes(1), new string('e', 9000), Moments.Later);
 
-        Assert.Equal(Milestone.MaxPayoutErrorLength, milestone.PayoutLastError!.Length);
+        Assert.Equal(Milestone.MaxPayoutErrorLength, milestone.Payout.LastError!.Length);
         Assert.Equal(Milestone.MaxNoteLength, milestone.Timeline[^1].Note!.Length);
     }
 
     [Fact]
     public void FailPayout_WithAnOverlongError_KeepsItCutToFit()
     {
-        var milestone = MilestoneBuilder.InState(MilestoneStatus.Releasing);
+        var milestone = MilestoneBuilder.InState(MilestoneStatus.PayoutPending);
 
         milestone.FailPayout(new string('e', 9000), Moments.Later);
 
-        Assert.Equal(Milestone.MaxPayoutErrorLength, milestone.PayoutLastError!.Length);
+        Assert.Equal(Milestone.MaxPayoutErrorLength, milestone.Payout.LastError!.Length);
         Assert.Equal(Milestone.MaxNoteLength, milestone.Timeline[^1].Note!.Length);
     }
 }

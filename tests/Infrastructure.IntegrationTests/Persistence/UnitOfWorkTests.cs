@@ -100,6 +100,29 @@ public sealed class UnitOfWorkTests : IDisposable
         Assert.Equal(0, await check.Set<Domain.Jobs.Job>().CountAsync());
     }
 
+    [Fact]
+    public async Task ExecuteAsync_WhenCalledInsideAnotherUnitOfWork_RefusesAndTheOuterCommitsNothing()
+    {
+        await using var db = _database.NewContext();
+        var unitOfWork = new UnitOfWork(db);
+        var hire = new Hire(Moments.Now);
+
+        // A process commits its steps one after the other; a unit of work begun inside another would
+        // save and commit the outer one's changes early, so it is refused.
+        await Assert.ThrowsAsync<InvalidOperationException>(() => unitOfWork.ExecuteAsync(
+            async ct =>
+            {
+                hire.AddTo(db);
+                return await unitOfWork.ExecuteAsync(_ => Task.FromResult(0), ct);
+            },
+            CancellationToken.None));
+
+        await using var check = _database.NewContext();
+        Assert.Equal(0, await check.Set<Domain.Jobs.Job>().CountAsync());
+        await unitOfWork.ExecuteAsync(_ => Task.FromResult(new Hire(Moments.Now).AddTo(db)), CancellationToken.None);
+        Assert.Equal(1, await check.Set<Domain.Jobs.Job>().CountAsync());
+    }
+
     // The second save INSERTs its "approved" timeline row with the same (MilestoneId, Sequence) key as the
     // first, and EF runs that INSERT before the version-checked UPDATE of Milestones: either the unique key
     // or the version check refuses it, and the unit of work reports both as a concurrency conflict (409).
@@ -187,7 +210,7 @@ public sealed class UnitOfWorkTests : IDisposable
     {
         await using var check = _database.NewContext();
         var stored = await check.Set<Milestone>().SingleAsync(m => m.Id == milestone.Id);
-        Assert.Equal((MilestoneStatus.Releasing, 1), (stored.Status, stored.Version));
+        Assert.Equal((MilestoneStatus.PayoutPending, 1), (stored.Status, stored.Version));
         Assert.Equal(1, stored.Timeline.Count(t => t.Action == "approved"));
         Assert.Equal(1, await check.OutboxMessages.CountAsync(m => m.Type == nameof(MilestoneApproved)));
     }

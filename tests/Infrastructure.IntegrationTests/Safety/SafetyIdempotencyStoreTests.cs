@@ -111,9 +111,70 @@ public sealed class SafetyIdempotencyStoreTests : IDisposable
         Assert.Equal(IdempotencyClaimOutcome.Claimed, (await _store.ClaimAsync(_caller, "old", "hash-2", CancellationToken.None)).Outcome);
     }
 
+    // Guards: the short running lease and its renewal: a running request keeps its key past the first lease, a dead one frees it within seconds.
+    [Fact]
+    public async Task RenewAsync_WhileTheFirstRequestRuns_KeepsTheKeyAndWithoutRenewalItIsFreeWithinSeconds()
+    {
+        Assert.True(IdempotencyStore.RunningLease <= TimeSpan.FromSeconds(15), "a request that died with its process blocks its key for seconds, not minutes");
+        await _store.ClaimAsync(_caller, "running", "hash-1", CancellationToken.None);
+        await _store.ClaimAsync(_caller, "dead", "hash-1", CancellationToken.None);
+        for (var step = 0; step < 4; step++)
+        {
+            _clock.Advance(IdempotencyLease.RenewEvery);
+            Assert.True(await _store.RenewAsync(_caller, "running", CancellationToken.None));
+        }
+
+        Assert.Equal(IdempotencyClaimOutcome.InProgress, (await _store.ClaimAsync(_caller, "running", "hash-1", CancellationToken.None)).Outcome);
+        Assert.Equal(IdempotencyClaimOutcome.Claimed, (await _store.ClaimAsync(_caller, "dead", "hash-1", CancellationToken.None)).Outcome);
+        await _store.CompleteAsync(_caller, "running", new StoredResponse(200, "application/json", [], null), CancellationToken.None);
+        Assert.False(await _store.RenewAsync(_caller, "running", CancellationToken.None));
+    }
+
+    // Guards: the clean-up deletes in bounded statements (no single statement over the whole table), and deletes every expired record.
+    [Fact]
+    public async Task PurgeExpiredAsync_WithMoreExpiredRecordsThanOneBatch_DeletesThemAllInBoundedStatements()
+    {
+        var expiredAt = _clock.GetUtcNow().AddMinutes(-1);
+        await using (var db = _database.NewContext())
+        {
+            db.AddRange(Enumerable.Range(0, (2 * IdempotencyStore.PurgeBatchSize) + 7).Select(i => new IdempotencyRecord
+            {
+                CallerId = _caller.Value, Key = $"old-{i}", RequestHash = "h", Completed = true, CreatedAt = expiredAt, ExpiresAt = expiredAt, LockedUntil = expiredAt,
+            }));
+            await db.SaveChangesAsync();
+        }
+
+        await _store.ClaimAsync(_caller, "young", "hash-1", CancellationToken.None);
+        var statements = new StatementLog();
+        var services = new ServiceCollection();
+        services.AddDbContext<AppDbContext, SqliteAppDbContext>(options => options.UseSqlite(_database.ConnectionString).AddInterceptors(statements));
+        await using var provider = services.BuildServiceProvider();
+        var store = new IdempotencyStore(provider.GetRequiredService<IServiceScopeFactory>(), _clock);
+
+        Assert.Equal((2 * IdempotencyStore.PurgeBatchSize) + 7, await store.PurgeExpiredAsync(CancellationToken.None));
+
+        Assert.Equal(1, await CountAsync());
+        var deletes = statements.Texts.Where(t => t.Contains("DELETE", StringComparison.OrdinalIgnoreCase)).ToList();
+        Assert.Equal(3, deletes.Count);
+        Assert.All(deletes, d => Assert.Contains("LIMIT", d, StringComparison.OrdinalIgnoreCase));
+    }
+
     private async Task<int> CountAsync()
     {
         await using var db = _database.NewContext();
         return await db.Set<IdempotencyRecord>().CountAsync();
+    }
+
+    /// <summary>The text of every command the store sends.</summary>
+    private sealed class StatementLog : Microsoft.EntityFrameworkCore.Diagnostics.DbCommandInterceptor
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<string> Texts { get; } = new();
+
+        public override ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int>> NonQueryExecutingAsync(
+            System.Data.Common.DbCommand command, Microsoft.EntityFrameworkCore.Diagnostics.CommandEventData eventData, Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        {
+            Texts.Enqueue(command.CommandText);
+            return base.NonQueryExecutingAsync(command, eventData, result, cancellationToken);
+        }
     }
 }

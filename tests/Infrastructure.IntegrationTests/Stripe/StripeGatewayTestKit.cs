@@ -143,7 +143,7 @@ internal sealed class StripeEscrowScenario
         Milestone.Amount,
         chargeId,
         Milestone.Id.Value.ToString(),
-        Milestone.PayoutIdempotencyKey,
+        ProviderIdempotencyKeys.Payout(Milestone.Id),
         new Dictionary<string, string>
         {
             ["milestone_id"] = Milestone.Id.Value.ToString(),

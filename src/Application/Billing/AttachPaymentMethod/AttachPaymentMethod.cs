@@ -17,7 +17,7 @@ public sealed class AttachPaymentMethodValidator : AbstractValidator<AttachPayme
     }
 }
 
-public sealed class AttachPaymentMethodHandler(BillingProfiles profiles, IPaymentGateway payments, ISender sender, TimeProvider clock)
+public sealed class AttachPaymentMethodHandler(BillingProfiles profiles, IPaymentGateway payments, IReadStore store, ICurrentUser user, TimeProvider clock)
     : ICommandHandler<AttachPaymentMethodCommand, BillingResponse>
 {
     public async ValueTask<BillingResponse> Handle(AttachPaymentMethodCommand command, CancellationToken cancellationToken)
@@ -25,7 +25,6 @@ public sealed class AttachPaymentMethodHandler(BillingProfiles profiles, IPaymen
         var profile = await profiles.WithCustomerAsync(cancellationToken);
         var paymentMethod = await payments.AttachPaymentMethodAsync(profile.CustomerId!, command.PaymentMethodId, cancellationToken);
         profile.SetDefaultPaymentMethod(paymentMethod, clock.GetUtcNow());
-        var current = await sender.Send(new GetBillingQuery(), cancellationToken);
-        return GetBillingHandler.ToResponse(profile, current.Escrow);
+        return GetBillingHandler.ToResponse(profile, await GetBillingHandler.EscrowOfAsync(store, user.Id, cancellationToken));
     }
 }

@@ -15,10 +15,16 @@ public sealed class GetBillingHandler(IReadStore store, ICurrentUser user) : IQu
     {
         var employerId = user.Id;
         var profile = await store.FirstOrDefaultAsync(store.Query<EmployerBillingProfile>().Where(p => p.Id == employerId), cancellationToken);
+        return ToResponse(profile, await EscrowOfAsync(store, employerId, cancellationToken));
+    }
+
+    /// <summary>What the employer holds in escrow across all their milestones.</summary>
+    internal static async Task<EscrowSummary> EscrowOfAsync(IReadStore store, UserId employerId, CancellationToken cancellationToken)
+    {
         var milestones = await store.ToListAsync(
             store.Query<Milestone>().Where(m => m.EmployerId == employerId).Select(m => new { m.Status, m.Amount }),
             cancellationToken);
-        return ToResponse(profile, EscrowSummary.From(milestones.Select(m => (m.Status, m.Amount.Amount))));
+        return EscrowSummary.From(milestones.Select(m => (m.Status, m.Amount.Amount)));
     }
 
     internal static BillingResponse ToResponse(EmployerBillingProfile? profile, EscrowSummary escrow) => new(

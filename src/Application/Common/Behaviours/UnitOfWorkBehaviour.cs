@@ -4,23 +4,14 @@ using OpenTrain.Clean.Application.Abstractions;
 namespace OpenTrain.Clean.Application.Common.Behaviours;
 
 /// <summary>
-/// A command that moves money across a provider call, and so commits more than once, says so;
-/// its steps are commands of their own, each in its own transaction.
+/// One transaction per command; the only place that saves. A money process is not a command but an
+/// <see cref="IProcessCommand{TResponse}"/>: its process class commits each step through
+/// <see cref="IUnitOfWork"/> itself, so this behaviour's constraint leaves it out.
 /// </summary>
-public interface IMultiStepCommand;
-
-/// <summary>One transaction per command; the only place that saves.</summary>
 public sealed class UnitOfWorkBehaviour<TMessage, TResponse>(IUnitOfWork unitOfWork)
     : IPipelineBehavior<TMessage, TResponse>
     where TMessage : IBaseCommand
 {
-    public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
-    {
-        if (message is IMultiStepCommand)
-        {
-            return await next(message, cancellationToken);
-        }
-
-        return await unitOfWork.ExecuteAsync(ct => next(message, ct).AsTask(), cancellationToken);
-    }
+    public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken) =>
+        await unitOfWork.ExecuteAsync(ct => next(message, ct).AsTask(), cancellationToken);
 }

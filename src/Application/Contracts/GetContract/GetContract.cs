@@ -38,16 +38,3 @@ public sealed class GetContractHandler(IReadStore store, ICurrentUser user) : IQ
             milestones.Select(m => m.ToResponse(viewerIsEmployer, includeTimeline: true)).ToList());
     }
 }
-
-/// <summary>The contract alone, as it stands now.</summary>
-public sealed record GetContractSummaryQuery(Guid ContractId) : IQuery<ContractResponse>;
-
-public sealed class GetContractSummaryHandler(IReadStore store, ICurrentUser user) : IQueryHandler<GetContractSummaryQuery, ContractResponse>
-{
-    public async ValueTask<ContractResponse> Handle(GetContractSummaryQuery query, CancellationToken cancellationToken)
-    {
-        var id = new ContractId(query.ContractId);
-        return await store.FirstOrDefaultAsync(store.Query<Contract>().VisibleTo(user).Where(c => c.Id == id).ProjectToResponse(), cancellationToken)
-            ?? throw new NotFoundException("Contract", query.ContractId);
-    }
-}

@@ -25,7 +25,7 @@ public sealed record PaymentHistoryEntry(
     long Amount,
     string Currency,
     DateTimeOffset ApprovedAt,
-    MilestoneState Status,
+    MilestoneStatus Status,
     PayoutStatus PayoutStatus,
     DateTimeOffset? PaidAt,
     string? TransferId,
@@ -44,7 +44,7 @@ public sealed class GetPaymentHistoryHandler(IReadStore store, ICurrentUser user
 
         var milestones = await store.ToListAsync(
             store.Query<Milestone>().Where(m => m.ContractId == id).OrderBy(m => m.Sequence)
-                .Select(m => new { m.Id, m.Sequence, m.Title, m.Amount, m.Status, m.ApprovedAt, m.PayoutStatus, m.PaidAt, m.TransferId }),
+                .Select(m => new { m.Id, m.Sequence, m.Title, m.Amount, m.Status, m.Review.ApprovedAt, PayoutStatus = m.Payout.Status, m.Payout.PaidAt, m.Payout.TransferId }),
             cancellationToken);
         var invoices = await store.ToListAsync(
             store.Query<Invoice>()
@@ -64,7 +64,7 @@ public sealed class GetPaymentHistoryHandler(IReadStore store, ICurrentUser user
                 m.Amount.Amount,
                 m.Amount.Currency,
                 m.ApprovedAt!.Value,
-                m.Status.ToState(),
+                m.Status,
                 m.PayoutStatus,
                 m.PaidAt,
                 m.TransferId,

@@ -1,14 +1,18 @@
 using FluentValidation;
 using Mediator;
-using OpenTrain.Clean.Application.Common.Behaviours;
+using OpenTrain.Clean.Application.Abstractions;
+using OpenTrain.Clean.Application.Common;
+using OpenTrain.Clean.Application.Common.Access;
+using OpenTrain.Clean.Application.Common.Exceptions;
 using OpenTrain.Clean.Application.Milestones;
-using OpenTrain.Clean.Application.Contracts.GetContract;
 using OpenTrain.Clean.Application.Milestones.Funding;
+using OpenTrain.Clean.Domain.Common;
+using OpenTrain.Clean.Domain.Contracts;
 
 namespace OpenTrain.Clean.Application.Contracts.HireTrainer;
 
 /// <summary>Hires a trainer on a job: creates the contract and its first milestone together and funds it.</summary>
-public sealed record HireTrainerCommand(Guid JobId, Guid TrainerId, NewMilestone FirstMilestone) : ICommand<HireResponse>, IMultiStepCommand;
+public sealed record HireTrainerCommand(Guid JobId, Guid TrainerId, NewMilestone FirstMilestone) : IProcessCommand<HireResponse>;
 
 public sealed record HireResponse(ContractResponse Contract, FundingResponse Funding);
 
@@ -23,14 +27,16 @@ public sealed class HireTrainerValidator : AbstractValidator<HireTrainerCommand>
     }
 }
 
-public sealed class HireTrainerHandler(ISender sender, FundingProcess funding) : ICommandHandler<HireTrainerCommand, HireResponse>
+public sealed class HireTrainerHandler(FundingProcess funding, StartHireStep startHire, IReadStore store, ICurrentUser user)
+    : IRequestHandler<HireTrainerCommand, HireResponse>
 {
     public async ValueTask<HireResponse> Handle(HireTrainerCommand command, CancellationToken cancellationToken)
     {
-        var started = await sender.Send(new StartHireCommand(command.JobId, command.TrainerId, command.FirstMilestone), cancellationToken);
-        var response = await funding.CompleteAsync(started.Funding);
-        FundingProcess.ThrowIfDeclined(response, started.Funding.ContractId.Value);
-        var contract = await sender.Send(new GetContractSummaryQuery(started.Funding.ContractId.Value), CancellationToken.None);
+        var response = await funding.RunAsync(ct => startHire.ExecuteAsync(command, user.Id, ct), cancellationToken);
+        var contractId = new ContractId(response.Milestone.ContractId);
+        FundingProcess.ThrowIfDeclined(response, contractId.Value);
+        var contract = await store.FirstOrDefaultAsync(store.Query<Contract>().VisibleTo(user).Where(c => c.Id == contractId).ProjectToResponse(), CancellationToken.None)
+            ?? throw new NotFoundException("Contract", contractId.Value);
         return new HireResponse(contract, response);
     }
 }

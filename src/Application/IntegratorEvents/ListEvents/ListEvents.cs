@@ -36,7 +36,7 @@ public sealed class ListEventsHandler(IReadStore store, ICurrentUser user, IOpti
         {
             var afterId = new IntegratorEventId(after);
             var position = await store.FirstOrDefaultAsync(mine.Where(e => e.Id == afterId).Select(e => e.Position), cancellationToken)
-                ?? throw new UnprocessableException("event_not_found", $"No event {after} of yours is in the feed (events are kept {options.Value.Retention.TotalDays:0} days).", "startingAfter");
+                ?? throw new UnprocessableException(ApplicationErrors.EventNotFound, $"No event {after} of yours is in the feed (events are kept {options.Value.Retention.TotalDays:0} days).", "startingAfter");
             mine = mine.Where(e => e.Position > position);
         }
 

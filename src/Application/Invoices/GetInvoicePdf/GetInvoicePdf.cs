@@ -16,7 +16,7 @@ public sealed record GetInvoicePdfQuery(Guid InvoiceId) : IQuery<InvoicePdf>;
 
 public sealed record InvoicePdf(string FileName, byte[] Content);
 
-public sealed class GetInvoicePdfHandler(IReadStore store, ICurrentUser user, IInvoicePdfRenderer renderer, IOptions<InvoiceIssuerOptions> issuer)
+public sealed class GetInvoicePdfHandler(IReadStore store, ICurrentUser user, IInvoicePdfRenderer renderer, IOptions<InvoiceOptions> issuer)
     : IQueryHandler<GetInvoicePdfQuery, InvoicePdf>
 {
     public async ValueTask<InvoicePdf> Handle(GetInvoicePdfQuery query, CancellationToken cancellationToken)

@@ -24,7 +24,7 @@ public static class FundingRequests
             paymentMethod.ProviderId,
             paymentMethod.Type,
             attempt.Amount,
-            attempt.IdempotencyKey,
+            ProviderIdempotencyKeys.Funding(milestone.Id, attempt.Number),
             $"{job.Title}: {milestone.Title}",
             new Dictionary<string, string>
             {

@@ -1,5 +1,4 @@
 using OpenTrain.Clean.Application.Abstractions;
-using OpenTrain.Clean.Domain.Common;
 
 namespace OpenTrain.Clean.Application.Milestones.Funding;
 
@@ -15,6 +14,3 @@ public sealed record FundingResponse(
     Guid? InvoiceId,
     string? DeclineCode,
     string? Message);
-
-/// <summary>A committed funding attempt, ready to be sent to the provider.</summary>
-public sealed record FundingInstruction(MilestoneId MilestoneId, ContractId ContractId, int Attempt, FundingRequest Request);

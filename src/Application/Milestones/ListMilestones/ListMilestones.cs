@@ -11,7 +11,7 @@ using OpenTrain.Clean.Domain.Milestones;
 namespace OpenTrain.Clean.Application.Milestones.ListMilestones;
 
 /// <summary>A contract's milestones in sequence order; <c>startingAfter</c> is a milestone id.</summary>
-public sealed record ListMilestonesQuery(Guid ContractId, MilestoneState? Status, int Limit = Paging.DefaultLimit, Guid? StartingAfter = null) : IQuery<Page<MilestoneResponse>>;
+public sealed record ListMilestonesQuery(Guid ContractId, MilestoneStatus? Status, int Limit = Paging.DefaultLimit, Guid? StartingAfter = null) : IQuery<Page<MilestoneResponse>>;
 
 public sealed class ListMilestonesValidator : AbstractValidator<ListMilestonesQuery>
 {
@@ -32,9 +32,8 @@ public sealed class ListMilestonesHandler(IReadStore store, ICurrentUser user) :
             cancellationToken) ?? throw new NotFoundException("Contract", query.ContractId);
 
         var milestones = store.Query<Milestone>().Where(m => m.ContractId == contractId);
-        if (query.Status is { } state)
+        if (query.Status is { } status)
         {
-            var status = state.ToStatus();
             milestones = milestones.Where(m => m.Status == status);
         }
 

@@ -32,7 +32,7 @@ public sealed class ListWebhookDeliveriesHandler(IReadStore store, ICurrentUser 
             var afterId = new WebhookDeliveryId(after);
             var position = await store.FirstOrDefaultAsync(
                 store.Query<WebhookDelivery>().Where(d => d.EndpointId == endpointId && d.Id == afterId).Select(d => (long?)d.EventPosition), cancellationToken)
-                ?? throw new UnprocessableException("delivery_not_found", $"No delivery {after} is in this endpoint's log.", "startingAfter");
+                ?? throw new UnprocessableException(ApplicationErrors.DeliveryNotFound, $"No delivery {after} is in this endpoint's log.", "startingAfter");
             deliveries = deliveries.Where(d => d.EventPosition < position);
         }
 

@@ -18,7 +18,7 @@ public sealed class PaymentSimulator(SimulatorStore store, Microsoft.Extensions.
         ArgumentNullException.ThrowIfNull(request);
         var customer = store.GetOrCreate(
             "customer",
-            $"customer-{request.EmployerId.Value:N}",
+            ProviderIdempotencyKeys.Customer(request.EmployerId),
             () => new SimCustomer(NewId("cus"), request.Name, request.Email, []),
             c => c.Id);
         return Task.FromResult(customer.Id);
@@ -133,7 +133,7 @@ public sealed class PaymentSimulator(SimulatorStore store, Microsoft.Extensions.
         _ = store.Get<SimAccount>(connectedAccountId) ?? throw new PaymentProviderException($"No such account: '{connectedAccountId}'.");
         var token = RandomToken(32);
         store.Put("account_link", LinkKey(token), new SimAccountLink(connectedAccountId, clock.GetUtcNow().Add(OnboardingLinkLifetime)));
-        var baseUrl = options.Value.PublicBaseUrl.TrimEnd('/');
+        var baseUrl = options.Value.PublicBaseUrl?.TrimEnd('/') ?? string.Empty;
         return Task.FromResult($"{baseUrl}/simulator/onboarding/{connectedAccountId}?token={token}");
     }
 

@@ -22,8 +22,8 @@ internal sealed class MilestoneRepository(AppDbContext db) : EfRepository<Milest
 {
     public async Task<IReadOnlyList<Milestone>> ListAwaitingPayoutSetupAsync(UserId trainerId, CancellationToken cancellationToken) =>
         await Db.Set<Milestone>()
-            .Where(m => m.TrainerId == trainerId && m.Status == MilestoneStatus.Releasing
-                && m.PayoutStatus == PayoutStatus.Pending && m.PayoutReason == PayoutPendingReason.PayoutSetupIncomplete)
+            .Where(m => m.TrainerId == trainerId && m.Status == MilestoneStatus.PayoutPending
+                && m.Payout.Status == PayoutStatus.Pending && m.Payout.Reason == PayoutPendingReason.PayoutSetupIncomplete)
             .ToListAsync(cancellationToken);
 }
 

@@ -460,23 +460,8 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.SqlServer
                     b.Property<Guid>("Id")
                         .HasColumnType("uniqueidentifier");
 
-                    b.Property<DateTimeOffset?>("ApprovedAt")
-                        .HasColumnType("datetimeoffset");
-
-                    b.Property<Guid?>("ApprovedBy")
-                        .HasColumnType("uniqueidentifier");
-
                     b.Property<DateTimeOffset?>("CancelledAt")
                         .HasColumnType("datetimeoffset");
-
-                    b.Property<string>("ChangesRequestedReason")
-                        .HasMaxLength(2000)
-                        .HasColumnType("nvarchar(2000)");
-
-                    b.Property<string>("ChargeId")
-                        .HasMaxLength(255)
-                        .HasColumnType("nvarchar(255)")
-                        .UseCollation("Latin1_General_100_BIN2");
 
                     b.Property<Guid>("ContractId")
                         .HasColumnType("uniqueidentifier");
@@ -489,38 +474,11 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.SqlServer
                         .HasMaxLength(2000)
                         .HasColumnType("nvarchar(2000)");
 
-                    b.Property<string>("DisputeId")
-                        .HasMaxLength(255)
-                        .HasColumnType("nvarchar(255)")
-                        .UseCollation("Latin1_General_100_BIN2");
-
                     b.Property<DateOnly?>("DueDate")
                         .HasColumnType("date");
 
                     b.Property<Guid>("EmployerId")
                         .HasColumnType("uniqueidentifier");
-
-                    b.Property<DateTimeOffset?>("FundedAt")
-                        .HasColumnType("datetimeoffset");
-
-                    b.Property<int>("FundingAttempts")
-                        .HasColumnType("int");
-
-                    b.Property<int>("FundingChecks")
-                        .HasColumnType("int");
-
-                    b.Property<string>("FundingClientSecret")
-                        .HasMaxLength(255)
-                        .HasColumnType("nvarchar(255)");
-
-                    b.Property<string>("FundingPaymentMethodId")
-                        .HasMaxLength(255)
-                        .HasColumnType("nvarchar(255)")
-                        .UseCollation("Latin1_General_100_BIN2");
-
-                    b.Property<string>("FundingPaymentMethodType")
-                        .HasMaxLength(32)
-                        .HasColumnType("nvarchar(32)");
 
                     b.Property<Guid>("JobId")
                         .HasColumnType("uniqueidentifier");
@@ -531,42 +489,6 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.SqlServer
                     b.Property<DateTimeOffset?>("NextPayoutAttemptAt")
                         .HasColumnType("datetimeoffset");
 
-                    b.Property<DateTimeOffset?>("PaidAt")
-                        .HasColumnType("datetimeoffset");
-
-                    b.Property<string>("PaymentIntentId")
-                        .HasMaxLength(255)
-                        .HasColumnType("nvarchar(255)")
-                        .UseCollation("Latin1_General_100_BIN2");
-
-                    b.Property<int>("PayoutAttempts")
-                        .HasColumnType("int");
-
-                    b.Property<string>("PayoutLastError")
-                        .HasMaxLength(2000)
-                        .HasColumnType("nvarchar(2000)");
-
-                    b.Property<string>("PayoutReason")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("nvarchar(32)");
-
-                    b.Property<string>("PayoutStatus")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("nvarchar(32)");
-
-                    b.Property<string>("RefundReference")
-                        .HasMaxLength(255)
-                        .HasColumnType("nvarchar(255)")
-                        .UseCollation("Latin1_General_100_BIN2");
-
-                    b.Property<DateTimeOffset?>("RefundRequestedAt")
-                        .HasColumnType("datetimeoffset");
-
-                    b.Property<DateTimeOffset?>("RefundedAt")
-                        .HasColumnType("datetimeoffset");
-
                     b.Property<int>("Sequence")
                         .HasColumnType("int");
 
@@ -575,13 +497,6 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.SqlServer
                         .HasMaxLength(32)
                         .HasColumnType("nvarchar(32)");
 
-                    b.Property<string>("SubmissionNote")
-                        .HasMaxLength(2000)
-                        .HasColumnType("nvarchar(2000)");
-
-                    b.Property<DateTimeOffset?>("SubmittedAt")
-                        .HasColumnType("datetimeoffset");
-
                     b.Property<string>("Title")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -589,11 +504,6 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.SqlServer
 
                     b.Property<Guid>("TrainerId")
                         .HasColumnType("uniqueidentifier");
-
-                    b.Property<string>("TransferId")
-                        .HasMaxLength(255)
-                        .HasColumnType("nvarchar(255)")
-                        .UseCollation("Latin1_General_100_BIN2");
 
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
@@ -631,6 +541,66 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.SqlServer
                                 .HasColumnName("ContractInitiationFeeCurrency");
                         });
 
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Funding", "OpenTrain.Clean.Domain.Milestones.Milestone.Funding#FundingFacts", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<int>("Attempts")
+                                .HasColumnType("int")
+                                .HasColumnName("FundingAttempts");
+
+                            b1.Property<string>("ChargeId")
+                                .HasMaxLength(255)
+                                .HasColumnType("nvarchar(255)")
+                                .HasColumnName("ChargeId")
+                                .UseCollation("Latin1_General_100_BIN2");
+
+                            b1.Property<int>("Checks")
+                                .HasColumnType("int")
+                                .HasColumnName("FundingChecks");
+
+                            b1.Property<string>("ClientSecret")
+                                .HasMaxLength(255)
+                                .HasColumnType("nvarchar(255)")
+                                .HasColumnName("FundingClientSecret");
+
+                            b1.Property<DateTimeOffset?>("FundedAt")
+                                .HasColumnType("datetimeoffset")
+                                .HasColumnName("FundedAt");
+
+                            b1.Property<string>("PaymentIntentId")
+                                .HasMaxLength(255)
+                                .HasColumnType("nvarchar(255)")
+                                .HasColumnName("PaymentIntentId")
+                                .UseCollation("Latin1_General_100_BIN2");
+
+                            b1.Property<string>("PaymentMethodId")
+                                .HasMaxLength(255)
+                                .HasColumnType("nvarchar(255)")
+                                .HasColumnName("FundingPaymentMethodId")
+                                .UseCollation("Latin1_General_100_BIN2");
+
+                            b1.Property<string>("PaymentMethodType")
+                                .HasMaxLength(32)
+                                .HasColumnType("nvarchar(32)")
+                                .HasColumnName("FundingPaymentMethodType");
+
+                            b1.ComplexProperty(typeof(Dictionary<string, object>), "LastError", "OpenTrain.Clean.Domain.Milestones.Milestone.Funding#FundingFacts.LastError#FundingError", b2 =>
+                                {
+                                    b2.Property<string>("Code")
+                                        .IsRequired()
+                                        .HasMaxLength(100)
+                                        .HasColumnType("nvarchar(100)")
+                                        .HasColumnName("LastFundingErrorCode");
+
+                                    b2.Property<string>("Message")
+                                        .IsRequired()
+                                        .HasMaxLength(1000)
+                                        .HasColumnType("nvarchar(1000)")
+                                        .HasColumnName("LastFundingErrorMessage");
+                                });
+                        });
+
                     b.ComplexProperty(typeof(Dictionary<string, object>), "MarketplaceFee", "OpenTrain.Clean.Domain.Milestones.Milestone.MarketplaceFee#Money", b1 =>
                         {
                             b1.IsRequired();
@@ -647,13 +617,97 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.SqlServer
                                 .HasColumnName("MarketplaceFeeCurrency");
                         });
 
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Payout", "OpenTrain.Clean.Domain.Milestones.Milestone.Payout#PayoutFacts", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<int>("Attempts")
+                                .HasColumnType("int")
+                                .HasColumnName("PayoutAttempts");
+
+                            b1.Property<string>("LastError")
+                                .HasMaxLength(2000)
+                                .HasColumnType("nvarchar(2000)")
+                                .HasColumnName("PayoutLastError");
+
+                            b1.Property<DateTimeOffset?>("PaidAt")
+                                .HasColumnType("datetimeoffset")
+                                .HasColumnName("PaidAt");
+
+                            b1.Property<string>("Reason")
+                                .IsRequired()
+                                .HasMaxLength(32)
+                                .HasColumnType("nvarchar(32)")
+                                .HasColumnName("PayoutReason");
+
+                            b1.Property<string>("Status")
+                                .IsRequired()
+                                .HasMaxLength(32)
+                                .HasColumnType("nvarchar(32)")
+                                .HasColumnName("PayoutStatus");
+
+                            b1.Property<string>("TransferId")
+                                .HasMaxLength(255)
+                                .HasColumnType("nvarchar(255)")
+                                .HasColumnName("TransferId")
+                                .UseCollation("Latin1_General_100_BIN2");
+                        });
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Refund", "OpenTrain.Clean.Domain.Milestones.Milestone.Refund#RefundFacts", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<string>("DisputeId")
+                                .HasMaxLength(255)
+                                .HasColumnType("nvarchar(255)")
+                                .HasColumnName("DisputeId")
+                                .UseCollation("Latin1_General_100_BIN2");
+
+                            b1.Property<string>("Reference")
+                                .HasMaxLength(255)
+                                .HasColumnType("nvarchar(255)")
+                                .HasColumnName("RefundReference")
+                                .UseCollation("Latin1_General_100_BIN2");
+
+                            b1.Property<DateTimeOffset?>("RefundedAt")
+                                .HasColumnType("datetimeoffset")
+                                .HasColumnName("RefundedAt");
+
+                            b1.Property<DateTimeOffset?>("RequestedAt")
+                                .HasColumnType("datetimeoffset")
+                                .HasColumnName("RefundRequestedAt");
+                        });
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Review", "OpenTrain.Clean.Domain.Milestones.Milestone.Review#ReviewFacts", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<DateTimeOffset?>("ApprovedAt")
+                                .HasColumnType("datetimeoffset")
+                                .HasColumnName("ApprovedAt");
+
+                            b1.Property<Guid?>("ApprovedBy")
+                                .HasColumnType("uniqueidentifier")
+                                .HasColumnName("ApprovedBy");
+
+                            b1.Property<string>("ChangesRequestedReason")
+                                .HasMaxLength(2000)
+                                .HasColumnType("nvarchar(2000)")
+                                .HasColumnName("ChangesRequestedReason");
+
+                            b1.Property<string>("SubmissionNote")
+                                .HasMaxLength(2000)
+                                .HasColumnType("nvarchar(2000)")
+                                .HasColumnName("SubmissionNote");
+
+                            b1.Property<DateTimeOffset?>("SubmittedAt")
+                                .HasColumnType("datetimeoffset")
+                                .HasColumnName("SubmittedAt");
+                        });
+
                     b.HasKey("Id");
 
-                    b.HasIndex("ChargeId");
-
                     b.HasIndex("JobId");
-
-                    b.HasIndex("TransferId");
 
                     b.HasIndex("ContractId", "Sequence")
                         .IsUnique();
@@ -1089,31 +1143,6 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.SqlServer
 
             modelBuilder.Entity("OpenTrain.Clean.Domain.Milestones.Milestone", b =>
                 {
-                    b.OwnsOne("OpenTrain.Clean.Domain.Milestones.FundingError", "LastFundingError", b1 =>
-                        {
-                            b1.Property<Guid>("MilestoneId")
-                                .HasColumnType("uniqueidentifier");
-
-                            b1.Property<string>("Code")
-                                .IsRequired()
-                                .HasMaxLength(100)
-                                .HasColumnType("nvarchar(100)")
-                                .HasColumnName("LastFundingErrorCode");
-
-                            b1.Property<string>("Message")
-                                .IsRequired()
-                                .HasMaxLength(1000)
-                                .HasColumnType("nvarchar(1000)")
-                                .HasColumnName("LastFundingErrorMessage");
-
-                            b1.HasKey("MilestoneId");
-
-                            b1.ToTable("Milestones");
-
-                            b1.WithOwner()
-                                .HasForeignKey("MilestoneId");
-                        });
-
                     b.OwnsMany("OpenTrain.Clean.Domain.Milestones.MilestoneTimelineEntry", "Timeline", b1 =>
                         {
                             b1.Property<Guid>("MilestoneId")
@@ -1153,8 +1182,6 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.SqlServer
                             b1.WithOwner()
                                 .HasForeignKey("MilestoneId");
                         });
-
-                    b.Navigation("LastFundingError");
 
                     b.Navigation("Timeline");
                 });

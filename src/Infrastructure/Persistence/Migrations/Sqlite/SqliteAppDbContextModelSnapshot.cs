@@ -448,22 +448,8 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<Guid>("Id")
                         .HasColumnType("TEXT");
 
-                    b.Property<long?>("ApprovedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<Guid?>("ApprovedBy")
-                        .HasColumnType("TEXT");
-
                     b.Property<long?>("CancelledAt")
                         .HasColumnType("INTEGER");
-
-                    b.Property<string>("ChangesRequestedReason")
-                        .HasMaxLength(2000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ChargeId")
-                        .HasMaxLength(255)
-                        .HasColumnType("TEXT");
 
                     b.Property<Guid>("ContractId")
                         .HasColumnType("TEXT");
@@ -476,35 +462,10 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.Sqlite
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("DisputeId")
-                        .HasMaxLength(255)
-                        .HasColumnType("TEXT");
-
                     b.Property<DateOnly?>("DueDate")
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("EmployerId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<long?>("FundedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("FundingAttempts")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("FundingChecks")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("FundingClientSecret")
-                        .HasMaxLength(255)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("FundingPaymentMethodId")
-                        .HasMaxLength(255)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("FundingPaymentMethodType")
-                        .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("JobId")
@@ -516,40 +477,6 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<long?>("NextPayoutAttemptAt")
                         .HasColumnType("INTEGER");
 
-                    b.Property<long?>("PaidAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("PaymentIntentId")
-                        .HasMaxLength(255)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("PayoutAttempts")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("PayoutLastError")
-                        .HasMaxLength(2000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("PayoutReason")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("PayoutStatus")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("RefundReference")
-                        .HasMaxLength(255)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long?>("RefundRequestedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("RefundedAt")
-                        .HasColumnType("INTEGER");
-
                     b.Property<int>("Sequence")
                         .HasColumnType("INTEGER");
 
@@ -558,23 +485,12 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.Sqlite
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("SubmissionNote")
-                        .HasMaxLength(2000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long?>("SubmittedAt")
-                        .HasColumnType("INTEGER");
-
                     b.Property<string>("Title")
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("TrainerId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("TransferId")
-                        .HasMaxLength(255)
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Version")
@@ -613,6 +529,63 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.Sqlite
                                 .HasColumnName("ContractInitiationFeeCurrency");
                         });
 
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Funding", "OpenTrain.Clean.Domain.Milestones.Milestone.Funding#FundingFacts", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<int>("Attempts")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("FundingAttempts");
+
+                            b1.Property<string>("ChargeId")
+                                .HasMaxLength(255)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("ChargeId");
+
+                            b1.Property<int>("Checks")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("FundingChecks");
+
+                            b1.Property<string>("ClientSecret")
+                                .HasMaxLength(255)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("FundingClientSecret");
+
+                            b1.Property<long?>("FundedAt")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("FundedAt");
+
+                            b1.Property<string>("PaymentIntentId")
+                                .HasMaxLength(255)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("PaymentIntentId");
+
+                            b1.Property<string>("PaymentMethodId")
+                                .HasMaxLength(255)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("FundingPaymentMethodId");
+
+                            b1.Property<string>("PaymentMethodType")
+                                .HasMaxLength(32)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("FundingPaymentMethodType");
+
+                            b1.ComplexProperty(typeof(Dictionary<string, object>), "LastError", "OpenTrain.Clean.Domain.Milestones.Milestone.Funding#FundingFacts.LastError#FundingError", b2 =>
+                                {
+                                    b2.Property<string>("Code")
+                                        .IsRequired()
+                                        .HasMaxLength(100)
+                                        .HasColumnType("TEXT")
+                                        .HasColumnName("LastFundingErrorCode");
+
+                                    b2.Property<string>("Message")
+                                        .IsRequired()
+                                        .HasMaxLength(1000)
+                                        .HasColumnType("TEXT")
+                                        .HasColumnName("LastFundingErrorMessage");
+                                });
+                        });
+
                     b.ComplexProperty(typeof(Dictionary<string, object>), "MarketplaceFee", "OpenTrain.Clean.Domain.Milestones.Milestone.MarketplaceFee#Money", b1 =>
                         {
                             b1.IsRequired();
@@ -629,13 +602,94 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.Sqlite
                                 .HasColumnName("MarketplaceFeeCurrency");
                         });
 
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Payout", "OpenTrain.Clean.Domain.Milestones.Milestone.Payout#PayoutFacts", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<int>("Attempts")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("PayoutAttempts");
+
+                            b1.Property<string>("LastError")
+                                .HasMaxLength(2000)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("PayoutLastError");
+
+                            b1.Property<long?>("PaidAt")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("PaidAt");
+
+                            b1.Property<string>("Reason")
+                                .IsRequired()
+                                .HasMaxLength(32)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("PayoutReason");
+
+                            b1.Property<string>("Status")
+                                .IsRequired()
+                                .HasMaxLength(32)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("PayoutStatus");
+
+                            b1.Property<string>("TransferId")
+                                .HasMaxLength(255)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("TransferId");
+                        });
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Refund", "OpenTrain.Clean.Domain.Milestones.Milestone.Refund#RefundFacts", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<string>("DisputeId")
+                                .HasMaxLength(255)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("DisputeId");
+
+                            b1.Property<string>("Reference")
+                                .HasMaxLength(255)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("RefundReference");
+
+                            b1.Property<long?>("RefundedAt")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("RefundedAt");
+
+                            b1.Property<long?>("RequestedAt")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("RefundRequestedAt");
+                        });
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Review", "OpenTrain.Clean.Domain.Milestones.Milestone.Review#ReviewFacts", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<long?>("ApprovedAt")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("ApprovedAt");
+
+                            b1.Property<Guid?>("ApprovedBy")
+                                .HasColumnType("TEXT")
+                                .HasColumnName("ApprovedBy");
+
+                            b1.Property<string>("ChangesRequestedReason")
+                                .HasMaxLength(2000)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("ChangesRequestedReason");
+
+                            b1.Property<string>("SubmissionNote")
+                                .HasMaxLength(2000)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("SubmissionNote");
+
+                            b1.Property<long?>("SubmittedAt")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("SubmittedAt");
+                        });
+
                     b.HasKey("Id");
 
-                    b.HasIndex("ChargeId");
-
                     b.HasIndex("JobId");
-
-                    b.HasIndex("TransferId");
 
                     b.HasIndex("ContractId", "Sequence")
                         .IsUnique();
@@ -1063,31 +1117,6 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.Sqlite
 
             modelBuilder.Entity("OpenTrain.Clean.Domain.Milestones.Milestone", b =>
                 {
-                    b.OwnsOne("OpenTrain.Clean.Domain.Milestones.FundingError", "LastFundingError", b1 =>
-                        {
-                            b1.Property<Guid>("MilestoneId")
-                                .HasColumnType("TEXT");
-
-                            b1.Property<string>("Code")
-                                .IsRequired()
-                                .HasMaxLength(100)
-                                .HasColumnType("TEXT")
-                                .HasColumnName("LastFundingErrorCode");
-
-                            b1.Property<string>("Message")
-                                .IsRequired()
-                                .HasMaxLength(1000)
-                                .HasColumnType("TEXT")
-                                .HasColumnName("LastFundingErrorMessage");
-
-                            b1.HasKey("MilestoneId");
-
-                            b1.ToTable("Milestones");
-
-                            b1.WithOwner()
-                                .HasForeignKey("MilestoneId");
-                        });
-
                     b.OwnsMany("OpenTrain.Clean.Domain.Milestones.MilestoneTimelineEntry", "Timeline", b1 =>
                         {
                             b1.Property<Guid>("MilestoneId")
@@ -1127,8 +1156,6 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.Sqlite
                             b1.WithOwner()
                                 .HasForeignKey("MilestoneId");
                         });
-
-                    b.Navigation("LastFundingError");
 
                     b.Navigation("Timeline");
                 });

@@ -1,0 +1,15 @@
+namespace OpenTrain.Clean.Application.Common;
+
+/// <summary>Configuration section <c>Funding</c>: how reconciliation follows fundings in flight.</summary>
+public sealed class FundingOptions
+{
+    public const string SectionName = "Funding";
+
+    /// <summary>Waits between checks of a funding still in flight; the last one repeats.</summary>
+    public IList<TimeSpan> CheckSchedule { get; } = [];
+
+    public static readonly TimeSpan[] DefaultCheckSchedule =
+        [TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(15), TimeSpan.FromHours(1)];
+
+    public TimeSpan CheckDelay(int checks) => Schedules.Pick(CheckSchedule.Count > 0 ? CheckSchedule : DefaultCheckSchedule, checks);
+}
