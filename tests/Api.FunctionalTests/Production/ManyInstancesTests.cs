@@ -50,14 +50,16 @@ public sealed class ManyInstancesTests
         var employers = new[] { await clients[0].EmployerAsync(), await clients[1].EmployerAsync() };
         var trainers = new[] { await clients[0].PayoutReadyTrainerAsync(), await clients[0].PayoutReadyTrainerAsync() };
         var milestones = new List<Guid>();
+        var ids = new List<Domain.Common.MilestoneId>();
         for (var i = 0; i < Payouts; i++)
         {
             var (hire, _) = await clients[i % 2].HireAndApproveAsync(employers[(i / 2) % 2], trainers[i % 2]);
             milestones.Add(hire.MilestoneId);
+            ids.Add(new Domain.Common.MilestoneId(hire.MilestoneId));
         }
 
         await WaitAsync(clock, async () =>
-            await apiA.QueryAsync(db => db.Set<Milestone>().CountAsync(m => milestones.Contains(m.Id.Value) && m.Status == MilestoneStatus.Paid)) == Payouts
+            await apiA.QueryAsync(db => db.Set<Milestone>().CountAsync(m => ids.Contains(m.Id) && m.Status == MilestoneStatus.Paid)) == Payouts
             && await apiA.QueryAsync(db => db.OutboxMessages.CountAsync(m => m.Status == OutboxStatus.Pending)) == 0);
 
         // Every payout transferred once: one provider call per payout, one transfer at the provider, none by an API host.
