@@ -3617,7 +3617,7 @@ export interface components {
              * @description The machine-readable reason; stable across versions.
              * @enum {string}
              */
-            code: "amount_out_of_range" | "bad_request" | "cannot_hire_self" | "card_declined" | "concurrency_conflict" | "conflict" | "contract_ended" | "currency_mismatch" | "customer_already_linked" | "customer_required" | "delivery_not_found" | "description_required" | "domain_error" | "error" | "event_not_found" | "forbidden" | "idempotency_key_invalid" | "idempotency_key_reused" | "idempotency_request_in_progress" | "integrator_event_published" | "internal_error" | "invalid_currency" | "invalid_fee_schedule" | "invalid_signature" | "invoice_number_required" | "invoice_paid" | "invoice_refunded" | "job_archived" | "job_has_unresolved_milestones" | "malformed_event" | "malformed_request" | "method_not_allowed" | "milestone_disputed" | "milestone_not_approvable" | "milestone_not_awaiting_approval" | "milestone_not_cancellable" | "milestone_not_disputable" | "milestone_not_disputed" | "milestone_not_editable" | "milestone_not_fundable" | "milestone_not_funding" | "milestone_not_refundable" | "milestone_not_releasing" | "milestone_not_submittable" | "milestone_refund_pending" | "milestone_wrong_party" | "no_active_subscription" | "not_acceptable" | "not_found" | "payload_too_large" | "payment_method_invalid" | "payment_method_required" | "payment_provider_unavailable" | "payout_account" | "payout_account_exists" | "payout_account_not_started" | "payout_country_unsupported" | "payout_not_due" | "payout_parked" | "rate_limited" | "refund_failed" | "role_mismatch" | "subscription_required" | "text_too_long" | "title_required" | "trainer_not_found" | "unauthorized" | "unsupported_media_type" | "validation_failed" | "webhook_conflict" | "webhook_delivery_not_pending" | "webhook_description_too_long" | "webhook_endpoint_disabled" | "webhook_endpoint_limit_reached" | "webhook_event_types_required" | "webhook_url_invalid" | "webhook_url_refused";
+            code: "amount_out_of_range" | "bad_request" | "cannot_hire_self" | "card_declined" | "concurrency_conflict" | "conflict" | "contract_ended" | "currency_mismatch" | "customer_already_linked" | "customer_required" | "delivery_not_found" | "description_required" | "domain_error" | "error" | "event_not_found" | "forbidden" | "idempotency_key_invalid" | "idempotency_key_reused" | "idempotency_request_in_progress" | "integrator_event_published" | "internal_error" | "invalid_currency" | "invalid_fee_schedule" | "invalid_signature" | "invoice_number_required" | "invoice_paid" | "invoice_refunded" | "job_archived" | "job_has_unresolved_milestones" | "malformed_event" | "malformed_request" | "method_not_allowed" | "milestone_disputed" | "milestone_not_approvable" | "milestone_not_awaiting_approval" | "milestone_not_cancellable" | "milestone_not_disputable" | "milestone_not_disputed" | "milestone_not_editable" | "milestone_not_fundable" | "milestone_not_funding" | "milestone_not_refundable" | "milestone_not_releasing" | "milestone_not_submittable" | "milestone_refund_pending" | "milestone_wrong_party" | "no_active_subscription" | "not_acceptable" | "not_found" | "payload_too_large" | "payment_method_invalid" | "payment_method_required" | "payment_provider_unavailable" | "payout_account" | "payout_account_exists" | "payout_account_not_started" | "payout_country_unsupported" | "payout_not_due" | "payout_parked" | "rate_limited" | "refund_failed" | "role_mismatch" | "service_unavailable" | "subscription_required" | "text_too_long" | "title_required" | "trainer_not_found" | "unauthorized" | "unsupported_media_type" | "validation_failed" | "webhook_conflict" | "webhook_delivery_not_pending" | "webhook_description_too_long" | "webhook_endpoint_disabled" | "webhook_endpoint_limit_reached" | "webhook_event_types_required" | "webhook_url_invalid" | "webhook_url_refused";
             /** @description Identifies this request in our logs and traces. */
             traceId: string;
             /** @description Per field (a JSON path such as `firstMilestone.amount`, a query parameter, or `body`): what is wrong with it. */
@@ -3960,6 +3960,27 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     attachPaymentMethod: {
@@ -4079,7 +4100,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -4197,6 +4218,27 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     createSetupIntent: {
@@ -4297,7 +4339,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -4394,6 +4436,27 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getSubscription: {
@@ -4453,6 +4516,27 @@ export interface operations {
                      *       "status": 403,
                      *       "detail": "Only an employer may do this; your token's role is trainer.",
                      *       "code": "forbidden",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -4565,7 +4649,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -4683,6 +4767,27 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     cancelSubscription: {
@@ -4780,7 +4885,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -4833,6 +4938,27 @@ export interface operations {
                      *       "status": 502,
                      *       "detail": "The payment provider could not be reached; try again shortly.",
                      *       "code": "payment_provider_unavailable",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -4921,6 +5047,27 @@ export interface operations {
                      *       "status": 401,
                      *       "detail": "The bearer token expired at 2026-03-02T15:04:05Z; get a new one.",
                      *       "code": "unauthorized",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -5072,6 +5219,27 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getPaymentHistory: {
@@ -5154,6 +5322,27 @@ export interface operations {
                      *       "status": 404,
                      *       "detail": "There is nothing at this address, or it is not yours.",
                      *       "code": "not_found",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -5311,6 +5500,27 @@ export interface operations {
                      *       "status": 404,
                      *       "detail": "There is nothing at this address, or it is not yours.",
                      *       "code": "not_found",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -5503,7 +5713,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -5575,6 +5785,27 @@ export interface operations {
                      *       "status": 422,
                      *       "detail": "This Idempotency-Key was used for a different request; use a new key.",
                      *       "code": "idempotency_key_reused",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -5803,6 +6034,27 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     listInvoices: {
@@ -5908,6 +6160,27 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getInvoice: {
@@ -5996,6 +6269,27 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getInvoicePdf: {
@@ -6050,6 +6344,27 @@ export interface operations {
                      *       "status": 404,
                      *       "detail": "There is nothing at this address, or it is not yours.",
                      *       "code": "not_found",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -6135,6 +6450,27 @@ export interface operations {
                      *       "status": 401,
                      *       "detail": "The bearer token expired at 2026-03-02T15:04:05Z; get a new one.",
                      *       "code": "unauthorized",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -6254,7 +6590,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -6332,6 +6668,27 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getJob: {
@@ -6397,6 +6754,27 @@ export interface operations {
                      *       "status": 404,
                      *       "detail": "There is nothing at this address, or it is not yours.",
                      *       "code": "not_found",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -6529,7 +6907,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -6601,6 +6979,27 @@ export interface operations {
                      *       "status": 422,
                      *       "detail": "This Idempotency-Key was used for a different request; use a new key.",
                      *       "code": "idempotency_key_reused",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -6930,7 +7329,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -7048,6 +7447,27 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getMe: {
@@ -7090,6 +7510,27 @@ export interface operations {
                      *       "status": 401,
                      *       "detail": "The bearer token expired at 2026-03-02T15:04:05Z; get a new one.",
                      *       "code": "unauthorized",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -7212,6 +7653,27 @@ export interface operations {
                      *       "status": 404,
                      *       "detail": "There is nothing at this address, or it is not yours.",
                      *       "code": "not_found",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -7401,7 +7863,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -7473,6 +7935,27 @@ export interface operations {
                      *       "status": 422,
                      *       "detail": "This Idempotency-Key was used for a different request; use a new key.",
                      *       "code": "idempotency_key_reused",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -7764,7 +8247,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -7876,6 +8359,27 @@ export interface operations {
                      *       "status": 502,
                      *       "detail": "The payment provider could not be reached; try again shortly.",
                      *       "code": "payment_provider_unavailable",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -8064,7 +8568,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -8136,6 +8640,27 @@ export interface operations {
                      *       "status": 422,
                      *       "detail": "This Idempotency-Key was used for a different request; use a new key.",
                      *       "code": "idempotency_key_reused",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -8324,7 +8849,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -8396,6 +8921,27 @@ export interface operations {
                      *       "status": 422,
                      *       "detail": "This Idempotency-Key was used for a different request; use a new key.",
                      *       "code": "idempotency_key_reused",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -8579,7 +9125,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -8672,6 +9218,27 @@ export interface operations {
                      *       "status": 429,
                      *       "detail": "Too many money-moving requests; retry after 42 s.",
                      *       "code": "rate_limited",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -8859,7 +9426,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -8971,6 +9538,27 @@ export interface operations {
                      *       "status": 502,
                      *       "detail": "The payment provider could not be reached; try again shortly.",
                      *       "code": "payment_provider_unavailable",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -9154,7 +9742,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -9226,6 +9814,27 @@ export interface operations {
                      *       "status": 422,
                      *       "detail": "This Idempotency-Key was used for a different request; use a new key.",
                      *       "code": "idempotency_key_reused",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -9308,6 +9917,27 @@ export interface operations {
                      *       "status": 401,
                      *       "detail": "The bearer token expired at 2026-03-02T15:04:05Z; get a new one.",
                      *       "code": "unauthorized",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -9421,7 +10051,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -9493,6 +10123,27 @@ export interface operations {
                      *       "status": 422,
                      *       "detail": "This Idempotency-Key was used for a different request; use a new key.",
                      *       "code": "idempotency_key_reused",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -9596,6 +10247,27 @@ export interface operations {
                      *       "status": 403,
                      *       "detail": "Only an admin may do this; your token's role is trainer.",
                      *       "code": "forbidden",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -9744,6 +10416,27 @@ export interface operations {
                      *       "status": 403,
                      *       "detail": "Only an admin may do this; your token's role is trainer.",
                      *       "code": "forbidden",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -9927,7 +10620,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -9999,6 +10692,27 @@ export interface operations {
                      *       "status": 422,
                      *       "detail": "This Idempotency-Key was used for a different request; use a new key.",
                      *       "code": "idempotency_key_reused",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -10135,7 +10849,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -10213,6 +10927,27 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     listPayoutCountries: {
@@ -10253,6 +10988,27 @@ export interface operations {
                      *       "status": 401,
                      *       "detail": "The bearer token expired at 2026-03-02T15:04:05Z; get a new one.",
                      *       "code": "unauthorized",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -10323,6 +11079,27 @@ export interface operations {
                      *       "status": 403,
                      *       "detail": "Only an trainer may do this; your token's role is trainer.",
                      *       "code": "forbidden",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -10440,7 +11217,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -10531,6 +11308,27 @@ export interface operations {
                      *       "status": 502,
                      *       "detail": "The payment provider could not be reached; try again shortly.",
                      *       "code": "payment_provider_unavailable",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -10636,7 +11434,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -10727,6 +11525,27 @@ export interface operations {
                      *       "status": 502,
                      *       "detail": "The payment provider could not be reached; try again shortly.",
                      *       "code": "payment_provider_unavailable",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -10849,6 +11668,27 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     listWebhookEndpoints: {
@@ -10906,6 +11746,27 @@ export interface operations {
                      *       "status": 401,
                      *       "detail": "The bearer token expired at 2026-03-02T15:04:05Z; get a new one.",
                      *       "code": "unauthorized",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -11021,7 +11882,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -11093,6 +11954,27 @@ export interface operations {
                      *       "status": 422,
                      *       "detail": "This Idempotency-Key was used for a different request; use a new key.",
                      *       "code": "idempotency_key_reused",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -11171,6 +12053,27 @@ export interface operations {
                      *       "status": 404,
                      *       "detail": "There is nothing at this address, or it is not yours.",
                      *       "code": "not_found",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -11275,7 +12178,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -11309,6 +12212,27 @@ export interface operations {
                      *       "status": 422,
                      *       "detail": "This Idempotency-Key was used for a different request; use a new key.",
                      *       "code": "idempotency_key_reused",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -11429,7 +12353,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -11501,6 +12425,27 @@ export interface operations {
                      *       "status": 422,
                      *       "detail": "This Idempotency-Key was used for a different request; use a new key.",
                      *       "code": "idempotency_key_reused",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -11625,7 +12570,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -11697,6 +12642,27 @@ export interface operations {
                      *       "status": 422,
                      *       "detail": "This Idempotency-Key was used for a different request; use a new key.",
                      *       "code": "idempotency_key_reused",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -11841,6 +12807,27 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getWebhookDelivery: {
@@ -11920,6 +12907,27 @@ export interface operations {
                      *       "status": 404,
                      *       "detail": "There is nothing at this address, or it is not yours.",
                      *       "code": "not_found",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -12049,7 +13057,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -12121,6 +13129,27 @@ export interface operations {
                      *       "status": 422,
                      *       "detail": "This Idempotency-Key was used for a different request; use a new key.",
                      *       "code": "idempotency_key_reused",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */

@@ -43,7 +43,7 @@ public sealed class PayoutJob(IServiceScopeFactory scopes, IOptions<PayoutOption
                 for (var batch = 0; batch < payouts.MaxBatchesPerRun; batch++)
                 {
                     await using var scope = scopes.CreateAsyncScope();
-                    if (await scope.ServiceProvider.GetRequiredService<ISender>().Send(new PayDuePayoutsCommand(), ct) < payouts.BatchSize)
+                    if ((await scope.ServiceProvider.GetRequiredService<ISender>().Send(new PayDuePayoutsCommand(), ct)).Leased < payouts.BatchSize)
                     {
                         return;
                     }

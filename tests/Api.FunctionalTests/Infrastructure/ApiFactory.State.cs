@@ -49,8 +49,8 @@ public partial class ApiFactory
     /// <summary>What the outbox job does on each tick: every due message, until none is left.</summary>
     public Task<int> DrainOutboxAsync() => Services.GetRequiredService<OutboxDispatcher>().DrainAsync(CancellationToken.None);
 
-    /// <summary>What the payout job does on each tick.</summary>
-    public Task<int> RunPayoutJobAsync() => SendAsync(new PayDuePayoutsCommand());
+    /// <summary>One round of the payout job (one lane, one batch): how many payouts it sent.</summary>
+    public async Task<int> RunPayoutJobAsync() => (await SendAsync(new PayDuePayoutsCommand())).Sent;
 
     /// <summary>What the funding reconciliation job does on each tick.</summary>
     public Task<int> RunReconciliationJobAsync() => SendAsync(new ReconcileFundingsCommand());

@@ -10,6 +10,7 @@ using Microsoft.Extensions.Time.Testing;
 using OpenTrain.Clean.Api.FunctionalTests.Safety;
 using OpenTrain.Clean.Application.Abstractions;
 using OpenTrain.Clean.TestSupport.FakeStripe;
+using OpenTrain.Clean.TestSupport.SqlServer;
 
 namespace OpenTrain.Clean.Api.FunctionalTests.Infrastructure;
 
@@ -102,14 +103,22 @@ public partial class ApiFactory : WebApplicationFactory<Program>
     public ApiFactory Sibling(ApiHostOptions options) => new(options with { Clock = Clock }, DataDirectory) { _ownsDataDirectory = false };
 
     /// <summary>
-    /// The one place that chooses the tests' database: SQLite on a file in this host's data directory.
-    /// (To run the suite on SQL Server, return its settings here.)
+    /// The one place that chooses the tests' database: SQLite on a file in this host's data directory, or,
+    /// when <c>OPENTRAIN_SQLSERVER</c> names a SQL Server, a fresh database of this host's own there with the
+    /// SQL Server migrations applied at start (<see cref="SqlServerTestDatabases"/>).
     /// </summary>
-    private static Dictionary<string, string?> DatabaseSettings(string dataDirectory) => new()
-    {
-        ["Database:Provider"] = "Sqlite",
-        ["ConnectionStrings:OpenTrain"] = $"Data Source={Path.Combine(dataDirectory, "opentrain.db")}",
-    };
+    private static Dictionary<string, string?> DatabaseSettings(string dataDirectory) => SqlServerTestDatabases.Server is null
+        ? new()
+        {
+            ["Database:Provider"] = "Sqlite",
+            ["ConnectionStrings:OpenTrain"] = $"Data Source={Path.Combine(dataDirectory, "opentrain.db")}",
+        }
+        : new()
+        {
+            ["Database:Provider"] = "SqlServer",
+            ["ConnectionStrings:OpenTrain"] = SqlServerTestDatabases.For(dataDirectory),
+            ["Database:MigrateOnStartup"] = "true",
+        };
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -172,6 +181,11 @@ public partial class ApiFactory : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
+        if (disposing && _ownsDataDirectory && SqlServerTestDatabases.Server is not null)
+        {
+            SqlServerTestDatabases.Drop(DataDirectory);
+        }
+
         if (disposing && _ownsDataDirectory && Directory.Exists(DataDirectory))
         {
             SqliteConnection.ClearAllPools();

@@ -20,7 +20,7 @@ namespace OpenTrain.Clean.Api.FunctionalTests.Safety;
 /// <summary>A fact that runs only when <c>OPENTRAIN_SQLSERVER</c> names a SQL Server database, and is skipped (not failed) otherwise.</summary>
 public sealed class SafetySqlServerFactAttribute : FactAttribute
 {
-    public const string Variable = "OPENTRAIN_SQLSERVER";
+    public const string Variable = TestSupport.SqlServer.SqlServerTestDatabases.Variable;
 
     public SafetySqlServerFactAttribute()
     {

@@ -84,6 +84,12 @@ internal sealed class OperationConventions(IAuthorizationPolicyProvider policies
             statuses.Add(StatusCodes.Status429TooManyRequests);
         }
 
+        if (path.StartsWith("api/", StringComparison.Ordinal))
+        {
+            // Every operation of the API reads or writes the database, which can be unreachable for a moment.
+            statuses.Add(StatusCodes.Status503ServiceUnavailable);
+        }
+
         operation.Responses ??= [];
         foreach (var status in statuses)
         {

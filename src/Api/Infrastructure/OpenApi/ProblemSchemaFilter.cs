@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.OpenApi;
 using OpenTrain.Clean.Application.Milestones;
+using OpenTrain.Clean.Infrastructure.Resilience;
 using Swashbuckle.AspNetCore.SwaggerGen;
 
 namespace OpenTrain.Clean.Api.Infrastructure.OpenApi;
@@ -94,7 +95,7 @@ internal static class ProblemResponseDescriptions
             403 => (roles.Count > 0 ? $"Only {string.Join(" or ", roles)} callers may do this (`forbidden`), or the caller is not the contract's party for this action." : "The caller may not do this (`forbidden`).",
                 ProblemCodes.Forbidden, roles.Count > 0 ? $"Only an {roles[0]} may do this; your token's role is trainer." : "Your role (trainer) may not do this."),
             404 => ("Nothing at this address, or it is not the caller's (`not_found`).", ProblemCodes.NotFound, "There is nothing at this address, or it is not yours."),
-            409 => ("Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed.",
+            409 => ("Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed.",
                 ProblemCodes.ConcurrencyConflict, "Somebody else changed this milestone at the same time; read it again and retry."),
             413 => ("The body is larger than the API accepts (`payload_too_large`).", ProblemCodes.PayloadTooLarge, "Request bodies are limited to 262144 bytes."),
             415 => ("The body is not JSON (`unsupported_media_type`): send Content-Type: application/json.", ProblemCodes.UnsupportedMediaType, "This operation takes a JSON body: send it with Content-Type: application/json (the request's Content-Type was 'text/plain')."),
@@ -103,7 +104,8 @@ internal static class ProblemResponseDescriptions
             429 => ("Too many money-moving requests from this caller (`rate_limited`); retry after Retry-After seconds.", ProblemCodes.RateLimited, "Too many money-moving requests; retry after 42 s."),
             502 => ("The payment provider could not be reached or answered an error (`payment_provider_unavailable`); retry with the same Idempotency-Key.",
                 ProblemCodes.PaymentProviderUnavailable, "The payment provider could not be reached; try again shortly."),
-            503 => ("Not available right now; retry after Retry-After seconds.", ProblemCodes.WebhookConflict, "The event could not be applied now; it will be redelivered."),
+            503 => ("Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key).",
+                ProblemCodes.ServiceUnavailable, DatabaseFailures.UnavailableMessage),
             _ => ("An error (`code` says which).", ProblemCodes.Error, "Something went wrong."),
         };
         if (string.IsNullOrEmpty(response.Description) || response.Description == ReasonPhrase(status))

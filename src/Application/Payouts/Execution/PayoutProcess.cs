@@ -43,18 +43,21 @@ public sealed partial class PayoutProcess(
     /// <summary>
     /// Leases up to <paramref name="batchSize"/> due payouts in one statement (any number of workers each get
     /// their own, none waits for another) and pays each on its own: one failure never stops the rest.
-    /// Returns how many were leased, so that a caller knows whether more may be due.
     /// </summary>
-    public async Task<int> PayDueAsync(int? batchSize, CancellationToken cancellationToken)
+    public async Task<PayoutRound> PayDueAsync(int? batchSize, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var leaseUntil = now.Add(options.Value.ClaimLease);
         var due = await claims.ClaimDueAsync(batchSize ?? options.Value.BatchSize, now, leaseUntil, cancellationToken);
+        var sent = 0;
         foreach (var id in due)
         {
             try
             {
-                await PayAsync(id, cancellationToken, leaseUntil);
+                if (await PayAsync(id, cancellationToken, leaseUntil) is not null)
+                {
+                    sent++;
+                }
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
@@ -63,7 +66,7 @@ public sealed partial class PayoutProcess(
             }
         }
 
-        return due.Count;
+        return new PayoutRound(due.Count, sent);
     }
 
     private async Task<TransferResult> TransferAsync(PayoutInstruction instruction)
