@@ -19,7 +19,7 @@ public sealed record SqlServerColumn(string Table, string Column, IProperty Prop
 /// bound for a varchar column fails too (SQL Server would silently turn it into '?'). It also keeps the
 /// longest value written to each column, for the coverage check.
 /// </summary>
-public sealed partial class SqlServerColumnLengths : DbCommandInterceptor
+public sealed partial class SqlServerColumnLengths : CommandObserver
 {
     private const int StringTruncated = 2628;
 
@@ -59,31 +59,7 @@ public sealed partial class SqlServerColumnLengths : DbCommandInterceptor
         }
     }
 
-    public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
-    {
-        Check(command);
-        return result;
-    }
-
-    public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
-    {
-        Check(command);
-        return ValueTask.FromResult(result);
-    }
-
-    public override InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result)
-    {
-        Check(command);
-        return result;
-    }
-
-    public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
-    {
-        Check(command);
-        return ValueTask.FromResult(result);
-    }
-
-    private void Check(DbCommand command)
+    protected override void Observe(DbCommand command)
     {
         var parameters = command.Parameters.Cast<DbParameter>().ToDictionary(p => p.ParameterName.TrimStart('@', '$', ':'), p => p.Value, StringComparer.Ordinal);
         foreach (var (table, column, parameter) in Assignments(command.CommandText))

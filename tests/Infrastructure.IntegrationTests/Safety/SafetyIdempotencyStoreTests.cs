@@ -166,15 +166,10 @@ public sealed class SafetyIdempotencyStoreTests : IDisposable
     }
 
     /// <summary>The text of every command the store sends.</summary>
-    private sealed class StatementLog : Microsoft.EntityFrameworkCore.Diagnostics.DbCommandInterceptor
+    private sealed class StatementLog : CommandObserver
     {
         public System.Collections.Concurrent.ConcurrentQueue<string> Texts { get; } = new();
 
-        public override ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int>> NonQueryExecutingAsync(
-            System.Data.Common.DbCommand command, Microsoft.EntityFrameworkCore.Diagnostics.CommandEventData eventData, Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int> result, CancellationToken cancellationToken = default)
-        {
-            Texts.Enqueue(command.CommandText);
-            return base.NonQueryExecutingAsync(command, eventData, result, cancellationToken);
-        }
+        protected override void Observe(System.Data.Common.DbCommand command) => Texts.Enqueue(command.CommandText);
     }
 }

@@ -62,7 +62,7 @@ public static class SqlServerErrors
 /// Fails the next <see cref="Remaining"/> writes (INSERT, UPDATE, DELETE, MERGE; to <paramref name="table"/>
 /// only, when given) with a SQL Server error, then lets them through.
 /// </summary>
-public sealed class FailingWrites(int number, string? table = null) : DbCommandInterceptor
+public sealed class FailingWrites(int number, string? table = null) : CommandObserver
 {
     private int _remaining;
 
@@ -75,31 +75,7 @@ public sealed class FailingWrites(int number, string? table = null) : DbCommandI
 
     public int Failed { get; private set; }
 
-    public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
-    {
-        Fail(command);
-        return result;
-    }
-
-    public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
-    {
-        Fail(command);
-        return ValueTask.FromResult(result);
-    }
-
-    public override InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result)
-    {
-        Fail(command);
-        return result;
-    }
-
-    public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
-    {
-        Fail(command);
-        return ValueTask.FromResult(result);
-    }
-
-    private void Fail(DbCommand command)
+    protected override void Observe(DbCommand command)
     {
         var text = command.CommandText.TrimStart();
         var write = text.StartsWith("INSERT", StringComparison.OrdinalIgnoreCase) || text.StartsWith("UPDATE", StringComparison.OrdinalIgnoreCase)
