@@ -7,7 +7,7 @@ namespace OpenTrain.Clean.Domain.Milestones;
 /// Every state change is one method here; an illegal move throws a <see cref="DomainException"/>
 /// with a stable code and changes nothing.
 /// </summary>
-public sealed class Milestone : AggregateRoot<MilestoneId>
+public sealed partial class Milestone : AggregateRoot<MilestoneId>
 {
     public const int MaxTitleLength = 200;
     public const int MaxDescriptionLength = 2000;

@@ -21,6 +21,11 @@ public enum NotificationKind
     PayoutFailed,
     FundingFailed,
     MilestoneRefunded,
+    PayoutRetrying,
+    DisputeOpened,
+    DisputeClosed,
+    FundedByLatePayment,
+    DuplicateChargeRefunded,
 }
 
 /// <summary>An entry of a user's in-app feed. Created once per event and recipient.</summary>

@@ -45,6 +45,11 @@ public sealed class InvoicingRefundRaceApiFactory : InvoicingApiFactory
 
         public Task<FundingResult> FundAsync(FundingRequest request, CancellationToken cancellationToken) => inner.FundAsync(request, cancellationToken);
 
+        public Task<string?> FindRefundAsync(string chargeId, CancellationToken cancellationToken) => inner.FindRefundAsync(chargeId, cancellationToken);
+
+        public Task<IReadOnlyList<RecordedProviderEvent>> ListEventsAsync(DateTimeOffset since, CancellationToken cancellationToken) =>
+            inner.ListEventsAsync(since, cancellationToken);
+
         public Task<FundingResult> GetFundingAsync(string paymentIntentId, CancellationToken cancellationToken) => inner.GetFundingAsync(paymentIntentId, cancellationToken);
 
         public Task<TransferResult> TransferAsync(TransferRequest request, CancellationToken cancellationToken) => inner.TransferAsync(request, cancellationToken);

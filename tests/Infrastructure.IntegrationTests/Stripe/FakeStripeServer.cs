@@ -515,6 +515,8 @@ public sealed class FakeStripeServer : IAsyncDisposable
         ("GET", ["v1", "payment_intents", var id]) => Get(id, "payment_intent"),
         ("GET", ["v1", "payment_intents"]) => ListPaymentIntents(query),
         ("GET", ["v1", "transfers"]) => ListTransfers(query),
+        ("GET", ["v1", "events"]) => ListEvents(query),
+        ("GET", ["v1", "refunds"]) => ListRefunds(query),
         ("POST", ["v1", "transfers"]) => CreateTransfer(form),
         ("POST", ["v1", "refunds"]) => CreateRefund(form),
         ("GET", ["v1", "transfers", var id]) => Get(id, "transfer"),
@@ -817,6 +819,32 @@ public sealed class FakeStripeServer : IAsyncDisposable
         var page = FakeStripeObjects.List("/v1/payment_intents", [.. intents.Take(100).Select(i => (JsonObject)i.DeepClone())]);
         page["has_more"] = intents.Count > 100;
         return new Answer(200, page.ToJsonString(), null, NewRequestId());
+    }
+
+    /// <summary>GET /v1/events: the events this fake recorded (none unless a test records them), newest first, filtered like Stripe's.</summary>
+    private Answer ListEvents(Dictionary<string, string> query)
+    {
+        var since = query.TryGetValue("created[gte]", out var gte) && long.TryParse(gte, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) ? seconds : 0;
+        var types = query.Where(q => q.Key.StartsWith("types[", StringComparison.Ordinal)).Select(q => q.Value).ToHashSet(StringComparer.Ordinal);
+        var events = _objects.Values
+            .Where(o => o["object"]?.GetValue<string>() == "event")
+            .Where(e => e["created"]!.GetValue<long>() >= since && (types.Count == 0 || types.Contains(e["type"]!.GetValue<string>())))
+            .Reverse()
+            .Select(e => (JsonObject)e.DeepClone())
+            .ToList();
+        var page = FakeStripeObjects.List("/v1/events", [.. events]);
+        return new Answer(200, page.ToJsonString(), null, NewRequestId());
+    }
+
+    private Answer ListRefunds(Dictionary<string, string> query)
+    {
+        var refunds = _objects.Values
+            .Where(o => o["object"]?.GetValue<string>() == "refund")
+            .Where(r => !query.TryGetValue("charge", out var charge) || r["charge"]?.GetValue<string>() == charge)
+            .Reverse()
+            .Select(r => (JsonObject)r.DeepClone())
+            .ToList();
+        return new Answer(200, FakeStripeObjects.List("/v1/refunds", [.. refunds]).ToJsonString(), null, NewRequestId());
     }
 
     private Answer ListTransfers(Dictionary<string, string> query)

@@ -93,6 +93,10 @@ public sealed class FundingSteps(
             invoice ??= await invoiceIssuer.IssueFundingAsync(milestone, attempt, result.PaymentIntentId, now, cancellationToken);
             await ApplyAsync(milestone, invoice, attempt, result, now, cancellationToken);
         }
+        else if (result is { Outcome: FundingOutcome.Succeeded, PaymentIntentId: { } paymentIntentId } && !milestone.IsFundedBy(paymentIntentId))
+        {
+            invoice = await ApplyLateSuccessAsync(milestone, invoice, attempt, paymentIntentId, result, now, cancellationToken);
+        }
 
         return new FundingResponse(
             milestone.ToResponse(viewerIsEmployer: true, includeTimeline: false),
@@ -101,6 +105,29 @@ public sealed class FundingSteps(
             invoice?.Id.Value,
             result.DeclineCode,
             result.Message);
+    }
+
+    /// <summary>
+    /// A success of an attempt no longer in flight (decision 010-late-charges): it funds the milestone if the
+    /// milestone is still fundable and unfunded and the charge is its price; otherwise the charge is recorded
+    /// as a duplicate, which the worker refunds once. The employer hears of either.
+    /// </summary>
+    private async Task<Invoice?> ApplyLateSuccessAsync(
+        Milestone milestone, Invoice? invoice, int attempt, string paymentIntentId, FundingResult result, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var charged = result.Amount is { } amount ? new Money(amount, milestone.EmployerTotal.Currency) : milestone.EmployerTotal;
+        if (!milestone.CanBeFundedLate(attempt, paymentIntentId, charged))
+        {
+            milestone.RecordDuplicateCharge(attempt, paymentIntentId, result.ChargeId, charged, now);
+            return invoice;
+        }
+
+        milestone.FundLate(attempt, paymentIntentId, result.ChargeId, charged, now);
+        var contract = await contracts.FindAsync(milestone.ContractId, cancellationToken) ?? throw new NotFoundException("Contract", milestone.ContractId);
+        contract.MilestoneFunded(now);
+        invoice ??= await invoiceIssuer.IssueFundingAsync(milestone, attempt, paymentIntentId, now, cancellationToken);
+        invoice.FollowPayment(InvoicePaymentStatus.Paid, paymentIntentId, now);
+        return invoice;
     }
 
     private async Task ApplyAsync(Milestone milestone, Invoice invoice, int attempt, FundingResult result, DateTimeOffset now, CancellationToken cancellationToken)

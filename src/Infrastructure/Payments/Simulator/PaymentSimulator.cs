@@ -207,6 +207,12 @@ public sealed class PaymentSimulator(SimulatorStore store, Microsoft.Extensions.
 
     public IReadOnlyList<SimRefund> Refunds() => store.List<SimRefund>("refund");
 
+    public Task<string?> FindRefundAsync(string chargeId, CancellationToken cancellationToken) =>
+        Task.FromResult(Refunds().LastOrDefault(r => r.Charge == chargeId)?.Id);
+
+    public Task<IReadOnlyList<RecordedProviderEvent>> ListEventsAsync(DateTimeOffset since, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<RecordedProviderEvent>>([]);
+
     public SimPaymentIntent? FindPaymentIntent(string id) => store.Get<SimPaymentIntent>(id);
 
     public SimAccount? FindAccount(string id) => store.Get<SimAccount>(id);
@@ -240,10 +246,10 @@ public sealed class PaymentSimulator(SimulatorStore store, Microsoft.Extensions.
 
     private static FundingResult ToResult(SimPaymentIntent intent) => intent.Status switch
     {
-        "succeeded" => new FundingResult(FundingOutcome.Succeeded, intent.Id, intent.ChargeId),
-        "processing" => new FundingResult(FundingOutcome.Processing, intent.Id),
-        "requires_action" => new FundingResult(FundingOutcome.RequiresAction, intent.Id, ClientSecret: intent.ClientSecret),
-        _ => new FundingResult(FundingOutcome.Declined, intent.Id, DeclineCode: intent.DeclineCode, Message: intent.DeclineMessage),
+        "succeeded" => new FundingResult(FundingOutcome.Succeeded, intent.Id, intent.ChargeId, Amount: intent.Amount),
+        "processing" => new FundingResult(FundingOutcome.Processing, intent.Id, Amount: intent.Amount),
+        "requires_action" => new FundingResult(FundingOutcome.RequiresAction, intent.Id, ClientSecret: intent.ClientSecret, Amount: intent.Amount),
+        _ => new FundingResult(FundingOutcome.Declined, intent.Id, DeclineCode: intent.DeclineCode, Message: intent.DeclineMessage, Amount: intent.Amount),
     };
 
     private static string NewId(string prefix) => $"{prefix}_sim_{RandomToken(20)}";

@@ -294,7 +294,7 @@ public sealed partial class StripePaymentGateway(IStripeClient client, IOptions<
                     Charge = request.ChargeId,
                     PaymentIntent = request.ChargeId is null ? request.PaymentIntentId : null,
                     Amount = request.Amount.Amount,
-                    Reason = "requested_by_customer",
+                    Reason = request.Reason == RefundReason.Duplicate ? "duplicate" : "requested_by_customer",
                     Metadata = new Dictionary<string, string>(request.Metadata),
                 },
                 Idempotent(request.IdempotencyKey),
@@ -305,6 +305,13 @@ public sealed partial class StripePaymentGateway(IStripeClient client, IOptions<
         }
         catch (StripeException exception) when (exception.StripeError?.Type == "invalid_request_error" && (int)exception.HttpStatusCode != 429)
         {
+            if (exception.StripeError.Code == "charge_already_refunded" && request.ChargeId is not null
+                && await FindRefundAsync(request.ChargeId, cancellationToken) is { } existing)
+            {
+                // Refunded already (in the dashboard, or by this key more than a day ago): the money is back, once.
+                return new RefundResult(RefundOutcome.Succeeded, existing);
+            }
+
             LogPermanent(exception, "create refund", RequestId(exception), exception.StripeError.Code);
             return new RefundResult(RefundOutcome.Failed, Error: exception.StripeError.Message);
         }
@@ -314,17 +321,52 @@ public sealed partial class StripePaymentGateway(IStripeClient client, IOptions<
         }
     }
 
+    public async Task<string?> FindRefundAsync(string chargeId, CancellationToken cancellationToken)
+    {
+        var refunds = await Call("list refunds", () => new RefundService(client).ListAsync(new RefundListOptions { Charge = chargeId, Limit = 10 }, cancellationToken: cancellationToken));
+        return refunds.Data.OrderByDescending(r => r.Created).FirstOrDefault()?.Id;
+    }
+
+    public async Task<IReadOnlyList<RecordedProviderEvent>> ListEventsAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var options = new EventListOptions
+        {
+            Created = new DateRangeOptions { GreaterThanOrEqual = since.UtcDateTime },
+            Types = [.. StripeWebhookParser.HandledTypes.Where(t => t != "account.updated")],
+            Limit = 100,
+        };
+        var events = new List<Event>();
+        await Call("list events", async () =>
+        {
+            await foreach (var stripeEvent in new EventService(client).ListAutoPagingAsync(options, cancellationToken: cancellationToken))
+            {
+                events.Add(stripeEvent);
+                if (events.Count >= MaxEventsPerSweep)
+                {
+                    break;
+                }
+            }
+
+            return events;
+        });
+        return [.. events.OrderBy(e => e.Created).Select(e => new RecordedProviderEvent(StripeWebhookParser.Translate(e), new DateTimeOffset(e.Created, TimeSpan.Zero)))];
+    }
+
+    /// <summary>A sweep reads at most this many events; the rest wait for the next one (the cursor stays behind them).</summary>
+    private const int MaxEventsPerSweep = 1000;
+
     internal static FundingResult ToFundingResult(PaymentIntent intent) => intent.Status switch
     {
-        "succeeded" => new FundingResult(FundingOutcome.Succeeded, intent.Id, intent.LatestChargeId),
-        "processing" => new FundingResult(FundingOutcome.Processing, intent.Id),
-        "requires_action" => new FundingResult(FundingOutcome.RequiresAction, intent.Id, ClientSecret: intent.ClientSecret),
+        "succeeded" => new FundingResult(FundingOutcome.Succeeded, intent.Id, intent.LatestChargeId, Amount: intent.Amount),
+        "processing" => new FundingResult(FundingOutcome.Processing, intent.Id, Amount: intent.Amount),
+        "requires_action" => new FundingResult(FundingOutcome.RequiresAction, intent.Id, ClientSecret: intent.ClientSecret, Amount: intent.Amount),
         "requires_payment_method" or "canceled" => new FundingResult(
             FundingOutcome.Declined,
             intent.Id,
             DeclineCode: intent.LastPaymentError?.DeclineCode ?? intent.LastPaymentError?.Code ?? (intent.Status == "canceled" ? "payment_intent_canceled" : "card_declined"),
-            Message: intent.LastPaymentError?.Message ?? (intent.Status == "canceled" ? "The payment was canceled." : "The payment was declined.")),
-        _ => new FundingResult(FundingOutcome.Unknown, intent.Id, Message: $"PaymentIntent status {intent.Status}"),
+            Message: intent.LastPaymentError?.Message ?? (intent.Status == "canceled" ? "The payment was canceled." : "The payment was declined."),
+            Amount: intent.Amount),
+        _ => new FundingResult(FundingOutcome.Unknown, intent.Id, Message: $"PaymentIntent status {intent.Status}", Amount: intent.Amount),
     };
 
     /// <summary>Retryable: rate limits, Stripe's 5xx, an empty platform balance. Setup: the destination lacks transfers.</summary>
