@@ -303,7 +303,13 @@ public sealed partial class Milestone : AggregateRoot<MilestoneId>
             throw new ArgumentOutOfRangeException(nameof(reason), reason, "A deferral needs a reason the trainer can act on or wait for.");
         }
 
-        PayoutAttempts++;
+        // Only a retryable failure spends a step of the retry schedule: waiting for the trainer's payout setup
+        // is not an attempt, so the first retry after it waits the schedule's first step.
+        if (reason == PayoutPendingReason.Retrying)
+        {
+            PayoutAttempts++;
+        }
+
         PayoutStatus = PayoutStatus.Pending;
 
         // A dispute outranks any other reason: the payout waits for it whatever else happens.

@@ -10,7 +10,11 @@ namespace OpenTrain.Clean.Application.Billing.Subscription;
 /// Agency and recruiting plans: billed by a provider subscription, separate from milestone charges.
 /// While the plan's subscription is not active, milestones cannot be funded (409 subscription_required).
 /// </summary>
-public sealed record SubscriptionResponse(BillingPlan Plan, SubscriptionStatus Status, string? SubscriptionId);
+/// <param name="ClientSecret">
+/// While the first payment needs the customer (3-D Secure, status incomplete): confirm it with Stripe.js
+/// (<c>stripe.confirmCardPayment(clientSecret)</c>), then POST the same plan again to read the outcome.
+/// </param>
+public sealed record SubscriptionResponse(BillingPlan Plan, SubscriptionStatus Status, string? SubscriptionId, string? ClientSecret = null);
 
 public sealed record GetSubscriptionQuery : IQuery<SubscriptionResponse>;
 
@@ -42,6 +46,15 @@ public sealed class SubscribeHandler(BillingProfiles profiles, IPaymentGateway p
             return new SubscriptionResponse(profile.Plan, profile.SubscriptionStatus, profile.SubscriptionId);
         }
 
+        if (profile is { SubscriptionStatus: SubscriptionStatus.Incomplete, SubscriptionId: { } pending } && profile.Plan == command.Plan)
+        {
+            // The first payment was waiting for the customer (3-D Secure): the subscription as the provider has it now,
+            // active once they confirmed it, or still incomplete with the client secret to confirm it with.
+            var current = await payments.GetSubscriptionAsync(pending, cancellationToken);
+            profile.ChangePlan(command.Plan, current.Status, current.SubscriptionId);
+            return new SubscriptionResponse(profile.Plan, profile.SubscriptionStatus, profile.SubscriptionId, ClientSecretWhileIncomplete(current));
+        }
+
         if (profile.DefaultPaymentMethod is null)
         {
             throw new DomainException(EmployerBillingProfile.PaymentMethodRequired, "Add a payment method before subscribing to a plan.");
@@ -51,8 +64,11 @@ public sealed class SubscribeHandler(BillingProfiles profiles, IPaymentGateway p
             new SubscriptionRequest(profile.CustomerId!, command.Plan, ProviderIdempotencyKeys.Subscription(user.Id, command.Plan, profile.Version)),
             cancellationToken);
         profile.ChangePlan(command.Plan, result.Status, result.SubscriptionId);
-        return new SubscriptionResponse(profile.Plan, profile.SubscriptionStatus, profile.SubscriptionId);
+        return new SubscriptionResponse(profile.Plan, profile.SubscriptionStatus, profile.SubscriptionId, ClientSecretWhileIncomplete(result));
     }
+
+    private static string? ClientSecretWhileIncomplete(SubscriptionResult result) =>
+        result.Status == SubscriptionStatus.Incomplete ? result.ClientSecret : null;
 }
 
 public sealed record CancelSubscriptionCommand : ICommand<SubscriptionResponse>;

@@ -200,7 +200,7 @@ public sealed class PaymentSimulator(SimulatorStore store, Microsoft.Extensions.
         var refund = store.GetOrCreate(
             "refund",
             request.IdempotencyKey,
-            () => new SimRefund(NewId("re"), intent.ChargeId!, request.Amount.Amount, request.Amount.Currency, "succeeded"),
+            () => new SimRefund(NewId("re"), intent.ChargeId!, request.Amount.Amount, request.Amount.Currency, "succeeded", request.Reason == RefundReason.Duplicate ? "duplicate" : "requested_by_customer"),
             r => r.Id);
         return Task.FromResult(new RefundResult(RefundOutcome.Succeeded, refund.Id));
     }
@@ -286,7 +286,7 @@ public sealed record SimTransfer(
     string TransferGroup,
     IReadOnlyDictionary<string, string> Metadata);
 
-public sealed record SimRefund(string Id, string Charge, long Amount, string Currency, string Status);
+public sealed record SimRefund(string Id, string Charge, long Amount, string Currency, string Status, string? Reason = null);
 
 public sealed record SimSubscription(string Id, string CustomerId, string Plan, string Status);
 
