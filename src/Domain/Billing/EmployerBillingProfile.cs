@@ -113,7 +113,7 @@ public sealed class EmployerBillingProfile : AggregateRoot<UserId>
                 new Dictionary<string, object?>
                 {
                     ["plan"] = plan,
-                    ["subscriptionStatus"] = SubscriptionStatus.ToString().ToLowerInvariant(),
+                    ["subscriptionStatus"] = System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(SubscriptionStatus.ToString()),
                     ["nextAction"] = SubscriptionStatus == SubscriptionStatus.PastDue ? "POST /api/v1/billing/payment-methods" : "POST /api/v1/billing/subscription",
                 });
         }
