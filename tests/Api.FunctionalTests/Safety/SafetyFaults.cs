@@ -202,7 +202,7 @@ internal sealed class SafetyFaultyGateway(IPaymentGateway inner, SafetyFaults fa
     public Task<string?> FindRefundAsync(string chargeId, CancellationToken cancellationToken) => inner.FindRefundAsync(chargeId, cancellationToken);
 
     public Task<IReadOnlyList<RecordedProviderEvent>> ListEventsAsync(DateTimeOffset since, CancellationToken cancellationToken) =>
-        inner.ListEventsAsync(since, cancellationToken);
+        faults.AroundGatewayAsync(nameof(ListEventsAsync), () => inner.ListEventsAsync(since, cancellationToken));
 }
 
 /// <summary>

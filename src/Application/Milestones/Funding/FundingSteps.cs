@@ -148,9 +148,11 @@ public sealed class FundingSteps(
                     var reason = result.Outcome == FundingOutcome.Processing ? "funding_processing" : "funding_requires_action";
                     var secret = result.Outcome == FundingOutcome.RequiresAction ? result.ClientSecret : null;
                     milestone.MarkFundingAwaitingAction(attempt, result.PaymentIntentId ?? string.Empty, secret, reason, now);
+                    milestone.ScheduleFundingCheck(now.Add(options.Value.CheckDelay(milestone.FundingChecks)));
                 }
 
-                milestone.ScheduleFundingCheck(now.Add(options.Value.CheckDelay(milestone.FundingChecks)));
+                // The same news again (a webhook after reconciliation asked, an event the sweep re-reads) leaves the
+                // next check where it is: reconciliation's own check already scheduled the next one.
                 invoice.FollowPayment(InvoicePaymentStatus.Pending, result.PaymentIntentId, now);
                 break;
             case FundingOutcome.Declined:
