@@ -1,10 +1,11 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using OpenTrain.Clean.Api.Endpoints;
 using OpenTrain.Clean.Api.Infrastructure;
+using OpenTrain.Clean.Api.Infrastructure.OpenApi;
 using OpenTrain.Clean.Application;
 using OpenTrain.Clean.Application.Abstractions;
 using OpenTrain.Clean.Infrastructure;
-using OpenTrain.Clean.Infrastructure.Jobs;
+using OpenTrain.Clean.Infrastructure.Scheduling;
 using OpenTrain.Clean.Infrastructure.Logging;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -37,12 +38,7 @@ app.UseHttpHardening();
 app.UseRequestSizeLimit(builder.Configuration.GetValue("Api:MaxRequestBodyBytes", 256 * 1024));
 
 // The OpenAPI document and Swagger UI are public: a newcomer gets a token from inside them.
-app.UseSwagger();
-app.UseSwaggerUI(options =>
-{
-    options.SwaggerEndpoint("/swagger/v1/swagger.json", "OpenTrain.Clean v1");
-    options.EnablePersistAuthorization();
-});
+app.UseOpenApiDocument();
 
 app.UseAuthentication();
 app.UseAuthorization();
@@ -59,12 +55,18 @@ if (app.Environment.IsDevelopment())
     app.MapDevTokens();
 }
 
-app.MapAccount();
+app.MapMe();
 app.MapJobs();
 app.MapContracts();
 app.MapMilestones();
+app.MapBilling();
+app.MapInvoices();
 app.MapPayouts();
+app.MapNotifications();
 app.MapReports();
+app.MapOps();
+app.MapWebhookEndpoints();
+app.MapEvents();
 
 var gateway = app.Services.GetRequiredService<IPaymentGateway>();
 if (app.Services.GetService<OpenTrain.Clean.Infrastructure.Payments.Simulator.PaymentSimulator>() is not null)
@@ -77,6 +79,7 @@ else
 }
 
 app.Logger.LogInformation("Payments go through the {Gateway} ({Kind})", gateway.Name, gateway.Name == "simulator" ? "offline, no money moves" : "live provider");
+app.Lifetime.ApplicationStarted.Register(() => OpenApiSetup.LogSwaggerAddresses(app));
 
 app.Run();
 

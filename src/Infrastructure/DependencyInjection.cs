@@ -13,6 +13,7 @@ using OpenTrain.Clean.Domain.Users;
 using OpenTrain.Clean.Application.Ops;
 using OpenTrain.Clean.Domain.Notifications;
 using OpenTrain.Clean.Infrastructure.Email;
+using OpenTrain.Clean.Infrastructure.IntegratorEvents;
 using OpenTrain.Clean.Infrastructure.Payments;
 using OpenTrain.Clean.Application.Webhooks;
 using OpenTrain.Clean.Infrastructure.Payments.Simulator;
@@ -38,6 +39,7 @@ public static class DependencyInjection
         services.TryAddSingletonTimeProvider();
         services.AddPersistence(configuration, environment);
         services.AddPayments(configuration, environment);
+        services.AddIntegratorEvents(configuration);
         services.AddOptions<PayoutOptions>().Bind(configuration.GetSection(PayoutOptions.SectionName));
         services.AddOptions<FundingOptions>().Bind(configuration.GetSection(FundingOptions.SectionName));
         services.AddOptions<EmailOptions>().Bind(configuration.GetSection(EmailOptions.SectionName));

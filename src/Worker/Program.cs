@@ -1,7 +1,7 @@
 using OpenTrain.Clean.Application;
 using OpenTrain.Clean.Application.Abstractions;
 using OpenTrain.Clean.Infrastructure;
-using OpenTrain.Clean.Infrastructure.Jobs;
+using OpenTrain.Clean.Infrastructure.Scheduling;
 using OpenTrain.Clean.Infrastructure.Logging;
 using OpenTrain.Clean.Worker;
 

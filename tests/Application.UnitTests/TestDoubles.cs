@@ -8,20 +8,9 @@ using OpenTrain.Clean.Domain.Milestones;
 
 namespace OpenTrain.Clean.Application.UnitTests;
 
-/// <summary>Fixed instants; handlers read time from a <c>FakeTimeProvider</c> set to one of these.</summary>
-internal static class Moments
+/// <summary>A signed-in caller, as the handlers see it.</summary>
+internal static class Callers
 {
-    public static DateTimeOffset Now { get; } = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
-}
-
-internal static class Parties
-{
-    public static UserId Employer { get; } = new(new Guid("00000000-0000-0000-0000-00000000e001"));
-
-    public static UserId OtherEmployer { get; } = new(new Guid("00000000-0000-0000-0000-00000000e002"));
-
-    public static UserId Trainer { get; } = new(new Guid("00000000-0000-0000-0000-00000000f001"));
-
     public static ICurrentUser Signed(UserId id, UserRole role = UserRole.Employer)
     {
         var user = Substitute.For<ICurrentUser>();

@@ -24,6 +24,26 @@ public sealed class LayerDependencyTests
         "Microsoft.EntityFrameworkCore", "Stripe", "Quartz", "Microsoft.AspNetCore", "Microsoft.Data.Sqlite", "Microsoft.Data.SqlClient",
     ];
 
+    /// <summary>
+    /// What a composition root must not touch: it reaches the database only through Application's
+    /// ports and Infrastructure's own extension methods (AddInfrastructure, its health checks and
+    /// database initializer), so no DbContext, repository, outbox row or EF query appears in it.
+    /// </summary>
+    public static readonly string[] PersistenceNamespaces =
+    [
+        Layers.InfrastructureNamespace + ".Persistence", "Microsoft.EntityFrameworkCore", "Microsoft.Data",
+    ];
+
+    [Theory]
+    [InlineData(Layers.ApiNamespace)]
+    [InlineData(Layers.WorkerNamespace)]
+    public void CompositionRoot_WhenInspected_DoesNotUseInfrastructurePersistence(string root)
+    {
+        var assembly = Layers.All.Single(a => a.GetName().Name == root);
+
+        Assert.Empty(Rules.TypesDependingOn(Types.InAssembly(assembly), PersistenceNamespaces));
+    }
+
     [Fact]
     public void Domain_WhenInspected_DependsOnNoOtherProjectOrPackage()
     {

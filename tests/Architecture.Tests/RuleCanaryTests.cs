@@ -9,7 +9,11 @@ namespace OpenTrain.Clean.Architecture.Tests;
 /// </summary>
 public sealed class RuleCanaryTests
 {
-    private static readonly Type[] TestTypes = typeof(RuleCanaryTests).Assembly.GetTypes();
+    private const string NamingCanariesNamespace = "OpenTrain.Clean.Architecture.Tests.Canaries.Naming";
+
+    private static readonly Type[] TestTypes = [.. typeof(RuleCanaryTests).Assembly.GetTypes().Where(t => t.Namespace != NamingCanariesNamespace)];
+
+    private static readonly Type[] NamingCanaries = [.. typeof(RuleCanaryTests).Assembly.GetTypes().Where(t => t.Namespace == NamingCanariesNamespace)];
 
     public static TheoryData<Type> DomainCanaries =>
     [
@@ -54,6 +58,44 @@ public sealed class RuleCanaryTests
         var failing = Rules.TypesDependingOn(Types.InAssembly(canary.Assembly).That().HaveName(canary.Name), project);
 
         Assert.Equal([canary.FullName!], failing);
+    }
+
+    [Theory]
+    [InlineData(typeof(UsesInfrastructure))]
+    [InlineData(typeof(UsesPersistenceOutbox))]
+    [InlineData(typeof(UsesEntityFrameworkCore))]
+    public void PersistenceRule_WhenATypeUsesPersistence_ReportsIt(Type canary)
+    {
+        var failing = Rules.TypesDependingOn(Types.InAssembly(canary.Assembly).That().HaveName(canary.Name), LayerDependencyTests.PersistenceNamespaces);
+
+        Assert.Equal([canary.FullName!], failing);
+    }
+
+    [Fact]
+    public void PersistenceRule_WhenATypeUsesInfrastructureButNotItsPersistence_DoesNotReportIt()
+    {
+        var failing = Rules.TypesDependingOn(Types.InAssembly(typeof(UsesPaymentSimulator).Assembly).That().HaveName(nameof(UsesPaymentSimulator)), LayerDependencyTests.PersistenceNamespaces);
+
+        Assert.Empty(failing);
+    }
+
+    [Fact]
+    public void NamingRule_WhenMessagesOrHandlersAreMisnamed_ReportsEachButAcceptsWellNamedPairs()
+    {
+        var violations = Rules.MessageNamingViolations(NamingCanaries);
+
+        Assert.Equal(7, Rules.Messages(NamingCanaries).Count);
+        Assert.Equal(
+            new[]
+            {
+                "CanaryFindCommand: a query is named <Name>Query",
+                "CanaryFindHandler: handles CanaryFindCommand, so it must be named CanaryFindCommandHandler",
+                "CanaryOrphanCommand: 0 handlers, expected one named CanaryOrphanHandler",
+                "CanaryPayout: a command is named <Name>Command",
+                "CanaryPingRequest: a plain request; a message is a command or a query",
+                "CanaryRefundProcessor: handles CanaryRefundCommand, so it must be named CanaryRefundHandler",
+            },
+            violations.Order(StringComparer.Ordinal));
     }
 
     [Fact]

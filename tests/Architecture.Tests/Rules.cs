@@ -84,6 +84,42 @@ internal static class Rules
         return violations;
     }
 
+    /// <summary>
+    /// "Type: reason" for each command or query whose name, or whose handler's name, breaks the naming:
+    /// a command is <c>&lt;Name&gt;Command</c>, a query <c>&lt;Name&gt;Query</c>, and each has exactly one
+    /// handler, <c>&lt;Name&gt;Handler</c>, so "go to definition" on the message finds the code that runs.
+    /// </summary>
+    public static IReadOnlyList<string> MessageNamingViolations(IEnumerable<Type> types)
+    {
+        var all = types.ToList();
+        var handlers = Handlers(all);
+        var violations = new List<string>();
+        foreach (var (message, kind) in Messages(all))
+        {
+            if (kind == "Request")
+            {
+                violations.Add($"{message.Name}: a plain request; a message is a command or a query");
+                continue;
+            }
+
+            if (!message.Name.EndsWith(kind, StringComparison.Ordinal))
+            {
+                violations.Add($"{message.Name}: a {kind.ToLowerInvariant()} is named <Name>{kind}");
+            }
+
+            var expected = $"{(message.Name.EndsWith(kind, StringComparison.Ordinal) ? message.Name[..^kind.Length] : message.Name)}Handler";
+            var mine = handlers.Where(h => HandledMessages(h).Contains(message)).ToList();
+            if (mine.Count != 1)
+            {
+                violations.Add($"{message.Name}: {mine.Count} handlers, expected one named {expected}");
+            }
+
+            violations.AddRange(mine.Where(h => h.Name != expected).Select(h => $"{h.Name}: handles {message.Name}, so it must be named {expected}"));
+        }
+
+        return violations;
+    }
+
     /// <summary>The compiler gives every record (class or struct) a synthesized <c>PrintMembers</c> and an equality contract or <c>&lt;Clone&gt;$</c>.</summary>
     public static bool IsRecord(Type type) =>
         type.GetMethod("PrintMembers", BindingFlags.NonPublic | BindingFlags.Instance) is not null
@@ -94,4 +130,33 @@ internal static class Rules
 
     private static bool IsMediatorHandlerInterface(Type type) =>
         type.Namespace == "Mediator" && type.Name.Contains("Handler", StringComparison.Ordinal);
+
+    /// <summary>The Mediator messages among <paramref name="types"/>, each with its kind: "Command", "Query" or "Request".</summary>
+    public static IReadOnlyList<(Type Message, string Kind)> Messages(IEnumerable<Type> types) =>
+        [.. types.Where(t => t is { IsAbstract: false, IsInterface: false } && t.Namespace != "Mediator")
+            .Select(t => (Message: t, Kind: MessageKind(t)))
+            .Where(m => m.Kind is not null)
+            .Select(m => (m.Message, m.Kind!))];
+
+    /// <summary>
+    /// "Command" or "Query" for a Mediator message (stream ones included), "Request" for a plain request, null otherwise.
+    /// A process command (<see cref="Application.Common.IProcessCommand{TResponse}"/>: a request the unit-of-work
+    /// behaviour does not wrap, because its process commits each step itself) is a command.
+    /// </summary>
+    private static string? MessageKind(Type type)
+    {
+        if (type.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(Application.Common.IProcessCommand<>)))
+        {
+            return "Command";
+        }
+
+        var names = type.GetInterfaces().Where(i => i.Namespace == "Mediator" && !IsMediatorHandlerInterface(i)).Select(i => i.Name).ToList();
+        return names.Any(n => n.Contains("Command", StringComparison.Ordinal)) ? "Command"
+            : names.Any(n => n.Contains("Query", StringComparison.Ordinal)) ? "Query"
+            : names.Any(n => n.Contains("Request", StringComparison.Ordinal)) ? "Request"
+            : null;
+    }
+
+    private static IEnumerable<Type> HandledMessages(Type handler) =>
+        handler.GetInterfaces().Where(i => i.IsGenericType && IsMediatorHandlerInterface(i)).Select(i => i.GetGenericArguments()[0]);
 }

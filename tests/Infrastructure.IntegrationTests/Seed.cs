@@ -7,20 +7,6 @@ using OpenTrain.Clean.Infrastructure.Persistence;
 
 namespace OpenTrain.Clean.Infrastructure.IntegrationTests;
 
-internal static class Moments
-{
-    public static DateTimeOffset Now { get; } = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
-}
-
-internal static class Parties
-{
-    public static UserId Employer { get; } = new(new Guid("00000000-0000-0000-0000-00000000e001"));
-
-    public static UserId OtherEmployer { get; } = new(new Guid("00000000-0000-0000-0000-00000000e002"));
-
-    public static UserId Trainer { get; } = new(new Guid("00000000-0000-0000-0000-00000000f001"));
-}
-
 /// <summary>A job, its contract and the contract's milestones, built through the domain's own methods.</summary>
 internal sealed class Hire
 {

@@ -11,6 +11,7 @@ using OpenTrain.Clean.Application.Milestones.AddMilestone;
 using OpenTrain.Clean.Application.Milestones.ListMilestones;
 using OpenTrain.Clean.Domain.Contracts;
 using OpenTrain.Clean.Domain.Milestones;
+using OpenTrain.Clean.Api.Infrastructure.OpenApi;
 
 namespace OpenTrain.Clean.Api.Endpoints;
 
@@ -18,7 +19,7 @@ internal static class ContractsEndpoints
 {
     public static void MapContracts(this IEndpointRouteBuilder app)
     {
-        var contracts = app.MapGroup("/api/v1/contracts").WithTags("Contracts");
+        var contracts = app.MapGroup("/api/v1/contracts").WithTag("Contracts", "Contracts between an employer and a trainer: the milestone timeline, escrow totals and payment history.");
         contracts.MapGet("/", ListContracts).WithSummary("List contracts")
             .WithDescription("The caller's contracts, newest first, optionally of one job (jobId).");
         contracts.MapGet("/{contractId:guid}", GetContract).WithSummary("Get a contract with its milestone timeline")
@@ -35,8 +36,8 @@ internal static class ContractsEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    private static async Task<Ok<Page<ContractResponse>>> ListContracts(ISender sender, CancellationToken ct, Guid? jobId = null, string? status = null, int limit = Paging.DefaultLimit, Guid? startingAfter = null) =>
-        TypedResults.Ok(await sender.Send(new ListContractsQuery(jobId, QueryEnum.Parse<ContractStatus>(status, "status"), limit, startingAfter), ct));
+    private static async Task<Ok<Page<ContractResponse>>> ListContracts(ISender sender, CancellationToken ct, Guid? jobId = null, QueryEnum<ContractStatus>? status = null, int limit = Paging.DefaultLimit, Guid? startingAfter = null) =>
+        TypedResults.Ok(await sender.Send(new ListContractsQuery(jobId, status?.Value, limit, startingAfter), ct));
 
     private static async Task<Ok<ContractDetailsResponse>> GetContract(Guid contractId, ISender sender, CancellationToken ct) =>
         TypedResults.Ok(await sender.Send(new GetContractQuery(contractId), ct));
@@ -50,6 +51,6 @@ internal static class ContractsEndpoints
         return TypedResults.Created($"/api/v1/milestones/{milestone.Id}", milestone);
     }
 
-    private static async Task<Ok<Page<MilestoneResponse>>> ListMilestones(Guid contractId, ISender sender, CancellationToken ct, string? status = null, int limit = Paging.DefaultLimit, Guid? startingAfter = null) =>
-        TypedResults.Ok(await sender.Send(new ListMilestonesQuery(contractId, QueryEnum.Parse<MilestoneStatus>(status, "status"), limit, startingAfter), ct));
+    private static async Task<Ok<Page<MilestoneResponse>>> ListMilestones(Guid contractId, ISender sender, CancellationToken ct, QueryEnum<MilestoneStatus>? status = null, int limit = Paging.DefaultLimit, Guid? startingAfter = null) =>
+        TypedResults.Ok(await sender.Send(new ListMilestonesQuery(contractId, status?.Value, limit, startingAfter), ct));
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using CsvHelper;
 using Mediator;
 using OpenTrain.Clean.Api.Infrastructure;
@@ -7,6 +6,7 @@ using OpenTrain.Clean.Application.Common.Paging;
 using OpenTrain.Clean.Application.Invoices;
 using OpenTrain.Clean.Application.Reports;
 using OpenTrain.Clean.Domain.Invoices;
+using OpenTrain.Clean.Api.Infrastructure.OpenApi;
 
 namespace OpenTrain.Clean.Api.Endpoints;
 
@@ -14,7 +14,7 @@ internal static class ReportsEndpoints
 {
     public static void MapReports(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/reports/invoices", InvoiceReport).WithTags("Reports")
+        app.MapGet("/api/v1/reports/invoices", GetInvoiceReport).WithTag("Reports", "The Reports page: invoices filtered, paged and totalled, or exported as CSV.")
             .WithSummary("The Reports page: invoices with filters, totals and CSV export")
             .WithDescription("""
                 Filters: kind, paymentStatus, issuedFrom (inclusive), issuedTo (exclusive), jobId. Newest first;
@@ -26,12 +26,12 @@ internal static class ReportsEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest);
     }
 
-    private static async Task<IResult> InvoiceReport(
+    private static async Task<IResult> GetInvoiceReport(
         HttpContext context,
         ISender sender,
         CancellationToken ct,
-        string? kind = null,
-        string? paymentStatus = null,
+        QueryEnum<InvoiceKind>? kind = null,
+        QueryEnum<InvoicePaymentStatus>? paymentStatus = null,
         DateTimeOffset? issuedFrom = null,
         DateTimeOffset? issuedTo = null,
         Guid? jobId = null,
@@ -39,8 +39,8 @@ internal static class ReportsEndpoints
         Guid? startingAfter = null)
     {
         var filter = new InvoiceReportFilter(
-            QueryEnum.Parse<InvoiceKind>(kind, "kind"),
-            QueryEnum.Parse<InvoicePaymentStatus>(paymentStatus, "paymentStatus"),
+            kind?.Value,
+            paymentStatus?.Value,
             issuedFrom,
             issuedTo,
             jobId);
@@ -129,7 +129,7 @@ internal static class ReportsEndpoints
     ];
 
     private static string Snake<T>(T value)
-        where T : struct, Enum => JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
+        where T : struct, Enum => StrictEnumConverterFactory.WireName(value);
 
     private static string Instant(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 }

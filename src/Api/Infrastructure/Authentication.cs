@@ -54,6 +54,13 @@ internal static class Authentication
 
                     return Task.CompletedTask;
                 },
+
+                // The 401 problem says which of missing, malformed, expired or refused it is.
+                OnChallenge = context =>
+                {
+                    context.HttpContext.Items[ChallengeDetailKey] = DescribeFailure(context.Request, context.AuthenticateFailure);
+                    return Task.CompletedTask;
+                },
             };
         });
         services.AddAuthorizationBuilder()
@@ -65,4 +72,50 @@ internal static class Authentication
     }
 
     public static SymmetricSecurityKey SigningKey(AuthOptions auth) => new(Encoding.UTF8.GetBytes(auth.SigningKey));
+
+    private const string ChallengeDetailKey = "opentrain.auth.challenge";
+
+    public static string DescribeChallenge(HttpContext context) =>
+        context.Items[ChallengeDetailKey] as string ?? DescribeFailure(context.Request, failure: null);
+
+    private static string DescribeFailure(HttpRequest request, Exception? failure)
+    {
+        var header = request.Headers.Authorization.ToString();
+        if (string.IsNullOrWhiteSpace(header))
+        {
+            return "The bearer token is missing: send Authorization: Bearer <token> (in Development, POST /dev/token issues one).";
+        }
+
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || header.Length <= "Bearer ".Length)
+        {
+            return "The Authorization header is malformed: it must be 'Bearer <token>'.";
+        }
+
+        return failure switch
+        {
+            SecurityTokenExpiredException expired => $"The bearer token expired at {expired.Expires:yyyy-MM-dd'T'HH:mm:ss'Z'}; get a new one.",
+            SecurityTokenNotYetValidException notYet => $"The bearer token is not valid before {notYet.NotBefore:yyyy-MM-dd'T'HH:mm:ss'Z'}.",
+            SecurityTokenMalformedException or ArgumentException => "The bearer token is malformed: it is not a signed JWT.",
+            SecurityTokenInvalidIssuerException or SecurityTokenInvalidAudienceException => "The bearer token was issued for another API (issuer or audience).",
+            SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException or SecurityTokenInvalidAlgorithmException => "The bearer token is not signed by this API.",
+            null => "The bearer token was not accepted.",
+            _ => $"The bearer token was refused: {failure.Message}",
+        };
+    }
+
+    /// <summary>Names the roles the operation's policy admits, and the caller's.</summary>
+    public static string DescribeForbidden(HttpContext context)
+    {
+        var policies = context.RequestServices.GetRequiredService<Microsoft.AspNetCore.Authorization.IAuthorizationPolicyProvider>();
+        var roles = (context.GetEndpoint()?.Metadata.GetOrderedMetadata<Microsoft.AspNetCore.Authorization.IAuthorizeData>() ?? [])
+            .Select(data => data.Policy is null ? null : policies.GetPolicyAsync(data.Policy).GetAwaiter().GetResult())
+            .SelectMany(policy => policy?.Requirements.OfType<Microsoft.AspNetCore.Authorization.Infrastructure.RolesAuthorizationRequirement>() ?? [])
+            .SelectMany(requirement => requirement.AllowedRoles)
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        var caller = context.User.FindFirst(AuthClaims.Role)?.Value ?? "none";
+        return roles.Count == 0
+            ? $"Your role ({caller}) may not do this."
+            : $"Only {string.Join(" or ", roles.Select(role => $"{("aeiou".Contains(role[0], StringComparison.Ordinal) ? "an" : "a")} {role}"))} may do this; your token's role is {caller}.";
+    }
 }

@@ -41,7 +41,7 @@ internal static class HttpHardening
                 {
                     HttpContext = context,
                     ProblemDetails = ProblemExceptionHandler.Problem(
-                        StatusCodes.Status429TooManyRequests, "rate_limited", "Too many requests", $"Too many money-moving requests; retry after {context.Response.Headers.RetryAfter} s."),
+                        StatusCodes.Status429TooManyRequests, ProblemCodes.RateLimited, "Too many requests", $"Too many money-moving requests; retry after {context.Response.Headers.RetryAfter} s."),
                 });
             };
         });
@@ -83,7 +83,7 @@ internal static class HttpHardening
                 await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
                 {
                     HttpContext = context,
-                    ProblemDetails = ProblemExceptionHandler.Problem(StatusCodes.Status413PayloadTooLarge, "payload_too_large", "Request body too large", $"Request bodies are limited to {maxBytes} bytes."),
+                    ProblemDetails = ProblemExceptionHandler.Problem(StatusCodes.Status413PayloadTooLarge, ProblemCodes.PayloadTooLarge, "Request body too large", $"Request bodies are limited to {maxBytes} bytes."),
                 });
                 return;
             }

@@ -30,7 +30,7 @@ internal sealed class IdempotencyMiddleware(RequestDelegate next)
         var key = values.ToString();
         if (values.Count != 1 || key.Length is 0 or > MaxKeyLength || key.Any(char.IsControl))
         {
-            await WriteProblemAsync(context, problems, StatusCodes.Status400BadRequest, "idempotency_key_invalid", $"{HeaderName} must be one value of 1 to {MaxKeyLength} printable characters.");
+            await WriteProblemAsync(context, problems, StatusCodes.Status400BadRequest, ProblemCodes.IdempotencyKeyInvalid, $"{HeaderName} must be one value of 1 to {MaxKeyLength} printable characters.");
             return;
         }
 
@@ -38,11 +38,11 @@ internal sealed class IdempotencyMiddleware(RequestDelegate next)
         switch (claim.Outcome)
         {
             case IdempotencyClaimOutcome.Mismatch:
-                await WriteProblemAsync(context, problems, StatusCodes.Status422UnprocessableEntity, "idempotency_key_reused", $"This {HeaderName} was used for a different request; use a new key.");
+                await WriteProblemAsync(context, problems, StatusCodes.Status422UnprocessableEntity, ProblemCodes.IdempotencyKeyReused, $"This {HeaderName} was used for a different request; use a new key.");
                 return;
             case IdempotencyClaimOutcome.InProgress:
                 context.Response.Headers.RetryAfter = "1";
-                await WriteProblemAsync(context, problems, StatusCodes.Status409Conflict, "idempotency_request_in_progress", $"The first request with this {HeaderName} is still running; retry shortly.");
+                await WriteProblemAsync(context, problems, StatusCodes.Status409Conflict, ProblemCodes.IdempotencyRequestInProgress, $"The first request with this {HeaderName} is still running; retry shortly.");
                 return;
             case IdempotencyClaimOutcome.Replay:
                 await ReplayAsync(context, claim.Response!);

@@ -18,7 +18,7 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        var problem = ToProblem(exception);
+        var problem = ToProblem(exception, httpContext);
         if (problem.Status >= StatusCodes.Status500InternalServerError)
         {
             LogUnhandled(exception, httpContext.Request.Method, httpContext.Request.Path);
@@ -36,25 +36,25 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         return true;
     }
 
-    internal static ProblemDetails ToProblem(Exception exception) => exception switch
+    internal static ProblemDetails ToProblem(Exception exception, HttpContext httpContext) => exception switch
     {
         ValidationException validation => ValidationProblem(validation),
-        BadHttpRequestException badRequest => BadRequestProblem(badRequest),
-        NotFoundException notFound => Problem(StatusCodes.Status404NotFound, "not_found", "Not found", notFound.Message),
+        BadHttpRequestException badRequest => BadRequestProblem(badRequest, httpContext),
+        NotFoundException notFound => Problem(StatusCodes.Status404NotFound, ProblemCodes.NotFound, "Not found", notFound.Message),
         ForbiddenException forbidden => Problem(StatusCodes.Status403Forbidden, forbidden.Code, "Forbidden", forbidden.Message),
         UnprocessableException unprocessable => WithField(
             Problem(StatusCodes.Status422UnprocessableEntity, unprocessable.Code, "Unprocessable request", unprocessable.Message), unprocessable.Field, unprocessable.Message),
-        ConcurrencyConflictException conflict => Problem(StatusCodes.Status409Conflict, "concurrency_conflict", "Concurrent change", conflict.Message),
+        ConcurrencyConflictException conflict => Problem(StatusCodes.Status409Conflict, ProblemCodes.ConcurrencyConflict, "Concurrent change", conflict.Message),
         PaymentDeclinedException declined => WithDetails(
-            Problem(StatusCodes.Status402PaymentRequired, "card_declined", "Payment declined", declined.Message),
+            Problem(StatusCodes.Status402PaymentRequired, ProblemCodes.CardDeclined, "Payment declined", declined.Message),
             declined.Details),
         PaymentMethodRejectedException rejected => WithField(
-            WithDetails(Problem(StatusCodes.Status422UnprocessableEntity, "payment_method_invalid", "Payment method not usable", SensitiveText.Redact(rejected.Message)), new Dictionary<string, object?> { ["providerCode"] = rejected.Code }),
+            WithDetails(Problem(StatusCodes.Status422UnprocessableEntity, ProblemCodes.PaymentMethodInvalid, "Payment method not usable", SensitiveText.Redact(rejected.Message)), new Dictionary<string, object?> { ["providerCode"] = rejected.Code }),
             "paymentMethodId",
             SensitiveText.Redact(rejected.Message)),
-        PaymentProviderException => Problem(StatusCodes.Status502BadGateway, "payment_provider_unavailable", "Payment provider unavailable", "The payment provider could not be reached; try again shortly."),
+        PaymentProviderException => Problem(StatusCodes.Status502BadGateway, ProblemCodes.PaymentProviderUnavailable, "Payment provider unavailable", "The payment provider could not be reached; try again shortly."),
         DomainException domain => DomainProblem(domain),
-        _ => Problem(StatusCodes.Status500InternalServerError, "internal_error", "Internal error", "Something went wrong on our side; the traceId identifies it."),
+        _ => Problem(StatusCodes.Status500InternalServerError, ProblemCodes.InternalError, "Internal error", "Something went wrong on our side; the traceId identifies it."),
     };
 
     private static ProblemDetails DomainProblem(DomainException exception)
@@ -62,7 +62,7 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         var problem = exception.Code switch
         {
             MilestoneErrors.WrongParty => Problem(StatusCodes.Status403Forbidden, exception.Code, "Not your part to play", exception.Message),
-            MilestoneErrors.AmountOutOfRange => WithField(Problem(StatusCodes.Status400BadRequest, "validation_failed", "Invalid request", exception.Message), "amount", exception.Message),
+            MilestoneErrors.AmountOutOfRange => WithField(Problem(StatusCodes.Status400BadRequest, ProblemCodes.ValidationFailed, "Invalid request", exception.Message), "amount", exception.Message),
             _ => Problem(StatusCodes.Status409Conflict, exception.Code, "Not allowed in the current state", exception.Message),
         };
         return WithDetails(problem, exception.Details);
@@ -73,23 +73,28 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         var errors = exception.Errors
             .GroupBy(e => JsonPath(e.PropertyName))
             .ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).Distinct().ToArray());
-        var problem = Problem(StatusCodes.Status400BadRequest, "validation_failed", "Invalid request", $"{errors.Count} field(s) are invalid: {string.Join(", ", errors.Keys)}.");
+        var problem = Problem(StatusCodes.Status400BadRequest, ProblemCodes.ValidationFailed, "Invalid request", $"{errors.Count} field(s) are invalid: {string.Join(", ", errors.Keys)}.");
         problem.Extensions["errors"] = errors;
         return problem;
     }
 
-    private static ProblemDetails BadRequestProblem(BadHttpRequestException exception)
+    private static ProblemDetails BadRequestProblem(BadHttpRequestException exception, HttpContext httpContext)
     {
         if (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return Problem(StatusCodes.Status413PayloadTooLarge, "payload_too_large", "Request body too large", exception.Message);
+            return Problem(StatusCodes.Status413PayloadTooLarge, ProblemCodes.PayloadTooLarge, "Request body too large", exception.Message);
+        }
+
+        if (exception.StatusCode == StatusCodes.Status415UnsupportedMediaType)
+        {
+            return Problem(StatusCodes.Status415UnsupportedMediaType, ProblemCodes.UnsupportedMediaType, "Unsupported media type", ProblemDetailsSetup.UnsupportedMediaTypeDetail(httpContext));
         }
 
         var json = FindInner<JsonException>(exception);
         if (json is not null)
         {
-            var (field, detail) = DescribeJsonError(json);
-            return WithField(Problem(StatusCodes.Status400BadRequest, "malformed_request", "Malformed request", detail), field, detail);
+            var (field, detail) = JsonErrors.Describe(json, httpContext);
+            return WithField(Problem(StatusCodes.Status400BadRequest, ProblemCodes.MalformedRequest, "Malformed request", detail), field, detail);
         }
 
         var binding = FailedBinding().Match(exception.Message);
@@ -97,39 +102,15 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         {
             var parameter = binding.Groups["name"].Value;
             var detail = $"'{parameter}' has a value of the wrong shape.";
-            return WithField(Problem(StatusCodes.Status400BadRequest, "malformed_request", "Malformed request", detail), parameter, detail);
+            return WithField(Problem(StatusCodes.Status400BadRequest, ProblemCodes.MalformedRequest, "Malformed request", detail), parameter, detail);
         }
 
         if (exception.Message.Contains("body", StringComparison.OrdinalIgnoreCase))
         {
-            return WithField(Problem(StatusCodes.Status400BadRequest, "malformed_request", "Malformed request", "A JSON body is required."), "body", "A JSON body is required.");
+            return WithField(Problem(StatusCodes.Status400BadRequest, ProblemCodes.MalformedRequest, "Malformed request", "A JSON body is required."), "body", "A JSON body is required.");
         }
 
-        return Problem(StatusCodes.Status400BadRequest, "malformed_request", "Malformed request", "The request could not be read.");
-    }
-
-    /// <summary>Names the member and the kind of fault, without the framework's type names.</summary>
-    private static (string Field, string Detail) DescribeJsonError(JsonException json)
-    {
-        var field = string.IsNullOrEmpty(json.Path) || json.Path == "$" ? "body" : json.Path.TrimStart('$', '.');
-        var message = json.Message;
-        var missing = MissingMembers().Match(message);
-        if (missing.Success)
-        {
-            return (field, $"'{field}' is missing required members: {missing.Groups["members"].Value}.");
-        }
-
-        if (message.Contains("could not be mapped to any .NET member", StringComparison.Ordinal))
-        {
-            return (field, $"'{field}' is not a member of this request.");
-        }
-
-        if (message.Contains("could not be converted", StringComparison.Ordinal) || message.Contains("null", StringComparison.OrdinalIgnoreCase))
-        {
-            return (field, $"'{field}' has a value of the wrong type or is out of range.");
-        }
-
-        return ("body", "The body is not valid JSON.");
+        return Problem(StatusCodes.Status400BadRequest, ProblemCodes.MalformedRequest, "Malformed request", "The request could not be read.");
     }
 
     private static T? FindInner<T>(Exception exception)
@@ -180,9 +161,6 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
     [System.Text.RegularExpressions.GeneratedRegex("Failed to bind parameter \"[^\"]*? (?<name>[A-Za-z0-9_]+)\" from")]
     private static partial System.Text.RegularExpressions.Regex FailedBinding();
 
-    [System.Text.RegularExpressions.GeneratedRegex("missing required properties including: (?<members>.+?)\\.?$")]
-    private static partial System.Text.RegularExpressions.Regex MissingMembers();
-
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception on {Method} {Path}")]
     private partial void LogUnhandled(Exception exception, string method, string path);
 }
@@ -201,29 +179,37 @@ internal static class ProblemDetailsSetup
             {
                 var code = problem.Status switch
                 {
-                    400 => "bad_request",
-                    401 => "unauthorized",
-                    403 => "forbidden",
-                    404 => "not_found",
-                    405 => "method_not_allowed",
-                    406 => "not_acceptable",
-                    409 => "conflict",
-                    413 => "payload_too_large",
-                    415 => "unsupported_media_type",
-                    429 => "rate_limited",
-                    _ => "error",
+                    400 => ProblemCodes.BadRequest,
+                    401 => ProblemCodes.Unauthorized,
+                    403 => ProblemCodes.Forbidden,
+                    404 => ProblemCodes.NotFound,
+                    405 => ProblemCodes.MethodNotAllowed,
+                    406 => ProblemCodes.NotAcceptable,
+                    409 => ProblemCodes.Conflict,
+                    413 => ProblemCodes.PayloadTooLarge,
+                    415 => ProblemCodes.UnsupportedMediaType,
+                    429 => ProblemCodes.RateLimited,
+                    _ => ProblemCodes.Error,
                 };
                 problem.Extensions["code"] = code;
                 problem.Type ??= $"urn:opentrain:problem:{code}";
                 problem.Detail ??= problem.Status switch
                 {
-                    401 => "A valid bearer token is required (Authorization: Bearer ...).",
-                    403 => "Your role may not do this.",
+                    401 => Authentication.DescribeChallenge(context.HttpContext),
+                    403 => Authentication.DescribeForbidden(context.HttpContext),
                     404 => "There is nothing at this address, or it is not yours.",
+                    405 => $"{context.HttpContext.Request.Method} is not allowed here; the OpenAPI document lists the methods of each path.",
+                    415 => UnsupportedMediaTypeDetail(context.HttpContext),
                     _ => null,
                 };
             }
         });
         return services;
+    }
+
+    public static string UnsupportedMediaTypeDetail(HttpContext context)
+    {
+        var sent = context.Request.ContentType is { Length: > 0 } type ? $"'{type}'" : "none";
+        return $"This operation takes a JSON body: send it with Content-Type: application/json (the request's Content-Type was {sent}).";
     }
 }

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using OpenTrain.Clean.Domain.Milestones;
 
 namespace OpenTrain.Clean.Application.Milestones;
@@ -50,10 +51,10 @@ public sealed record MilestoneSubmission(DateTimeOffset SubmittedAt, string? Not
 
 public sealed record MilestoneApproval(DateTimeOffset ApprovedAt, Guid ApprovedBy);
 
-/// <summary>Where the payout stands. <c>reason</c> says why a pending payout waits.</summary>
+/// <summary>Where the payout stands. <c>reason</c> says why a pending payout waits, and is null when nothing waits.</summary>
 public sealed record MilestonePayout(
     PayoutStatus Status,
-    PayoutPendingReason? Reason,
+    [property: DeniedValues(PayoutPendingReason.None)] PayoutPendingReason? Reason,
     int Attempts,
     DateTimeOffset? NextAttemptAt,
     string? LastError,

@@ -13,7 +13,7 @@ public sealed class ChargeRefundedHandler(IMilestoneRepository milestones, IRead
     public async Task<WebhookOutcome> ApplyAsync(ChargeRefunded providerEvent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(providerEvent);
-        var milestone = await milestones.FindMilestoneAsync(store, m => m.ChargeId == providerEvent.ChargeId, cancellationToken);
+        var milestone = await milestones.FindMilestoneAsync(store, m => m.Funding.ChargeId == providerEvent.ChargeId, cancellationToken);
         if (milestone is null)
         {
             return WebhookOutcome.Ignored;

@@ -14,7 +14,7 @@ public sealed class DisputeChangedHandler(IMilestoneRepository milestones, IRead
     public async Task<WebhookOutcome> ApplyAsync(DisputeChanged providerEvent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(providerEvent);
-        var milestone = await milestones.FindMilestoneAsync(store, m => m.ChargeId == providerEvent.ChargeId, cancellationToken);
+        var milestone = await milestones.FindMilestoneAsync(store, m => m.Funding.ChargeId == providerEvent.ChargeId, cancellationToken);
         if (milestone is null)
         {
             return WebhookOutcome.Ignored;
@@ -32,7 +32,7 @@ public sealed class DisputeChangedHandler(IMilestoneRepository milestones, IRead
             return WebhookOutcome.Applied;
         }
 
-        if (milestone.DisputeId != providerEvent.DisputeId)
+        if (milestone.Refund.DisputeId != providerEvent.DisputeId)
         {
             return WebhookOutcome.Ignored;
         }

@@ -5,7 +5,7 @@ using OpenTrain.Clean.Domain.Common;
 namespace OpenTrain.Clean.Application.Webhooks;
 
 /// <summary>customer.subscription.*: the employer's plan follows its current subscription, as the provider has it now.</summary>
-public sealed class SubscriptionChangedHandler(IRepository<EmployerBillingProfile, UserId> profiles, IReadStore store, IPaymentGateway payments)
+public sealed class SubscriptionChangedHandler(IRepository<EmployerBillingProfile, UserId> profiles, IReadStore store, IPaymentGateway payments, TimeProvider clock)
     : IProviderEventHandler<SubscriptionChanged>
 {
     public async Task<WebhookOutcome> ApplyAsync(SubscriptionChanged providerEvent, CancellationToken cancellationToken)
@@ -20,7 +20,7 @@ public sealed class SubscriptionChangedHandler(IRepository<EmployerBillingProfil
 
         // Events come in any order; the subscription as it stands now is the truth.
         var current = await payments.GetSubscriptionAsync(providerEvent.SubscriptionId, cancellationToken);
-        profile.ChangePlan(providerEvent.Plan ?? profile.Plan, current.Status, providerEvent.SubscriptionId);
+        profile.ChangePlan(providerEvent.Plan ?? profile.Plan, current.Status, providerEvent.SubscriptionId, clock.GetUtcNow());
         return WebhookOutcome.Applied;
     }
 }

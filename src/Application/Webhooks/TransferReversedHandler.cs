@@ -9,7 +9,7 @@ public sealed class TransferReversedHandler(IMilestoneRepository milestones, IRe
     public async Task<WebhookOutcome> ApplyAsync(TransferReversed providerEvent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(providerEvent);
-        var paid = await milestones.FindMilestoneAsync(store, m => m.TransferId == providerEvent.TransferId, cancellationToken);
+        var paid = await milestones.FindMilestoneAsync(store, m => m.Payout.TransferId == providerEvent.TransferId, cancellationToken);
         if (paid?.Status != MilestoneStatus.Paid)
         {
             return WebhookOutcome.Ignored;

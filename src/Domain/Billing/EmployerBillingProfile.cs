@@ -29,11 +29,16 @@ public sealed record PaymentMethodSummary(string ProviderId, PaymentMethodType T
 
 public sealed record DefaultPaymentMethodChanged(UserId EmployerId, string PaymentMethodId, DateTimeOffset OccurredAt) : IDomainEvent;
 
+/// <summary>The plan, the subscription's status or the subscription itself changed.</summary>
+public sealed record EmployerSubscriptionUpdated(UserId EmployerId, BillingPlan Plan, SubscriptionStatus Status, DateTimeOffset OccurredAt) : IDomainEvent;
+
 /// <summary>The employer's side of Stripe: customer, default payment method and plan.</summary>
 public sealed class EmployerBillingProfile : AggregateRoot<UserId>
 {
     public const string PaymentMethodRequired = "payment_method_required";
     public const string SubscriptionRequired = "subscription_required";
+    public const string CustomerAlreadyLinked = "customer_already_linked";
+    public const string CustomerRequired = "customer_required";
 
     private EmployerBillingProfile()
     {
@@ -63,7 +68,7 @@ public sealed class EmployerBillingProfile : AggregateRoot<UserId>
     {
         if (CustomerId is not null && CustomerId != customerId)
         {
-            throw new DomainException("customer_already_linked", $"Employer {Id} already has customer {CustomerId}.");
+            throw new DomainException(CustomerAlreadyLinked, $"Employer {Id} already has customer {CustomerId}.");
         }
 
         CustomerId = customerId;
@@ -74,18 +79,24 @@ public sealed class EmployerBillingProfile : AggregateRoot<UserId>
         ArgumentNullException.ThrowIfNull(paymentMethod);
         if (CustomerId is null)
         {
-            throw new DomainException("customer_required", "A payment method is attached to a customer; link the customer first.");
+            throw new DomainException(CustomerRequired, "A payment method is attached to a customer; link the customer first.");
         }
 
         DefaultPaymentMethod = paymentMethod;
         Raise(new DefaultPaymentMethodChanged(Id, paymentMethod.ProviderId, now));
     }
 
-    public void ChangePlan(BillingPlan plan, SubscriptionStatus status, string? subscriptionId)
+    public void ChangePlan(BillingPlan plan, SubscriptionStatus status, string? subscriptionId, DateTimeOffset now)
     {
+        if (Plan == plan && SubscriptionStatus == status && SubscriptionId == subscriptionId)
+        {
+            return;
+        }
+
         Plan = plan;
         SubscriptionStatus = status;
         SubscriptionId = subscriptionId;
+        Raise(new EmployerSubscriptionUpdated(Id, plan, status, now));
     }
 
     /// <summary>Funding needs a payment method and, on plans that require one, an active subscription.</summary>
@@ -93,7 +104,7 @@ public sealed class EmployerBillingProfile : AggregateRoot<UserId>
     {
         if (DefaultPaymentMethod is null || CustomerId is null)
         {
-            throw new DomainException(PaymentMethodRequired, "Add a payment method in Settings → Billing before funding a milestone.");
+            throw new DomainException(PaymentMethodRequired, "Add a payment method (Settings → Billing, or POST /api/v1/billing/payment-methods) before funding a milestone.");
         }
 
         if (Plan != BillingPlan.None && SubscriptionStatus != SubscriptionStatus.Active)

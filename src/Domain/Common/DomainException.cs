@@ -7,6 +7,9 @@ namespace OpenTrain.Clean.Domain.Common;
 /// </summary>
 public class DomainException : Exception
 {
+    /// <summary>The code of a refusal that names no rule of its own.</summary>
+    public const string UnnamedRule = "domain_error";
+
     public DomainException(string code, string message, IReadOnlyDictionary<string, object?>? details = null)
         : base(message)
     {
@@ -15,19 +18,19 @@ public class DomainException : Exception
     }
 
     public DomainException()
-        : this("domain_error", "A business rule was broken.")
+        : this(UnnamedRule, "A business rule was broken.")
     {
     }
 
     public DomainException(string message)
-        : this("domain_error", message)
+        : this(UnnamedRule, message)
     {
     }
 
     public DomainException(string message, Exception innerException)
         : base(message, innerException)
     {
-        Code = "domain_error";
+        Code = UnnamedRule;
         Details = new Dictionary<string, object?>();
     }
 

@@ -4,6 +4,8 @@ namespace OpenTrain.Clean.Domain.Common;
 public readonly record struct Money
 {
     public const string Usd = "USD";
+    public const string InvalidCurrency = "invalid_currency";
+    public const string CurrencyMismatch = "currency_mismatch";
 
     /// <summary>Stripe's smallest USD charge.</summary>
     public const long MinimumChargeCents = 50;
@@ -15,7 +17,7 @@ public readonly record struct Money
     {
         if (string.IsNullOrWhiteSpace(currency) || currency.Length != 3)
         {
-            throw new DomainException("invalid_currency", "A currency is a three-letter ISO 4217 code.");
+            throw new DomainException(InvalidCurrency, "A currency is a three-letter ISO 4217 code.");
         }
 
         Amount = amount;
@@ -54,7 +56,7 @@ public readonly record struct Money
     {
         if (!string.Equals(left.Currency, right.Currency, StringComparison.Ordinal))
         {
-            throw new DomainException("currency_mismatch", $"Cannot combine {left.Currency} with {right.Currency}.");
+            throw new DomainException(CurrencyMismatch, $"Cannot combine {left.Currency} with {right.Currency}.");
         }
     }
 }

@@ -21,6 +21,7 @@ public sealed record ContractEnded(ContractId ContractId, DateTimeOffset Occurre
 public sealed class Contract : AggregateRoot<ContractId>
 {
     public const string NotOpen = "contract_ended";
+    public const string CannotHireSelf = "cannot_hire_self";
 
     private Contract()
     {
@@ -49,7 +50,7 @@ public sealed class Contract : AggregateRoot<ContractId>
         job.EnsureOpen();
         if (trainerId == job.EmployerId)
         {
-            throw new DomainException("cannot_hire_self", "An employer cannot hire themselves.");
+            throw new DomainException(CannotHireSelf, "An employer cannot hire themselves.");
         }
 
         var contract = new Contract

@@ -84,6 +84,10 @@ public sealed record InvoiceSubject(
 /// </summary>
 public sealed class Invoice : AggregateRoot<InvoiceId>
 {
+    public const string NumberRequired = "invoice_number_required";
+    public const string AlreadyRefunded = "invoice_refunded";
+    public const string AlreadyPaid = "invoice_paid";
+
     private readonly List<InvoiceLine> _lines = [];
 
     private Invoice()
@@ -249,7 +253,7 @@ public sealed class Invoice : AggregateRoot<InvoiceId>
     {
         if (string.IsNullOrWhiteSpace(number))
         {
-            throw new DomainException("invoice_number_required", "An invoice needs a number.");
+            throw new DomainException(NumberRequired, "An invoice needs a number.");
         }
 
         var total = lines.Skip(1).Aggregate(lines[0].Amount, (sum, line) => sum + line.Amount);
@@ -284,12 +288,12 @@ public sealed class Invoice : AggregateRoot<InvoiceId>
     {
         if (PaymentStatus == InvoicePaymentStatus.Refunded)
         {
-            throw new DomainException("invoice_refunded", $"Invoice {Number} was refunded; its status no longer changes.");
+            throw new DomainException(AlreadyRefunded, $"Invoice {Number} was refunded; its status no longer changes.");
         }
 
         if (PaymentStatus == InvoicePaymentStatus.Paid && status != InvoicePaymentStatus.Refunded)
         {
-            throw new DomainException("invoice_paid", $"Invoice {Number} is paid; only a refund changes it now.");
+            throw new DomainException(AlreadyPaid, $"Invoice {Number} is paid; only a refund changes it now.");
         }
 
         PaymentStatus = status;

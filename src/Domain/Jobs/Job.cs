@@ -20,6 +20,7 @@ public sealed class Job : AggregateRoot<JobId>
     public const int MaxDescriptionLength = 4000;
     public const string HasUnresolvedMilestones = "job_has_unresolved_milestones";
     public const string AlreadyArchived = "job_archived";
+    public const string TitleRequired = "title_required";
 
     private Job()
     {
@@ -42,7 +43,7 @@ public sealed class Job : AggregateRoot<JobId>
     {
         if (string.IsNullOrWhiteSpace(title))
         {
-            throw new DomainException("title_required", "A job needs a title.");
+            throw new DomainException(TitleRequired, "A job needs a title.");
         }
 
         var job = new Job

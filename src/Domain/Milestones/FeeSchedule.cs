@@ -8,16 +8,18 @@ namespace OpenTrain.Clean.Domain.Milestones;
 /// </summary>
 public sealed record FeeSchedule
 {
+    public const string Invalid = "invalid_fee_schedule";
+
     public FeeSchedule(decimal marketplaceFeeRate, long contractInitiationFeeCents)
     {
         if (marketplaceFeeRate is < 0m or >= 1m)
         {
-            throw new DomainException("invalid_fee_schedule", "The marketplace fee rate must be at least 0 and below 1.");
+            throw new DomainException(Invalid, "The marketplace fee rate must be at least 0 and below 1.");
         }
 
         if (contractInitiationFeeCents < 0)
         {
-            throw new DomainException("invalid_fee_schedule", "The contract initiation fee cannot be negative.");
+            throw new DomainException(Invalid, "The contract initiation fee cannot be negative.");
         }
 
         MarketplaceFeeRate = marketplaceFeeRate;

@@ -14,7 +14,7 @@ public sealed partial class Milestone
     private const string DuplicateChargeRefunded = "duplicate_charge_refunded";
 
     /// <summary>The milestone's money came from this PaymentIntent: it is the funding, never a duplicate.</summary>
-    public bool IsFundedBy(string paymentIntentId) => FundedAt is not null && PaymentIntentId == paymentIntentId;
+    public bool IsFundedBy(string paymentIntentId) => Funding.FundedAt is not null && Funding.PaymentIntentId == paymentIntentId;
 
     /// <summary>
     /// A late success of <paramref name="attempt"/> may fund the milestone: nothing funds it yet, no other
@@ -22,7 +22,7 @@ public sealed partial class Milestone
     /// not already taken for a duplicate (whose refund may be under way).
     /// </summary>
     public bool CanBeFundedLate(int attempt, string paymentIntentId, Money charged) =>
-        Status == MilestoneStatus.NotFunded && attempt >= 1 && attempt <= FundingAttempts && charged == EmployerTotal
+        Status == MilestoneStatus.NotFunded && attempt >= 1 && attempt <= Funding.Attempts && charged == EmployerTotal
         && !HasChargeEntry(DuplicateChargeFound, paymentIntentId);
 
     /// <summary>A failed attempt succeeded after all: its charge funds the milestone (the employer is told).</summary>
@@ -35,14 +35,9 @@ public sealed partial class Milestone
                 $"Milestone {Id} is {Status.ToApiName()} (or the charge of {charged} is not its price of {EmployerTotal}); a late charge cannot fund it.");
         }
 
-        PaymentIntentId = paymentIntentId;
-        ChargeId = chargeId;
-        FundingClientSecret = null;
-        FundedAt = now;
-        LastFundingError = null;
+        Funding = Funding.Funded(paymentIntentId, chargeId, now);
         NextFundingCheckAt = null;
-        TransitionTo(MilestoneStatus.ActiveFunded, now, "funded_late", null, paymentIntentId);
-        Raise(new MilestoneFunded(Id, ContractId, TrainerId, paymentIntentId, now));
+        TransitionTo(MilestoneStatus.ActiveFunded, now, "funded_late", null, paymentIntentId, new MilestoneFunded(Id, ContractId, TrainerId, paymentIntentId, now));
         Raise(new MilestoneLatePaymentAccepted(Id, EmployerId, attempt, paymentIntentId, charged, now));
     }
 
@@ -62,8 +57,7 @@ public sealed partial class Milestone
             return false;
         }
 
-        Record(now, DuplicateChargeFound, Status, Status, null, paymentIntentId);
-        Raise(new MilestoneDuplicateChargeDetected(Id, EmployerId, attempt, paymentIntentId, chargeId, charged, now));
+        Record(now, DuplicateChargeFound, null, paymentIntentId, new MilestoneDuplicateChargeDetected(Id, EmployerId, attempt, paymentIntentId, chargeId, charged, now));
         return true;
     }
 
@@ -84,8 +78,7 @@ public sealed partial class Milestone
             return;
         }
 
-        Record(now, DuplicateChargeRefunded, Status, Status, null, paymentIntentId);
-        Raise(new MilestoneDuplicateChargeRefunded(Id, EmployerId, paymentIntentId, refundId, amount, now));
+        Record(now, DuplicateChargeRefunded, null, paymentIntentId, new MilestoneDuplicateChargeRefunded(Id, EmployerId, paymentIntentId, refundId, amount, now));
     }
 
     private bool HasChargeEntry(string action, string paymentIntentId) =>

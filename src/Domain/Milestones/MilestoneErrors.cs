@@ -32,4 +32,7 @@ public static class MilestoneErrors
             ["milestoneStatus"] = from.ToApiName(),
             ["action"] = action,
         });
+
+    internal static DomainException NotTheParty(MilestoneId id, string party) =>
+        new(WrongParty, $"Only the contract's {party} can do this to milestone {id}.");
 }

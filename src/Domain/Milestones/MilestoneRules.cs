@@ -7,6 +7,6 @@ public static class MilestoneRules
 {
     /// <summary>The worker should try to pay out now: approved, pending, not disputed, its next attempt due.</summary>
     public static readonly Rule<Milestone, DateTimeOffset> PayoutDue = new((m, now) =>
-        m.Status == MilestoneStatus.PayoutPending && m.PayoutStatus == PayoutStatus.Pending && m.DisputeId == null
+        m.Status == MilestoneStatus.PayoutPending && m.Payout.Status == PayoutStatus.Pending && m.Refund.DisputeId == null
         && m.NextPayoutAttemptAt != null && m.NextPayoutAttemptAt <= now);
 }

@@ -21,6 +21,7 @@ public enum NotificationKind
     PayoutFailed,
     FundingFailed,
     MilestoneRefunded,
+    WebhookEndpointDisabled,
     PayoutRetrying,
     DisputeOpened,
     DisputeClosed,

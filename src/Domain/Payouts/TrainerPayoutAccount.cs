@@ -12,6 +12,9 @@ public enum PayoutAccountStatus
 
 public sealed record PayoutAccountEnabled(UserId TrainerId, DateTimeOffset OccurredAt) : IDomainEvent;
 
+/// <summary>The account was started, or its status, payouts or requirements changed.</summary>
+public sealed record PayoutAccountUpdated(UserId TrainerId, PayoutAccountStatus Status, DateTimeOffset OccurredAt) : IDomainEvent;
+
 /// <summary>The trainer's Stripe Connect account, as far as payouts are concerned.</summary>
 public sealed class TrainerPayoutAccount : AggregateRoot<UserId>
 {
@@ -36,15 +39,20 @@ public sealed class TrainerPayoutAccount : AggregateRoot<UserId>
 
     public DateTimeOffset? UpdatedAt { get; private set; }
 
-    public static TrainerPayoutAccount Start(UserId trainerId, string country, string connectedAccountId, DateTimeOffset now) => new()
+    public static TrainerPayoutAccount Start(UserId trainerId, string country, string connectedAccountId, DateTimeOffset now)
     {
-        Id = trainerId,
-        Country = country.ToUpperInvariant(),
-        ConnectedAccountId = connectedAccountId,
-        Status = PayoutAccountStatus.Onboarding,
-        CreatedAt = now,
-        UpdatedAt = now,
-    };
+        var account = new TrainerPayoutAccount
+        {
+            Id = trainerId,
+            Country = country.ToUpperInvariant(),
+            ConnectedAccountId = connectedAccountId,
+            Status = PayoutAccountStatus.Onboarding,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        account.Raise(new PayoutAccountUpdated(trainerId, account.Status, now));
+        return account;
+    }
 
     /// <summary>
     /// Applies what the provider reports of the account. Becoming enabled raises
@@ -53,6 +61,7 @@ public sealed class TrainerPayoutAccount : AggregateRoot<UserId>
     public void ApplyProviderStatus(bool payoutsEnabled, bool transfersActive, IEnumerable<string> requirementsDue, bool detailsSubmitted, DateTimeOffset now)
     {
         var wasEnabled = Status == PayoutAccountStatus.Enabled;
+        var before = (Status, PayoutsEnabled, Requirements: string.Join('\n', _requirementsDue));
         PayoutsEnabled = payoutsEnabled;
         _requirementsDue.Clear();
         _requirementsDue.AddRange(requirementsDue);
@@ -63,6 +72,11 @@ public sealed class TrainerPayoutAccount : AggregateRoot<UserId>
             false => PayoutAccountStatus.Onboarding,
         };
         UpdatedAt = now;
+        if (before != (Status, PayoutsEnabled, string.Join('\n', _requirementsDue)))
+        {
+            Raise(new PayoutAccountUpdated(Id, Status, now));
+        }
+
         if (!wasEnabled && Status == PayoutAccountStatus.Enabled)
         {
             Raise(new PayoutAccountEnabled(Id, now));

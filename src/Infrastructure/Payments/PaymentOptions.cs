@@ -11,6 +11,10 @@ public sealed class PaymentOptions
     /// <summary>How long a simulated bank debit (pm_usBankAccount) stays processing before it succeeds.</summary>
     public TimeSpan SimulatorBankDebitSettleDelay { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Where this API is reachable by a browser; the simulator's hosted pages are linked from here.</summary>
-    public string PublicBaseUrl { get; set; } = "http://localhost:5080";
+    /// <summary>
+    /// Where this API is reachable by a browser, when that is not the address a request came in on
+    /// (behind a proxy). Unset, the simulator's hosted-page links are relative and the API completes
+    /// them with the request's own address, so they work on whatever port the API runs.
+    /// </summary>
+    public string? PublicBaseUrl { get; set; }
 }

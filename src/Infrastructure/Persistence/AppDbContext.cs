@@ -33,6 +33,9 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
         configurationBuilder.Properties<MilestoneId>().HaveConversion<TypedIdConverter<MilestoneId>>();
         configurationBuilder.Properties<InvoiceId>().HaveConversion<TypedIdConverter<InvoiceId>>();
         configurationBuilder.Properties<Domain.Notifications.NotificationId>().HaveConversion<TypedIdConverter<Domain.Notifications.NotificationId>>();
+        configurationBuilder.Properties<Domain.IntegratorEvents.IntegratorEventId>().HaveConversion<TypedIdConverter<Domain.IntegratorEvents.IntegratorEventId>>();
+        configurationBuilder.Properties<Domain.IntegratorEvents.WebhookEndpointId>().HaveConversion<TypedIdConverter<Domain.IntegratorEvents.WebhookEndpointId>>();
+        configurationBuilder.Properties<Domain.IntegratorEvents.WebhookDeliveryId>().HaveConversion<TypedIdConverter<Domain.IntegratorEvents.WebhookDeliveryId>>();
         configurationBuilder.Properties<string>().HaveMaxLength(4000);
         ConfigureInstants(configurationBuilder);
     }

@@ -13,13 +13,13 @@ public sealed class HireValidationTests(SeededContractFixture fixture) : IClassF
     {
         var input = MilestoneInputCases.Refused[name];
         var before = await fixture.Factory.SnapshotAsync();
-        var intents = fixture.Factory.PaymentIntents().Count;
+        var intents = fixture.Factory.Simulator.PaymentIntents().Count;
 
         var response = await HireAsync(MilestoneInputCases.Body(input));
 
         await Expect.ProblemAsync(response, HttpStatusCode.BadRequest, input.Code, $"firstMilestone.{input.Member}");
         Assert.Equal(before, await fixture.Factory.SnapshotAsync());
-        Assert.Equal(intents, fixture.Factory.PaymentIntents().Count);
+        Assert.Equal(intents, fixture.Factory.Simulator.PaymentIntents().Count);
     }
 
     [Fact]

@@ -31,7 +31,7 @@ public sealed class RoleAuthorizationTests(SeededContractFixture fixture) : ICla
         var (actor, method, path, body) = _cases[name];
         var world = fixture.World;
         var before = await fixture.Factory.SnapshotAsync();
-        var intents = fixture.Factory.PaymentIntents().Count;
+        var intents = fixture.Factory.Simulator.PaymentIntents().Count;
 
         var response = body is null
             ? await fixture.Api.SendAsync(RouteTemplate.Method(method), RouteTemplate.Fill(path, world), actor == "trainer" ? world.Trainer : world.Employer)
@@ -39,6 +39,6 @@ public sealed class RoleAuthorizationTests(SeededContractFixture fixture) : ICla
 
         await Expect.ProblemAsync(response, HttpStatusCode.Forbidden, "forbidden");
         Assert.Equal(before, await fixture.Factory.SnapshotAsync());
-        Assert.Equal(intents, fixture.Factory.PaymentIntents().Count);
+        Assert.Equal(intents, fixture.Factory.Simulator.PaymentIntents().Count);
     }
 }

@@ -103,6 +103,6 @@ public sealed class StateConflictTests(ApiFactory factory) : IClassFixture<ApiFa
 
         await Expect.ProblemAsync(response, HttpStatusCode.Conflict, "milestone_not_submittable");
         Assert.Equal(before, await factory.SnapshotAsync());
-        Assert.Equal("First", (await factory.LoadMilestoneAsync(world.FundedMilestoneId)).SubmissionNote);
+        Assert.Equal("First", (await factory.LoadMilestoneAsync(world.FundedMilestoneId)).Review.SubmissionNote);
     }
 }

@@ -40,8 +40,8 @@ public sealed class AuthenticationRequiredFundingTests(ApiFactory factory) : ICl
 
         var stored = await factory.LoadMilestoneAsync(hired.MilestoneId);
         Assert.Equal(MilestoneStatus.Funding, stored.Status);
-        Assert.Equal(hired.Body.Str("funding.clientSecret"), stored.FundingClientSecret);
-        Assert.Null(stored.FundedAt);
+        Assert.Equal(hired.Body.Str("funding.clientSecret"), stored.Funding.ClientSecret);
+        Assert.Null(stored.Funding.FundedAt);
         Assert.Equal(ContractStatus.Pending, (await factory.LoadContractAsync(hired.ContractId)).Status);
         var invoice = Assert.Single(await factory.LoadInvoicesOfMilestoneAsync(hired.MilestoneId));
         Assert.Equal(InvoicePaymentStatus.Pending, invoice.PaymentStatus);
@@ -69,13 +69,13 @@ public sealed class AuthenticationRequiredFundingTests(ApiFactory factory) : ICl
         var trainer = await _api.TrainerAsync();
         var hired = await _api.HireOnNewJobAsync(employer, trainer, expected: HttpStatusCode.Accepted);
         var before = await factory.SnapshotAsync();
-        var intents = factory.PaymentIntents().Count;
+        var intents = factory.Simulator.PaymentIntents().Count;
 
         var response = await _api.PostAsync($"/api/v1/milestones/{hired.MilestoneId}/fund", employer);
 
         var problem = await Expect.ProblemAsync(response, HttpStatusCode.Conflict, "milestone_not_fundable");
         Assert.Equal("funding", problem.Str("milestoneStatus"));
         Assert.Equal(before, await factory.SnapshotAsync());
-        Assert.Equal(intents, factory.PaymentIntents().Count);
+        Assert.Equal(intents, factory.Simulator.PaymentIntents().Count);
     }
 }

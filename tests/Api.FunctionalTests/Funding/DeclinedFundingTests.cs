@@ -40,7 +40,7 @@ public sealed class DeclinedFundingTests(ApiFactory factory) : IClassFixture<Api
         Assert.Equal(ContractStatus.Pending, (await factory.LoadContractAsync(contractId)).Status);
         var stored = await factory.LoadMilestoneAsync(milestoneId);
         Assert.Equal(MilestoneStatus.NotFunded, stored.Status);
-        Assert.Equal("generic_decline", stored.LastFundingError?.Code);
+        Assert.Equal("generic_decline", stored.Funding.LastError?.Code);
         var milestone = await Expect.StatusAsync(await _api.GetAsync($"/api/v1/milestones/{milestoneId}", employer), HttpStatusCode.OK);
         Assert.Equal("not_funded", milestone.Str("status"));
         Assert.Equal("generic_decline", milestone.Str("funding.lastError.code"));
@@ -80,7 +80,7 @@ public sealed class DeclinedFundingTests(ApiFactory factory) : IClassFixture<Api
         var (contractId, milestoneId) = (declined.Id("contractId"), declined.Id("milestoneId"));
 
         await _api.AttachPaymentMethodAsync(employer, "pm_card_visa");
-        var funding = await _api.FundAsync(employer, milestoneId);
+        var funding = await _api.FundedAsync(employer, milestoneId);
 
         Assert.Equal("succeeded", funding.Str("outcome"));
         Assert.Equal("active_funded", funding.Str("milestone.status"));
@@ -89,7 +89,7 @@ public sealed class DeclinedFundingTests(ApiFactory factory) : IClassFixture<Api
         Assert.Equal(ContractStatus.Active, (await factory.LoadContractAsync(contractId)).Status);
         var stored = await factory.LoadMilestoneAsync(milestoneId);
         Assert.Equal(MilestoneStatus.ActiveFunded, stored.Status);
-        Assert.Null(stored.LastFundingError);
+        Assert.Null(stored.Funding.LastError);
         var invoices = await factory.LoadInvoicesOfMilestoneAsync(milestoneId);
         Assert.Equal([(1, InvoicePaymentStatus.Failed), (2, InvoicePaymentStatus.Paid)], invoices.OrderBy(i => i.FundingAttempt).Select(i => (i.FundingAttempt ?? 0, i.PaymentStatus)));
         Assert.Equal(funding.Id("invoiceId"), invoices.Single(i => i.PaymentStatus == InvoicePaymentStatus.Paid).Id.Value);

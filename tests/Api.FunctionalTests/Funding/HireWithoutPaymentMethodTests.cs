@@ -14,13 +14,13 @@ public sealed class HireWithoutPaymentMethodTests(ApiFactory factory) : IClassFi
         var trainer = await _api.TrainerAsync();
         var jobId = await _api.CreateJobAsync(employer);
         var before = await factory.SnapshotAsync();
-        var intentsBefore = factory.PaymentIntents().Count;
+        var intentsBefore = factory.Simulator.PaymentIntents().Count;
 
         var response = await _api.HireAsync(employer, jobId, trainer);
 
         await Expect.ProblemAsync(response, HttpStatusCode.Conflict, "payment_method_required");
         Assert.Equal(before, await factory.SnapshotAsync());
-        Assert.Equal(intentsBefore, factory.PaymentIntents().Count);
+        Assert.Equal(intentsBefore, factory.Simulator.PaymentIntents().Count);
         var contracts = await Expect.StatusAsync(await _api.GetAsync($"/api/v1/contracts?jobId={jobId}", employer), HttpStatusCode.OK);
         Assert.Empty(contracts.Items());
     }

@@ -11,9 +11,9 @@ public sealed class RepeatedFundingTests(ApiFactory factory) : IClassFixture<Api
     public async Task Fund_WhenAlreadyFunded_Answers409AndChargesNothing()
     {
         var world = await _api.ContractWorldAsync();
-        await _api.FundAsync(world.Employer, world.UnfundedMilestoneId);
+        await _api.FundedAsync(world.Employer, world.UnfundedMilestoneId);
         var before = await factory.SnapshotAsync();
-        var intents = factory.PaymentIntents().Count;
+        var intents = factory.Simulator.PaymentIntents().Count;
 
         var response = await _api.PostAsync($"/api/v1/milestones/{world.UnfundedMilestoneId}/fund", world.Employer);
 
@@ -21,7 +21,7 @@ public sealed class RepeatedFundingTests(ApiFactory factory) : IClassFixture<Api
         Assert.Equal("active_funded", problem.Str("milestoneStatus"));
         Assert.Equal(world.UnfundedMilestoneId, problem.Id("milestoneId"));
         Assert.Equal(before, await factory.SnapshotAsync());
-        Assert.Equal(intents, factory.PaymentIntents().Count);
+        Assert.Equal(intents, factory.Simulator.PaymentIntents().Count);
     }
 
     [Fact]
@@ -41,9 +41,9 @@ public sealed class RepeatedFundingTests(ApiFactory factory) : IClassFixture<Api
     {
         var world = await _api.ContractWorldAsync();
 
-        await _api.FundAsync(world.Employer, world.UnfundedMilestoneId);
+        await _api.FundedAsync(world.Employer, world.UnfundedMilestoneId);
 
-        var intent = Assert.Single(factory.PaymentIntents(), pi => pi.TransferGroup == world.UnfundedMilestoneId.ToString());
+        var intent = Assert.Single(factory.Simulator.PaymentIntents(), pi => pi.TransferGroup == world.UnfundedMilestoneId.ToString());
         Assert.Equal(132_000, intent.Amount);
         Assert.Equal("succeeded", intent.Status);
         Assert.Equal(world.ContractId.ToString(), intent.Metadata["contract_id"]);

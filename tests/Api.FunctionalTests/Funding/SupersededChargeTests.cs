@@ -29,10 +29,10 @@ public sealed class SupersededChargeTests(ApiFactory factory) : IClassFixture<Ap
         Assert.Equal(MilestoneStatus.NotFunded, (await factory.LoadMilestoneAsync(hired.MilestoneId)).Status);
 
         await _api.AttachPaymentMethodAsync(employer, "pm_card_visa");
-        await _api.FundAsync(employer, hired.MilestoneId);
+        await _api.FundedAsync(employer, hired.MilestoneId);
         var funded = await factory.LoadMilestoneAsync(hired.MilestoneId);
         Assert.Equal(MilestoneStatus.ActiveFunded, funded.Status);
-        Assert.NotEqual(firstIntent, funded.PaymentIntentId);
+        Assert.NotEqual(firstIntent, funded.Funding.PaymentIntentId);
 
         // The first attempt's intent succeeds late at the provider.
         var store = factory.Services.GetRequiredService<SimulatorStore>();
@@ -50,7 +50,7 @@ public sealed class SupersededChargeTests(ApiFactory factory) : IClassFixture<Ap
         Assert.Equal(late.Amount, refund.Amount);
         var after = await factory.LoadMilestoneAsync(hired.MilestoneId);
         Assert.Equal(MilestoneStatus.ActiveFunded, after.Status);
-        Assert.Equal(funded.PaymentIntentId, after.PaymentIntentId);
+        Assert.Equal(funded.Funding.PaymentIntentId, after.Funding.PaymentIntentId);
     }
 
     private async Task DeliverAsync(string eventId, SimPaymentIntent intent)

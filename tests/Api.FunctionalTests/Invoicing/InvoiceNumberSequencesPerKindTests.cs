@@ -7,9 +7,9 @@ using OpenTrain.Clean.Domain.Billing;
 namespace OpenTrain.Clean.Api.FunctionalTests.Invoicing;
 
 /// <summary>INV, PAY, CRN and SUB count on their own: issuing one kind never moves another's counter.</summary>
-public sealed class InvoiceNumberSequencesPerKindTests(InvoicingApiFactory factory) : IClassFixture<InvoicingApiFactory>
+public sealed class InvoiceNumberSequencesPerKindTests(InvoicingHost factory) : IClassFixture<InvoicingHost>
 {
-    private readonly InvoicingApi _api = factory.CreateApi();
+    private readonly ApiClient _api = factory.CreateApiClient();
 
     [Fact]
     public async Task Issue_WhenFundingsPayoutsRefundsAndSubscriptionsInterleave_NumbersEachKindFromOneWithoutGaps()
@@ -18,19 +18,19 @@ public sealed class InvoiceNumberSequencesPerKindTests(InvoicingApiFactory facto
         var employer = await _api.EmployerAsync();
         var trainer = await _api.TrainerAsync();
         var admin = await _api.AdminAsync();
-        await _api.EnablePayoutsAsync(trainer);
+        await _api.SetUpPayoutsAsync(trainer);
 
-        var hire = await _api.HireAsync(employer, trainer);
-        await _api.SubmitAsync(trainer, hire.MilestoneId);
-        await _api.ApproveAsync(employer, hire.MilestoneId);
+        var hire = await _api.HireOnNewJobAsync(employer, trainer);
+        await _api.SubmittedAsync(trainer, hire.MilestoneId);
+        await _api.ApprovedAsync(employer, hire.MilestoneId);
         Assert.Equal(1, await factory.RunPayoutJobAsync());
         var second = await _api.AddMilestoneAsync(employer, hire.ContractId);
-        var secondInvoice = await _api.FundAsync(employer, second);
+        var secondInvoice = (await _api.FundedAsync(employer, second)).Id("invoiceId");
         var refund = await Expect.StatusAsync(await _api.RefundAsync(admin, second), HttpStatusCode.OK);
         var customerId = (await _api.GetJsonAsync("/api/v1/billing", employer)).Str("customerId")!;
         Assert.Equal(WebhookOutcome.Applied, await factory.SendAsync(new ApplyProviderEventCommand(
             new SubscriptionInvoiceChanged("evt_invoicing_sub_1", "invoice.paid", customerId, "in_invoicing_1", 4_900, "USD", Paid: true, BillingPlan.Agency))));
-        var third = await _api.FundAsync(employer, await _api.AddMilestoneAsync(employer, hire.ContractId, amount: 70_000, description: "Third batch"));
+        var third = (await _api.FundedAsync(employer, await _api.AddMilestoneAsync(employer, hire.ContractId, amount: 70_000, description: "Third batch"))).Id("invoiceId");
 
         Assert.Equal($"INV-{year}-000001", (await _api.InvoiceAsync(employer, hire.FundingInvoiceId)).Str("number"));
         Assert.Equal($"INV-{year}-000002", (await _api.InvoiceAsync(employer, secondInvoice)).Str("number"));

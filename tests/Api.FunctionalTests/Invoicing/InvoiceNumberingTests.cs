@@ -7,15 +7,15 @@ using OpenTrain.Clean.Domain.Invoices;
 namespace OpenTrain.Clean.Api.FunctionalTests.Invoicing;
 
 /// <summary>INV numbers: gap-free and unique when many fundings run at once on SQLite, failed fundings included.</summary>
-public sealed class InvoiceNumberingTests(InvoicingApiFactory factory) : IClassFixture<InvoicingApiFactory>
+public sealed class InvoiceNumberingTests(InvoicingHost factory) : IClassFixture<InvoicingHost>
 {
-    private readonly InvoicingApi _api = factory.CreateApi();
+    private readonly ApiClient _api = factory.CreateApiClient();
 
     [Fact]
     public async Task Fund_When50MilestonesAreFundedAtOnce_Issues50DistinctConsecutiveNumbers()
     {
         var employer = await _api.EmployerAsync();
-        var hire = await _api.HireAsync(employer, await _api.TrainerAsync());
+        var hire = await _api.HireOnNewJobAsync(employer, await _api.TrainerAsync());
         var before = SequenceOf((await _api.InvoiceAsync(employer, hire.FundingInvoiceId)).Str("number")!);
         var milestones = new List<Guid>();
         for (var i = 0; i < 50; i++)
@@ -23,7 +23,7 @@ public sealed class InvoiceNumberingTests(InvoicingApiFactory factory) : IClassF
             milestones.Add(await _api.AddMilestoneAsync(employer, hire.ContractId, amount: 10_000 + i, description: $"Batch {i + 2}"));
         }
 
-        var responses = await Task.WhenAll(milestones.Select(id => _api.SendFundAsync(employer, id)));
+        var responses = await Task.WhenAll(milestones.Select(id => _api.FundAsync(employer, id)));
 
         var invoiceIds = new List<Guid>();
         foreach (var response in responses)
@@ -53,12 +53,12 @@ public sealed class InvoiceNumberingTests(InvoicingApiFactory factory) : IClassF
     public async Task Fund_WhenCardIsDeclined_StillTakesTheNextNumberForAFailedInvoice()
     {
         var payer = await _api.EmployerAsync();
-        var first = await _api.HireAsync(payer, await _api.TrainerAsync());
+        var first = await _api.HireOnNewJobAsync(payer, await _api.TrainerAsync());
         var firstNumber = (await _api.InvoiceAsync(payer, first.FundingInvoiceId)).Str("number")!;
-        var decliner = await _api.EmployerAsync("Dee Clined", "pm_card_chargeDeclined");
+        var decliner = await _api.EmployerAsync("pm_card_chargeDeclined", "Dee Clined");
         var job = await _api.CreateJobAsync(decliner);
 
-        var declined = await Expect.ProblemAsync(await _api.SendHireAsync(decliner, job, await _api.TrainerAsync()), HttpStatusCode.PaymentRequired, "card_declined");
+        var declined = await Expect.ProblemAsync(await _api.HireAsync(decliner, job, await _api.TrainerAsync()), HttpStatusCode.PaymentRequired, "card_declined");
 
         var failed = Assert.Single(await _api.InvoicesOfMilestoneAsync(decliner, declined.Id("milestoneId")));
         Assert.Equal("failed", failed.Str("paymentStatus"));
@@ -71,7 +71,7 @@ public sealed class InvoiceNumberingTests(InvoicingApiFactory factory) : IClassF
         Assert.Equal(failed.Str("number"), pdf.ValueOf("Invoice number"));
 
         // No gap after it either: the next funding takes the number after the failed one.
-        var next = await _api.HireAsync(payer, await _api.TrainerAsync());
+        var next = await _api.HireOnNewJobAsync(payer, await _api.TrainerAsync());
         Assert.Equal(SequenceOf(failed.Str("number")!) + 1, SequenceOf((await _api.InvoiceAsync(payer, next.FundingInvoiceId)).Str("number")!));
     }
 

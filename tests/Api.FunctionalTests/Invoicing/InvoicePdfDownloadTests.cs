@@ -6,7 +6,7 @@ using OpenTrain.Clean.Api.FunctionalTests.Infrastructure;
 namespace OpenTrain.Clean.Api.FunctionalTests.Invoicing;
 
 /// <summary>GET /api/v1/invoices/{id}/pdf, read back with PdfPig: every field of the invoice, as an accountant needs it.</summary>
-public sealed class InvoicePdfDownloadTests(InvoicingApiFactory factory) : IClassFixture<InvoicingApiFactory>
+public sealed class InvoicePdfDownloadTests(InvoicingHost factory) : IClassFixture<InvoicingHost>
 {
     // 1,234.50 USD milestone: a thousands separator, a 10% fee of 123.45 USD and a total of 1,367.90 USD with the $9.95 contract fee.
     private const long Amount = 123_450;
@@ -16,13 +16,13 @@ public sealed class InvoicePdfDownloadTests(InvoicingApiFactory factory) : IClas
         + "signs in under another name, an invoice issued earlier shows the new name and renders different bytes. Expected: an issued invoice "
         + "keeps the party it was issued to (DESIGN: immutable once issued; issue 5: the same invoice always renders the same bytes).";
 
-    private readonly InvoicingApi _api = factory.CreateApi();
+    private readonly ApiClient _api = factory.CreateApiClient();
 
     [Fact]
     public async Task GetPdf_WhenEmployerDownloadsFundingInvoice_AnswersPdfAttachmentNamedAfterTheNumber()
     {
         var employer = await _api.EmployerAsync();
-        var hire = await _api.HireAsync(employer, await _api.TrainerAsync());
+        var hire = await _api.HireOnNewJobAsync(employer, await _api.TrainerAsync());
         var number = (await _api.InvoiceAsync(employer, hire.FundingInvoiceId)).Str("number")!;
 
         var response = await _api.PdfAsync(employer, hire.FundingInvoiceId);
@@ -42,8 +42,8 @@ public sealed class InvoicePdfDownloadTests(InvoicingApiFactory factory) : IClas
     [Fact]
     public async Task GetPdf_WhenFundingInvoiceIsReadBack_ShowsEveryFieldWithTheRightAmounts()
     {
-        var employer = await _api.EmployerAsync("Grace Hopper-Employer", email: "grace@example.test");
-        var hire = await _api.HireAsync(employer, await _api.TrainerAsync(), title: "Reward model for code review", amount: Amount, description: "Label 1,500 code review pairs");
+        var employer = await _api.EmployerAsync(name: "Grace Hopper-Employer", email: "grace@example.test");
+        var hire = await _api.HireOnNewJobAsync(employer, await _api.TrainerAsync(), jobTitle: "Reward model for code review", amount: Amount, description: "Label 1,500 code review pairs");
         var invoice = await _api.InvoiceAsync(employer, hire.FundingInvoiceId);
         var milestone = await _api.GetJsonAsync($"/api/v1/milestones/{hire.MilestoneId}", employer);
 
@@ -59,7 +59,7 @@ public sealed class InvoicePdfDownloadTests(InvoicingApiFactory factory) : IClas
         Assert.Equal(paymentIntent, pdf.ValueOf("Payment reference"));
 
         // From: the issuer from configuration; Bill to: the employer.
-        AssertBlock(pdf, "From", [InvoicingApiFactory.IssuerName, .. InvoicingApiFactory.IssuerAddress]);
+        AssertBlock(pdf, "From", [InvoicingHost.IssuerName, .. InvoicingHost.IssuerAddress]);
         AssertBlock(pdf, "Bill to", ["Grace Hopper-Employer", "grace@example.test"]);
         Assert.DoesNotContain(pdf.Lines, l => l.StartsWith("Pay to", StringComparison.Ordinal));
 
@@ -76,12 +76,12 @@ public sealed class InvoicePdfDownloadTests(InvoicingApiFactory factory) : IClas
     [Fact]
     public async Task GetPdf_WhenMilestoneIsPaidOut_PayoutRecordShowsPayToTheTrainer()
     {
-        var employer = await _api.EmployerAsync("Ada Employer");
-        var trainer = await _api.TrainerAsync("Tomasz Trainer", email: "tomasz@example.test");
-        await _api.EnablePayoutsAsync(trainer);
-        var hire = await _api.HireAsync(employer, trainer, title: "Safety evals", amount: Amount);
-        await _api.SubmitAsync(trainer, hire.MilestoneId);
-        await _api.ApproveAsync(employer, hire.MilestoneId);
+        var employer = await _api.EmployerAsync(name: "Ada Employer");
+        var trainer = await _api.TrainerAsync(name: "Tomasz Trainer", email: "tomasz@example.test");
+        await _api.SetUpPayoutsAsync(trainer);
+        var hire = await _api.HireOnNewJobAsync(employer, trainer, jobTitle: "Safety evals", amount: Amount);
+        await _api.SubmittedAsync(trainer, hire.MilestoneId);
+        await _api.ApprovedAsync(employer, hire.MilestoneId);
         Assert.Equal(1, await factory.RunPayoutJobAsync());
         var payout = Assert.Single(await _api.InvoicesOfMilestoneAsync(trainer, hire.MilestoneId));
         var transferId = (await _api.GetJsonAsync($"/api/v1/milestones/{hire.MilestoneId}", trainer)).Str("payout.transferId")!;
@@ -98,15 +98,15 @@ public sealed class InvoicePdfDownloadTests(InvoicingApiFactory factory) : IClas
         Assert.Equal("paid", pdf.ValueOf("Payment status"));
         Assert.StartsWith("tr_", transferId, StringComparison.Ordinal);
         Assert.Equal(transferId, pdf.ValueOf("Payment reference"));
-        AssertBlock(pdf, "From", [InvoicingApiFactory.IssuerName, .. InvoicingApiFactory.IssuerAddress]);
+        AssertBlock(pdf, "From", [InvoicingHost.IssuerName, .. InvoicingHost.IssuerAddress]);
         AssertBlock(pdf, "Pay to", ["Tomasz Trainer", "tomasz@example.test"]);
         Assert.DoesNotContain(pdf.Lines, l => l.StartsWith("Bill to", StringComparison.Ordinal) || l.Contains("Ada Employer", StringComparison.Ordinal));
         Assert.Equal("Safety evals", pdf.ValueOf("Project"));
         // The contract's employer reads the payout record (issue 12: it answered 404); nobody else does.
         Assert.Equal(HttpStatusCode.OK, (await _api.PdfAsync(employer, payout.Id())).StatusCode);
-        await Expect.ProblemAsync(await _api.PdfAsync(await _api.EmployerAsync("Other Employer"), payout.Id()), HttpStatusCode.NotFound, "not_found");
-        await Expect.ProblemAsync(await _api.PdfAsync(await _api.TrainerAsync("Other Trainer"), payout.Id()), HttpStatusCode.NotFound, "not_found");
-        Assert.Equal($"1,234.50 USD", pdf.ValueOf($"Milestone: {InvoicingApi.FirstDescription}"));
+        await Expect.ProblemAsync(await _api.PdfAsync(await _api.EmployerAsync(name: "Other Employer"), payout.Id()), HttpStatusCode.NotFound, "not_found");
+        await Expect.ProblemAsync(await _api.PdfAsync(await _api.TrainerAsync(name: "Other Trainer"), payout.Id()), HttpStatusCode.NotFound, "not_found");
+        Assert.Equal($"1,234.50 USD", pdf.ValueOf($"Milestone: {ApiClient.FirstMilestoneDescription}"));
         Assert.Equal("1,234.50 USD", pdf.ValueOf("Total"));
         Assert.DoesNotContain(pdf.Lines, l => l.StartsWith("Marketplace fee", StringComparison.Ordinal));
     }
@@ -116,7 +116,7 @@ public sealed class InvoicePdfDownloadTests(InvoicingApiFactory factory) : IClas
     {
         var description = LongDescription(2000);
         var employer = await _api.EmployerAsync();
-        var hire = await _api.HireAsync(employer, await _api.TrainerAsync(), description: description);
+        var hire = await _api.HireOnNewJobAsync(employer, await _api.TrainerAsync(), description: description);
 
         var pdf = InvoicingPdf.Read(await _api.PdfBytesAsync(employer, hire.FundingInvoiceId));
 
@@ -138,8 +138,8 @@ public sealed class InvoicePdfDownloadTests(InvoicingApiFactory factory) : IClas
     [InlineData("田中 さくら")]
     public async Task GetPdf_WhenEmployerNameIsNotAscii_RendersTheName(string name)
     {
-        var employer = await _api.EmployerAsync(name);
-        var hire = await _api.HireAsync(employer, await _api.TrainerAsync(), title: $"Project of {name}");
+        var employer = await _api.EmployerAsync(name: name);
+        var hire = await _api.HireOnNewJobAsync(employer, await _api.TrainerAsync(), jobTitle: $"Project of {name}");
 
         var pdf = InvoicingPdf.Read(await _api.PdfBytesAsync(employer, hire.FundingInvoiceId));
 
@@ -152,7 +152,7 @@ public sealed class InvoicePdfDownloadTests(InvoicingApiFactory factory) : IClas
     public async Task GetPdf_WhenTheSameInvoiceIsRenderedTwice_GivesIdenticalBytes()
     {
         var employer = await _api.EmployerAsync();
-        var hire = await _api.HireAsync(employer, await _api.TrainerAsync());
+        var hire = await _api.HireOnNewJobAsync(employer, await _api.TrainerAsync());
 
         var first = await _api.PdfBytesAsync(employer, hire.FundingInvoiceId);
         factory.Clock.Advance(TimeSpan.FromMinutes(3));
@@ -164,11 +164,11 @@ public sealed class InvoicePdfDownloadTests(InvoicingApiFactory factory) : IClas
     [Fact]
     public async Task GetPdf_WhenTheEmployerLaterSignsInUnderAnotherName_StillShowsTheNameItWasIssuedTo()
     {
-        var employer = await _api.EmployerAsync("Ada Original", email: "ada@original.test");
-        var hire = await _api.HireAsync(employer, await _api.TrainerAsync());
+        var employer = await _api.EmployerAsync(name: "Ada Original", email: "ada@original.test");
+        var hire = await _api.HireOnNewJobAsync(employer, await _api.TrainerAsync());
         var issued = await _api.PdfBytesAsync(employer, hire.FundingInvoiceId);
 
-        var renamed = await _api.TokenAsync("employer", "Ada Renamed", "ada@renamed.test", employer.Id);
+        var renamed = await _api.SignInAsync("employer", "Ada Renamed", "ada@renamed.test", employer.Id);
         var later = await _api.PdfBytesAsync(renamed, hire.FundingInvoiceId);
 
         AssertBlock(InvoicingPdf.Read(later), "Bill to", ["Ada Original", "ada@original.test"]);
@@ -180,8 +180,8 @@ public sealed class InvoicePdfDownloadTests(InvoicingApiFactory factory) : IClas
     {
         var employer = await _api.EmployerAsync();
         var trainer = await _api.TrainerAsync();
-        var hire = await _api.HireAsync(employer, trainer);
-        var second = await _api.FundAsync(employer, await _api.AddMilestoneAsync(employer, hire.ContractId, amount: 50_000, description: InvoicingApi.FirstDescription));
+        var hire = await _api.HireOnNewJobAsync(employer, trainer);
+        var second = (await _api.FundedAsync(employer, await _api.AddMilestoneAsync(employer, hire.ContractId, amount: 50_000, description: ApiClient.FirstMilestoneDescription))).Id("invoiceId");
 
         var firstPdf = await _api.PdfBytesAsync(employer, hire.FundingInvoiceId);
         var secondPdf = await _api.PdfBytesAsync(employer, second);
@@ -195,9 +195,9 @@ public sealed class InvoicePdfDownloadTests(InvoicingApiFactory factory) : IClas
     {
         var employer = await _api.EmployerAsync();
         var trainer = await _api.TrainerAsync();
-        var hire = await _api.HireAsync(employer, trainer);
-        var otherEmployer = await _api.EmployerAsync("Eve Elsewhere");
-        var otherTrainer = await _api.TrainerAsync("Mallory Trainer");
+        var hire = await _api.HireOnNewJobAsync(employer, trainer);
+        var otherEmployer = await _api.EmployerAsync(name: "Eve Elsewhere");
+        var otherTrainer = await _api.TrainerAsync(name: "Mallory Trainer");
 
         foreach (var stranger in new[] { otherEmployer, otherTrainer, trainer })
         {

@@ -14,7 +14,7 @@ public sealed class InvoiceReportCsvTests(InvoicingReportFixture fixture) : ICla
         "payment_status", "payment_reference", "paid_at", "employer_id", "trainer_id", "job_id", "contract_id", "milestone_id", "invoice_id",
     ];
 
-    private InvoicingApi Api => fixture.Api;
+    private ApiClient Api => fixture.Api;
 
     [Fact]
     public async Task ReportCsv_WhenAccepted_ExportsAHeaderAndOneRowPerInvoiceMatchingTheJson()

@@ -10,7 +10,7 @@ namespace OpenTrain.Clean.Api.FunctionalTests.Invoicing;
 /// An accountant's year: more invoices than one page of the report (1,000), with multi-line, quoted descriptions.
 /// The invoices are written straight into the database (the API would take a minute to issue them).
 /// </summary>
-public sealed class InvoiceReportCsvVolumeTests(InvoicingApiFactory factory) : IClassFixture<InvoicingApiFactory>
+public sealed class InvoiceReportCsvVolumeTests(InvoicingHost factory) : IClassFixture<InvoicingHost>
 {
     private const int Count = 1_100;
 
@@ -20,7 +20,7 @@ public sealed class InvoiceReportCsvVolumeTests(InvoicingApiFactory factory) : I
         + "'Synchronous operations are disallowed' after the 200 and its headers were sent: the download is cut short (the client sees "
         + "'Error while copying content to a stream'). Expected: every row (WriteRecordAsync / EndRecordAsync).";
 
-    private readonly InvoicingApi _api = factory.CreateApi();
+    private readonly ApiClient _api = factory.CreateApiClient();
 
     [Fact]
     public async Task ReportJson_WhenAnEmployerHasMoreInvoicesThanAPage_PagesThroughAllOfThem()
@@ -58,7 +58,7 @@ public sealed class InvoiceReportCsvVolumeTests(InvoicingApiFactory factory) : I
 
     private async Task<(Actor Employer, IReadOnlyList<Guid> Ids)> SeedAsync()
     {
-        var employer = await _api.EmployerAsync($"Volume {Guid.NewGuid():N}");
+        var employer = await _api.EmployerAsync(name: $"Volume {Guid.NewGuid():N}");
         var now = factory.Clock.GetUtcNow();
         var tag = Guid.NewGuid().ToString("N")[..8];
         var ids = await factory.QueryAsync(async db =>

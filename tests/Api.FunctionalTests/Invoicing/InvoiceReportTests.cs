@@ -7,7 +7,7 @@ namespace OpenTrain.Clean.Api.FunctionalTests.Invoicing;
 /// <summary>GET /api/v1/reports/invoices: filters, keyset pages, totals per status, and each role's own invoices only.</summary>
 public sealed class InvoiceReportTests(InvoicingReportFixture fixture) : IClassFixture<InvoicingReportFixture>
 {
-    private InvoicingApi Api => fixture.Api;
+    private ApiClient Api => fixture.Api;
 
     [Theory]
     [InlineData("kind=employer_funding", "INV4,INV3,INV2,INV1")]

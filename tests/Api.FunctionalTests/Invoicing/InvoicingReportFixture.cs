@@ -26,9 +26,9 @@ public sealed class InvoicingReportFixture : IAsyncLifetime, IDisposable
 
     private readonly Dictionary<string, InvoicingSeededInvoice> _invoices = [];
 
-    public InvoicingApiFactory Factory { get; } = new();
+    public InvoicingHost Factory { get; } = new();
 
-    public InvoicingApi Api { get; private set; } = null!;
+    public ApiClient Api { get; private set; } = null!;
 
     public Actor EmployerA { get; private set; } = null!;
 
@@ -62,38 +62,38 @@ public sealed class InvoicingReportFixture : IAsyncLifetime, IDisposable
 
     public async Task InitializeAsync()
     {
-        Api = Factory.CreateApi();
+        Api = Factory.CreateApiClient();
         Start = Factory.Clock.GetUtcNow();
-        EmployerA = await Api.EmployerAsync("Ada Employer");
-        EmployerB = await Api.EmployerAsync("Bea Other");
-        TrainerT = await Api.TrainerAsync("Tom Trainer");
-        TrainerU = await Api.TrainerAsync("Uma Trainer");
-        Idle = await Api.TrainerAsync("Ida Idle");
+        EmployerA = await Api.EmployerAsync(name: "Ada Employer");
+        EmployerB = await Api.EmployerAsync(name: "Bea Other");
+        TrainerT = await Api.TrainerAsync(name: "Tom Trainer");
+        TrainerU = await Api.TrainerAsync(name: "Uma Trainer");
+        Idle = await Api.TrainerAsync(name: "Ida Idle");
         Admin = await Api.AdminAsync();
-        await Api.EnablePayoutsAsync(TrainerT);
+        await Api.SetUpPayoutsAsync(TrainerT);
 
         AdvanceTo(1);
-        var first = await Api.HireAsync(EmployerA, TrainerT, QuotedProject);
+        var first = await Api.HireOnNewJobAsync(EmployerA, TrainerT, jobTitle: QuotedProject);
         Job1 = first.JobId;
         await RecordAsync("INV1", first.FundingInvoiceId);
 
         AdvanceTo(2);
         var second = await Api.AddMilestoneAsync(EmployerA, first.ContractId);
-        await RecordAsync("INV2", await Api.FundAsync(EmployerA, second));
+        await RecordAsync("INV2", (await Api.FundedAsync(EmployerA, second)).Id("invoiceId"));
 
         AdvanceTo(3);
-        var third = await Api.HireAsync(EmployerA, TrainerT, FormulaProject);
+        var third = await Api.HireOnNewJobAsync(EmployerA, TrainerT, jobTitle: FormulaProject);
         Job2 = third.JobId;
         await RecordAsync("INV3", third.FundingInvoiceId);
         var doomed = await Api.AddMilestoneAsync(EmployerA, third.ContractId, amount: 70_000, description: "Declined batch");
         await Api.AttachPaymentMethodAsync(EmployerA, "pm_card_chargeDeclined");
-        await Expect.ProblemAsync(await Api.SendFundAsync(EmployerA, doomed), HttpStatusCode.PaymentRequired, "card_declined");
+        await Expect.ProblemAsync(await Api.FundAsync(EmployerA, doomed), HttpStatusCode.PaymentRequired, "card_declined");
         await Api.AttachPaymentMethodAsync(EmployerA, "pm_card_visa");
         await RecordAsync("INV4", Assert.Single(await Api.InvoicesOfMilestoneAsync(EmployerA, doomed)).Id());
 
         AdvanceTo(4);
-        await Api.SubmitAsync(TrainerT, first.MilestoneId);
-        await Api.ApproveAsync(EmployerA, first.MilestoneId);
+        await Api.SubmittedAsync(TrainerT, first.MilestoneId);
+        await Api.ApprovedAsync(EmployerA, first.MilestoneId);
         Assert.Equal(1, await Factory.RunPayoutJobAsync());
         await RecordAsync("PAY1", Assert.Single(await Api.InvoicesOfMilestoneAsync(TrainerT, first.MilestoneId)).Id());
 
@@ -105,7 +105,7 @@ public sealed class InvoicingReportFixture : IAsyncLifetime, IDisposable
             new SubscriptionInvoiceChanged("evt_invoicing_report_sub", "invoice.paid", customerId, "in_invoicing_report", 9_900, "USD", Paid: true, BillingPlan.Agency))));
         var subscription = Assert.Single((await Api.GetJsonAsync("/api/v1/invoices?kind=subscription", EmployerA)).Items());
         await RecordAsync("SUB1", subscription.Id());
-        var other = await Api.HireAsync(EmployerB, TrainerU, "Bravo project");
+        var other = await Api.HireOnNewJobAsync(EmployerB, TrainerU, jobTitle: "Bravo project");
         Job3 = other.JobId;
         await RecordAsync("INV5", other.FundingInvoiceId);
 

@@ -4,34 +4,34 @@ using OpenTrain.Clean.Api.FunctionalTests.Infrastructure;
 namespace OpenTrain.Clean.Api.FunctionalTests.Invoicing;
 
 /// <summary>GET /api/v1/contracts/{id}/payments: each approved milestone with its money, dates, payout and both invoices.</summary>
-public sealed class PaymentHistoryTests(InvoicingApiFactory factory) : IClassFixture<InvoicingApiFactory>
+public sealed class PaymentHistoryTests(InvoicingHost factory) : IClassFixture<InvoicingHost>
 {
-    private readonly InvoicingApi _api = factory.CreateApi();
+    private readonly ApiClient _api = factory.CreateApiClient();
 
     [Fact]
     public async Task GetPayments_WhenMilestonesArePaidPendingHeldAndRefunded_ListsTheApprovedOnesWithBothInvoices()
     {
         var employer = await _api.EmployerAsync();
         var trainer = await _api.TrainerAsync();
-        await _api.EnablePayoutsAsync(trainer);
-        var hire = await _api.HireAsync(employer, trainer); // 500.00: approved and paid
+        await _api.SetUpPayoutsAsync(trainer);
+        var hire = await _api.HireOnNewJobAsync(employer, trainer); // 500.00: approved and paid
         var pending = await _api.AddMilestoneAsync(employer, hire.ContractId, amount: 120_000, title: "Batch 2"); // approved, payout not sent yet
         var held = await _api.AddMilestoneAsync(employer, hire.ContractId, amount: 30_000, title: "Batch 3"); // funded, not approved
         var refunded = await _api.AddMilestoneAsync(employer, hire.ContractId, amount: 40_000, title: "Batch 4");
         await _api.AddMilestoneAsync(employer, hire.ContractId, amount: 60_000, title: "Batch 5"); // never funded
-        var pendingInvoice = await _api.FundAsync(employer, pending);
-        await _api.FundAsync(employer, held);
-        await _api.FundAsync(employer, refunded);
+        var pendingInvoice = (await _api.FundedAsync(employer, pending)).Id("invoiceId");
+        await _api.FundedAsync(employer, held);
+        await _api.FundedAsync(employer, refunded);
         await Expect.StatusAsync(await _api.RefundAsync(await _api.AdminAsync(), refunded), HttpStatusCode.OK);
 
         factory.Clock.Advance(TimeSpan.FromHours(2));
         var firstApprovedAt = factory.Clock.GetUtcNow();
-        await _api.SubmitAsync(trainer, hire.MilestoneId);
-        await _api.ApproveAsync(employer, hire.MilestoneId);
+        await _api.SubmittedAsync(trainer, hire.MilestoneId);
+        await _api.ApprovedAsync(employer, hire.MilestoneId);
         Assert.Equal(1, await factory.RunPayoutJobAsync());
         factory.Clock.Advance(TimeSpan.FromHours(3));
         var secondApprovedAt = factory.Clock.GetUtcNow();
-        await _api.ApproveAsync(employer, pending);
+        await _api.ApprovedAsync(employer, pending);
 
         var history = await _api.GetJsonAsync($"/api/v1/contracts/{hire.ContractId}/payments", employer);
 
@@ -88,7 +88,7 @@ public sealed class PaymentHistoryTests(InvoicingApiFactory factory) : IClassFix
     public async Task GetPayments_WhenNothingIsApprovedYet_ListsNothingButCountsTheEscrow()
     {
         var employer = await _api.EmployerAsync();
-        var hire = await _api.HireAsync(employer, await _api.TrainerAsync());
+        var hire = await _api.HireOnNewJobAsync(employer, await _api.TrainerAsync());
 
         var history = await _api.GetJsonAsync($"/api/v1/contracts/{hire.ContractId}/payments", employer);
 
@@ -103,8 +103,8 @@ public sealed class PaymentHistoryTests(InvoicingApiFactory factory) : IClassFix
     {
         var employer = await _api.EmployerAsync();
         var trainer = await _api.TrainerAsync();
-        var hire = await _api.HireAsync(employer, trainer);
-        await _api.ApproveAsync(employer, hire.MilestoneId);
+        var hire = await _api.HireOnNewJobAsync(employer, trainer);
+        await _api.ApprovedAsync(employer, hire.MilestoneId);
         var path = $"/api/v1/contracts/{hire.ContractId}/payments";
 
         var asEmployer = await _api.GetJsonAsync(path, employer);
@@ -112,7 +112,7 @@ public sealed class PaymentHistoryTests(InvoicingApiFactory factory) : IClassFix
 
         Assert.Equal(asEmployer.GetRawText(), asTrainer.GetRawText());
         Assert.Equal("payout_pending", Assert.Single(asTrainer.Items("payments")).Str("status"));
-        await Expect.ProblemAsync(await _api.GetAsync(path, await _api.EmployerAsync("Eve Elsewhere")), HttpStatusCode.NotFound, "not_found");
-        await Expect.ProblemAsync(await _api.GetAsync(path, await _api.TrainerAsync("Mallory Trainer")), HttpStatusCode.NotFound, "not_found");
+        await Expect.ProblemAsync(await _api.GetAsync(path, await _api.EmployerAsync(name: "Eve Elsewhere")), HttpStatusCode.NotFound, "not_found");
+        await Expect.ProblemAsync(await _api.GetAsync(path, await _api.TrainerAsync(name: "Mallory Trainer")), HttpStatusCode.NotFound, "not_found");
     }
 }

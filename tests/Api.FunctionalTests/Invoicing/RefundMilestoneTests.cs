@@ -6,11 +6,11 @@ using OpenTrain.Clean.Application.Webhooks;
 namespace OpenTrain.Clean.Api.FunctionalTests.Invoicing;
 
 /// <summary>POST /api/v1/milestones/{id}/refund: support returns held money once, with a credit note; released money never.</summary>
-public sealed class RefundMilestoneTests(InvoicingApiFactory factory) : IClassFixture<InvoicingApiFactory>
+public sealed class RefundMilestoneTests(InvoicingHost factory) : IClassFixture<InvoicingHost>
 {
     private const long EmployerTotal = 55_995; // 500.00 + 10% fee + 9.95 contract initiation fee
 
-    private readonly InvoicingApi _api = factory.CreateApi();
+    private readonly ApiClient _api = factory.CreateApiClient();
 
     [Fact]
     public async Task Refund_WhenAdminRefundsActiveFundedMilestone_RefundsTheChargeOnceAndIssuesACreditNote()
@@ -43,7 +43,7 @@ public sealed class RefundMilestoneTests(InvoicingApiFactory factory) : IClassFi
         Assert.Equal(employer.Id, creditNote.Id("employerId"));
         Assert.Equal(EmployerTotal, creditNote.Long("total"));
         Assert.Equal(
-            [$"Refund of {fundingNumber}: {InvoicingApi.FirstDescription}", $"Refund of {fundingNumber}: Marketplace fee", $"Refund of {fundingNumber}: Contract initiation fee"],
+            [$"Refund of {fundingNumber}: {ApiClient.FirstMilestoneDescription}", $"Refund of {fundingNumber}: Marketplace fee", $"Refund of {fundingNumber}: Contract initiation fee"],
             creditNote.Get("lines").EnumerateArray().Select(l => l.Str("description")!));
         Assert.Equal([50_000L, 5_000L, 995L], creditNote.Get("lines").EnumerateArray().Select(l => l.Long("amount")));
 
@@ -58,7 +58,7 @@ public sealed class RefundMilestoneTests(InvoicingApiFactory factory) : IClassFi
         Assert.Equal(refundId, pdf.ValueOf("Payment reference"));
         Assert.Equal("559.95 USD", pdf.ValueOf("Total"));
         Assert.Equal("9.95 USD", pdf.ValueOf($"Refund of {fundingNumber}: Contract initiation fee"));
-        Assert.Equal("500.00 USD", pdf.ValueOf($"Milestone: Refund of {fundingNumber}: {InvoicingApi.FirstDescription}"));
+        Assert.Equal("500.00 USD", pdf.ValueOf($"Milestone: Refund of {fundingNumber}: {ApiClient.FirstMilestoneDescription}"));
         var billTo = pdf.Lines.ToList().IndexOf("Bill to");
         Assert.Equal("Ada Employer", pdf.Lines[billTo + 1]);
 
@@ -72,12 +72,12 @@ public sealed class RefundMilestoneTests(InvoicingApiFactory factory) : IClassFi
         var (_, _, hire) = await HiredAsync();
         var admin = await _api.AdminAsync();
         await Expect.StatusAsync(await _api.RefundAsync(admin, hire.MilestoneId), HttpStatusCode.OK);
-        var before = await factory.SnapshotAsync();
+        var before = await factory.LedgerSnapshotAsync();
 
         var repeat = await _api.RefundAsync(admin, hire.MilestoneId);
 
         await Expect.ProblemAsync(repeat, HttpStatusCode.Conflict, "milestone_not_refundable");
-        Assert.Equal(before, await factory.SnapshotAsync());
+        Assert.Equal(before, await factory.LedgerSnapshotAsync());
         Assert.Single(factory.Simulator.Refunds(), r => r.Charge == ChargeOf(hire));
         Assert.Single(await CreditNotesOfAsync(admin, hire.MilestoneId));
     }
@@ -105,7 +105,7 @@ public sealed class RefundMilestoneTests(InvoicingApiFactory factory) : IClassFi
     public async Task Refund_WhenMilestoneIsPendingApproval_RefundsIt()
     {
         var (employer, trainer, hire) = await HiredAsync();
-        Assert.Equal("pending_approval", (await _api.SubmitAsync(trainer, hire.MilestoneId)).Str("status"));
+        Assert.Equal("pending_approval", (await _api.SubmittedAsync(trainer, hire.MilestoneId)).Str("status"));
 
         var refund = await Expect.StatusAsync(await _api.RefundAsync(await _api.AdminAsync(), hire.MilestoneId), HttpStatusCode.OK);
 
@@ -119,18 +119,18 @@ public sealed class RefundMilestoneTests(InvoicingApiFactory factory) : IClassFi
     public async Task Refund_WhenMilestoneIsPaid_Answers409AndChangesNothing()
     {
         var (employer, trainer, hire) = await HiredAsync();
-        await _api.EnablePayoutsAsync(trainer);
-        await _api.ApproveAsync(employer, hire.MilestoneId);
+        await _api.SetUpPayoutsAsync(trainer);
+        await _api.ApprovedAsync(employer, hire.MilestoneId);
         Assert.Equal(1, await factory.RunPayoutJobAsync());
         Assert.Equal("paid", (await _api.GetJsonAsync($"/api/v1/milestones/{hire.MilestoneId}", employer)).Str("status"));
         var admin = await _api.AdminAsync();
-        var before = await factory.SnapshotAsync();
+        var before = await factory.LedgerSnapshotAsync();
 
         var response = await _api.RefundAsync(admin, hire.MilestoneId);
 
         var problem = await Expect.ProblemAsync(response, HttpStatusCode.Conflict, "milestone_not_refundable");
         Assert.Contains("paid", problem.Str("detail"), StringComparison.OrdinalIgnoreCase);
-        Assert.Equal(before, await factory.SnapshotAsync());
+        Assert.Equal(before, await factory.LedgerSnapshotAsync());
         Assert.DoesNotContain(factory.Simulator.Refunds(), r => r.Charge == ChargeOf(hire));
         Assert.Equal("paid", (await _api.InvoiceAsync(employer, hire.FundingInvoiceId)).Str("paymentStatus"));
     }
@@ -140,14 +140,14 @@ public sealed class RefundMilestoneTests(InvoicingApiFactory factory) : IClassFi
     {
         var (employer, _, hire) = await HiredAsync();
         var unfunded = await _api.AddMilestoneAsync(employer, hire.ContractId);
-        await _api.ApproveAsync(employer, hire.MilestoneId); // the trainer has no payout setup: payout_pending
+        await _api.ApprovedAsync(employer, hire.MilestoneId); // the trainer has no payout setup: payout_pending
         var admin = await _api.AdminAsync();
-        var before = await factory.SnapshotAsync();
+        var before = await factory.LedgerSnapshotAsync();
 
         await Expect.ProblemAsync(await _api.RefundAsync(admin, hire.MilestoneId), HttpStatusCode.Conflict, "milestone_not_refundable");
         await Expect.ProblemAsync(await _api.RefundAsync(admin, unfunded), HttpStatusCode.Conflict, "milestone_not_refundable");
 
-        Assert.Equal(before, await factory.SnapshotAsync());
+        Assert.Equal(before, await factory.LedgerSnapshotAsync());
         await Expect.ProblemAsync(await _api.RefundAsync(admin, Guid.CreateVersion7()), HttpStatusCode.NotFound, "not_found");
     }
 
@@ -159,11 +159,11 @@ public sealed class RefundMilestoneTests(InvoicingApiFactory factory) : IClassFi
         Assert.Equal(WebhookOutcome.Applied, await factory.SendAsync(new ApplyProviderEventCommand(
             new DisputeChanged($"evt_{Guid.NewGuid():N}", "charge.dispute.created", ChargeOf(hire), "dp_invoicing", Closed: false, "needs_response"))));
         Assert.True((await _api.GetJsonAsync($"/api/v1/milestones/{hire.MilestoneId}", employer)).Get("disputed").GetBoolean());
-        var before = await factory.SnapshotAsync();
+        var before = await factory.LedgerSnapshotAsync();
 
         await Expect.ProblemAsync(await _api.RefundAsync(admin, hire.MilestoneId), HttpStatusCode.Conflict, "milestone_disputed");
 
-        Assert.Equal(before, await factory.SnapshotAsync());
+        Assert.Equal(before, await factory.LedgerSnapshotAsync());
         Assert.DoesNotContain(factory.Simulator.Refunds(), r => r.Charge == ChargeOf(hire));
     }
 
@@ -173,9 +173,9 @@ public sealed class RefundMilestoneTests(InvoicingApiFactory factory) : IClassFi
         var (employer, _, hire) = await HiredAsync();
         var milestone = await _api.AddMilestoneAsync(employer, hire.ContractId);
         await _api.AttachPaymentMethodAsync(employer, "pm_card_chargeDeclined");
-        await Expect.ProblemAsync(await _api.SendFundAsync(employer, milestone), HttpStatusCode.PaymentRequired, "card_declined");
+        await Expect.ProblemAsync(await _api.FundAsync(employer, milestone), HttpStatusCode.PaymentRequired, "card_declined");
         await _api.AttachPaymentMethodAsync(employer, "pm_card_visa");
-        var paid = await _api.FundAsync(employer, milestone);
+        var paid = (await _api.FundedAsync(employer, milestone)).Id("invoiceId");
         var failed = Assert.Single(await _api.InvoicesOfMilestoneAsync(employer, milestone), i => i.Str("paymentStatus") == "failed");
         var paidNumber = (await _api.InvoiceAsync(employer, paid)).Str("number");
 
@@ -198,10 +198,10 @@ public sealed class RefundMilestoneTests(InvoicingApiFactory factory) : IClassFi
         var partial = new ChargeRefunded($"evt_{Guid.NewGuid():N}", "charge.refunded", ChargeOf(hire), "re_dashboard_partial", FullyRefunded: false);
         var full = new ChargeRefunded($"evt_{Guid.NewGuid():N}", "charge.refunded", ChargeOf(hire), "re_dashboard_full", FullyRefunded: true);
         await factory.DrainOutboxAsync();
-        var before = await factory.SnapshotAsync();
+        var before = await factory.LedgerSnapshotAsync();
 
         Assert.Equal(WebhookOutcome.Ignored, await factory.SendAsync(new ApplyProviderEventCommand(partial)));
-        Assert.Equal(before, await factory.SnapshotAsync());
+        Assert.Equal(before, await factory.LedgerSnapshotAsync());
         Assert.Equal(WebhookOutcome.Applied, await factory.SendAsync(new ApplyProviderEventCommand(full)));
         Assert.Equal(WebhookOutcome.Duplicate, await factory.SendAsync(new ApplyProviderEventCommand(full)));
         Assert.Equal(WebhookOutcome.Ignored, await factory.SendAsync(new ApplyProviderEventCommand(full with { EventId = $"evt_{Guid.NewGuid():N}" })));
@@ -222,12 +222,12 @@ public sealed class RefundMilestoneTests(InvoicingApiFactory factory) : IClassFi
     public async Task Refund_WhenEmployerOrTrainerCalls_Answers403AndChangesNothing()
     {
         var (employer, trainer, hire) = await HiredAsync();
-        var before = await factory.SnapshotAsync();
+        var before = await factory.LedgerSnapshotAsync();
 
         await Expect.ProblemAsync(await _api.RefundAsync(employer, hire.MilestoneId), HttpStatusCode.Forbidden, "forbidden");
         await Expect.ProblemAsync(await _api.RefundAsync(trainer, hire.MilestoneId), HttpStatusCode.Forbidden, "forbidden");
 
-        Assert.Equal(before, await factory.SnapshotAsync());
+        Assert.Equal(before, await factory.LedgerSnapshotAsync());
         Assert.Equal("active_funded", (await _api.GetJsonAsync($"/api/v1/milestones/{hire.MilestoneId}", employer)).Str("status"));
     }
 
@@ -257,15 +257,15 @@ public sealed class RefundMilestoneTests(InvoicingApiFactory factory) : IClassFi
     {
         var employer = await _api.EmployerAsync();
         var trainer = await _api.TrainerAsync();
-        await _api.EnablePayoutsAsync(trainer);
+        await _api.SetUpPayoutsAsync(trainer);
         var admin = await _api.AdminAsync();
-        var hire = await _api.HireAsync(employer, trainer); // 500.00, paid out below
+        var hire = await _api.HireOnNewJobAsync(employer, trainer); // 500.00, paid out below
         var refunded = await _api.AddMilestoneAsync(employer, hire.ContractId, amount: 120_000);
         var held = await _api.AddMilestoneAsync(employer, hire.ContractId, amount: 33_300);
         await _api.AddMilestoneAsync(employer, hire.ContractId, amount: 77_700); // never funded: not escrow
-        await _api.FundAsync(employer, refunded);
-        await _api.FundAsync(employer, held);
-        await _api.ApproveAsync(employer, hire.MilestoneId);
+        await _api.FundedAsync(employer, refunded);
+        await _api.FundedAsync(employer, held);
+        await _api.ApprovedAsync(employer, hire.MilestoneId);
         Assert.Equal(1, await factory.RunPayoutJobAsync());
         var beforeRefund = (await _api.GetJsonAsync($"/api/v1/contracts/{hire.ContractId}", employer)).Get("escrow");
 
@@ -289,7 +289,7 @@ public sealed class RefundMilestoneTests(InvoicingApiFactory factory) : IClassFi
         Assert.Equal(escrow.Long("refunded"), MilestoneLines(invoices.Where(i => i.Str("kind") == "credit_note")));
 
         // The employer's billing page sums all their contracts: this one and another with 250.00 held.
-        var other = await _api.HireAsync(employer, trainer, title: "Second project", amount: 25_000);
+        var other = await _api.HireOnNewJobAsync(employer, trainer, jobTitle: "Second project", amount: 25_000);
         var billing = (await _api.GetJsonAsync("/api/v1/billing", employer)).Get("escrow");
         Assert.Equal((228_300L, 58_300L, 50_000L, 120_000L), Totals(billing));
         Assert.Equal(billing.Long("funded"), billing.Long("inEscrow") + billing.Long("released") + billing.Long("refunded"));
@@ -302,14 +302,14 @@ public sealed class RefundMilestoneTests(InvoicingApiFactory factory) : IClassFi
         Assert.Equal(Totals(escrow), Totals((await _api.GetJsonAsync($"/api/v1/contracts/{hire.ContractId}", trainer)).Get("escrow")));
     }
 
-    private async Task<(Actor Employer, Actor Trainer, InvoicingHire Hire)> HiredAsync()
+    private async Task<(Actor Employer, Actor Trainer, Hired Hire)> HiredAsync()
     {
         var employer = await _api.EmployerAsync();
         var trainer = await _api.TrainerAsync();
-        return (employer, trainer, await _api.HireAsync(employer, trainer));
+        return (employer, trainer, await _api.HireOnNewJobAsync(employer, trainer));
     }
 
-    private string ChargeOf(InvoicingHire hire) =>
+    private string ChargeOf(Hired hire) =>
         factory.Simulator.PaymentIntents().Single(pi => pi.Metadata.TryGetValue("milestone_id", out var m) && m == hire.MilestoneId.ToString()).ChargeId!;
 
     private async Task<IReadOnlyList<JsonElement>> CreditNotesOfAsync(Actor admin, Guid milestoneId) =>

@@ -1,83 +1,54 @@
 using System.Net;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenTrain.Clean.Api.FunctionalTests.Infrastructure;
 using OpenTrain.Clean.Application.Abstractions;
 using OpenTrain.Clean.Application.Payouts.Accounts;
-using OpenTrain.Clean.Domain.Billing;
-using OpenTrain.Clean.Infrastructure.Payments.Simulator;
 
 namespace OpenTrain.Clean.Api.FunctionalTests.Invoicing;
 
 /// <summary>
-/// The simulator behind a gateway that runs <see cref="DuringRefund"/> after the provider made a refund and before the
-/// API hears back: what happens on the platform while the provider call is in flight.
+/// The invoicing host with a gateway that runs <see cref="DuringRefund"/> after the provider made a refund and before
+/// the API hears back: what happens on the platform while the provider call is in flight.
 /// </summary>
-public sealed class InvoicingRefundRaceApiFactory : InvoicingApiFactory
+public sealed class InvoicingRefundRaceHost : ApiFactory
 {
-    public Func<Task>? DuringRefund { get; set; }
+    private readonly RefundHook _hook;
 
-    protected override void ConfigureTestServices(IServiceCollection services)
+    public InvoicingRefundRaceHost()
+        : this(new RefundHook())
     {
-        services.RemoveAll<IPaymentGateway>();
-        services.AddSingleton<IPaymentGateway>(sp => new InvoicingHookedGateway(sp.GetRequiredService<PaymentSimulator>(), this));
     }
 
-    private sealed class InvoicingHookedGateway(PaymentSimulator inner, InvoicingRefundRaceApiFactory factory) : IPaymentGateway
-    {
-        public string Name => inner.Name;
+    private InvoicingRefundRaceHost(RefundHook hook)
+        : base(InvoicingHost.HostOptions with { WrapGateway = (_, simulator) => new HookedGateway(simulator, hook) }) => _hook = hook;
 
-        public async Task<RefundResult> RefundAsync(RefundRequest request, CancellationToken cancellationToken)
+    public Func<Task>? DuringRefund
+    {
+        get => _hook.During;
+        set => _hook.During = value;
+    }
+
+    private sealed class RefundHook
+    {
+        public Func<Task>? During { get; set; }
+    }
+
+    private sealed class HookedGateway(IPaymentGateway inner, RefundHook hook) : ForwardingPaymentGateway(inner)
+    {
+        public override async Task<RefundResult> RefundAsync(RefundRequest request, CancellationToken cancellationToken)
         {
-            var result = await inner.RefundAsync(request, cancellationToken);
-            if (factory.DuringRefund is { } hook)
+            var result = await Inner.RefundAsync(request, cancellationToken);
+            if (hook.During is { } during)
             {
-                await hook();
+                await during();
             }
 
             return result;
         }
-
-        public Task<string> EnsureCustomerAsync(CustomerRequest request, CancellationToken cancellationToken) => inner.EnsureCustomerAsync(request, cancellationToken);
-
-        public Task<PaymentMethodSummary> AttachPaymentMethodAsync(string customerId, string paymentMethodId, CancellationToken cancellationToken) =>
-            inner.AttachPaymentMethodAsync(customerId, paymentMethodId, cancellationToken);
-
-        public Task<FundingResult> FundAsync(FundingRequest request, CancellationToken cancellationToken) => inner.FundAsync(request, cancellationToken);
-
-        public Task<string?> FindRefundAsync(string chargeId, CancellationToken cancellationToken) => inner.FindRefundAsync(chargeId, cancellationToken);
-
-        public Task<IReadOnlyList<RecordedProviderEvent>> ListEventsAsync(DateTimeOffset since, CancellationToken cancellationToken) =>
-            inner.ListEventsAsync(since, cancellationToken);
-
-        public Task<FundingResult> GetFundingAsync(string paymentIntentId, CancellationToken cancellationToken) => inner.GetFundingAsync(paymentIntentId, cancellationToken);
-
-        public Task<TransferResult> TransferAsync(TransferRequest request, CancellationToken cancellationToken) => inner.TransferAsync(request, cancellationToken);
-
-        public Task<string> CreateConnectedAccountAsync(ConnectedAccountRequest request, CancellationToken cancellationToken) =>
-            inner.CreateConnectedAccountAsync(request, cancellationToken);
-
-        public Task<ConnectedAccountStatus> GetConnectedAccountAsync(string connectedAccountId, CancellationToken cancellationToken) =>
-            inner.GetConnectedAccountAsync(connectedAccountId, cancellationToken);
-
-        public Task<string> CreateOnboardingLinkAsync(string connectedAccountId, CancellationToken cancellationToken) =>
-            inner.CreateOnboardingLinkAsync(connectedAccountId, cancellationToken);
-
-        public Task<string> CreateSetupIntentAsync(string customerId, CancellationToken cancellationToken) => inner.CreateSetupIntentAsync(customerId, cancellationToken);
-
-        public Task<SubscriptionResult> CreateSubscriptionAsync(SubscriptionRequest request, CancellationToken cancellationToken) =>
-            inner.CreateSubscriptionAsync(request, cancellationToken);
-
-        public Task<SubscriptionResult> CancelSubscriptionAsync(string subscriptionId, CancellationToken cancellationToken) =>
-            inner.CancelSubscriptionAsync(subscriptionId, cancellationToken);
-
-        public Task<SubscriptionResult> GetSubscriptionAsync(string subscriptionId, CancellationToken cancellationToken) =>
-            inner.GetSubscriptionAsync(subscriptionId, cancellationToken);
     }
 }
 
 /// <summary>A refund and an approval of the same milestone at the same time: the money goes one way only.</summary>
-public sealed class RefundRaceTests(InvoicingRefundRaceApiFactory factory) : IClassFixture<InvoicingRefundRaceApiFactory>
+public sealed class RefundRaceTests(InvoicingRefundRaceHost factory) : IClassFixture<InvoicingRefundRaceHost>
 {
     private const string RefundNotReservedBug =
         "bug: POST /api/v1/milestones/{id}/refund (src/Application/Milestones/RefundMilestone/RefundMilestone.cs) calls the provider's refund "
@@ -87,7 +58,7 @@ public sealed class RefundRaceTests(InvoicingRefundRaceApiFactory factory) : ICl
         + "transfers the same 500.00 to the trainer from the refunded charge (the simulator's transfer does not look at refunds). Expected: either the approval is "
         + "refused (the milestone is reserved for the refund first) or no refund is made.";
 
-    private readonly InvoicingApi _api = factory.CreateApi();
+    private readonly ApiClient _api = factory.CreateApiClient();
 
     [Fact]
     public async Task Refund_WhenTheEmployerApprovesWhileTheProviderRefunds_MovesTheMoneyOneWayOnly()
@@ -96,7 +67,7 @@ public sealed class RefundRaceTests(InvoicingRefundRaceApiFactory factory) : ICl
         var trainer = await _api.TrainerAsync();
         var admin = await _api.AdminAsync();
         await EnablePayoutsAsync(trainer);
-        var hire = await _api.HireAsync(employer, trainer);
+        var hire = await _api.HireOnNewJobAsync(employer, trainer);
         var charge = factory.Simulator.PaymentIntents().Single(pi => pi.Metadata["milestone_id"] == hire.MilestoneId.ToString()).ChargeId;
         HttpStatusCode? approval = null;
         factory.DuringRefund = async () =>
@@ -134,7 +105,7 @@ public sealed class RefundRaceTests(InvoicingRefundRaceApiFactory factory) : ICl
     public async Task Refund_WhenTwoAdminsRefundAtOnce_LeavesOneProviderRefundAndOneCreditNote()
     {
         var employer = await _api.EmployerAsync();
-        var hire = await _api.HireAsync(employer, await _api.TrainerAsync());
+        var hire = await _api.HireOnNewJobAsync(employer, await _api.TrainerAsync());
         var charge = factory.Simulator.PaymentIntents().Single(pi => pi.Metadata["milestone_id"] == hire.MilestoneId.ToString()).ChargeId;
         var admins = new[] { await _api.AdminAsync(), await _api.AdminAsync() };
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

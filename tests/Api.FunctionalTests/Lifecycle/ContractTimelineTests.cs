@@ -91,7 +91,7 @@ public sealed class ContractTimelineTests(ApiFactory factory) : IClassFixture<Ap
     {
         var world = await _api.ContractWorldAsync();
         var milestone = world.UnfundedMilestoneId;
-        await _api.FundAsync(world.Employer, milestone);
+        await _api.FundedAsync(world.Employer, milestone);
         await Expect.StatusAsync(await _api.PostAsync($"/api/v1/milestones/{milestone}/submit", world.Trainer, new { note = "Delivered" }), HttpStatusCode.OK);
         await Expect.StatusAsync(await _api.PostAsync($"/api/v1/milestones/{milestone}/request-changes", world.Employer, new { reason = "Fix the duplicates" }), HttpStatusCode.OK);
         await Expect.StatusAsync(await _api.PostAsync($"/api/v1/milestones/{milestone}/submit", world.Trainer), HttpStatusCode.OK);

@@ -14,7 +14,7 @@ public sealed partial class FundingInvoiceTests(ApiFactory factory) : IClassFixt
     public async Task Fund_WhenEachMilestoneIsFunded_IssuesOneFixedPriceMilestoneInvoicePerFunding()
     {
         var world = await _api.ContractWorldAsync();
-        await _api.FundAsync(world.Employer, world.UnfundedMilestoneId);
+        await _api.FundedAsync(world.Employer, world.UnfundedMilestoneId);
 
         var first = Assert.Single(await InvoicesOfAsync(world.Employer, world.FundedMilestoneId));
         var second = Assert.Single(await InvoicesOfAsync(world.Employer, world.UnfundedMilestoneId));
@@ -41,14 +41,14 @@ public sealed partial class FundingInvoiceTests(ApiFactory factory) : IClassFixt
         Assert.Equal([("milestone", 120_000L), ("marketplace_fee", 12_000L)], Lines(second));
         Assert.Equal(132_000, second.Long("total"));
         var milestone = await factory.LoadMilestoneAsync(world.UnfundedMilestoneId);
-        Assert.Equal(milestone.PaymentIntentId, second.Str("paymentReference"));
+        Assert.Equal(milestone.Funding.PaymentIntentId, second.Str("paymentReference"));
     }
 
     [Fact]
     public async Task Fund_WhenInvoicesAreIssued_NumbersThemInvYearSequenceWithoutGaps()
     {
         var world = await _api.ContractWorldAsync();
-        await _api.FundAsync(world.Employer, world.UnfundedMilestoneId);
+        await _api.FundedAsync(world.Employer, world.UnfundedMilestoneId);
 
         var first = Assert.Single(await InvoicesOfAsync(world.Employer, world.FundedMilestoneId)).Str("number")!;
         var second = Assert.Single(await InvoicesOfAsync(world.Employer, world.UnfundedMilestoneId)).Str("number")!;

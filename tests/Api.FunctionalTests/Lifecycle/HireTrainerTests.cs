@@ -39,8 +39,8 @@ public sealed class HireTrainerTests(ApiFactory factory) : IClassFixture<ApiFact
         Assert.Equal(MilestoneStatus.ActiveFunded, milestone.Status);
         Assert.Equal(contractId, milestone.ContractId.Value);
         Assert.Equal(50_000, milestone.Amount.Amount);
-        Assert.NotNull(milestone.ChargeId);
-        Assert.Equal(factory.Clock.GetUtcNow(), milestone.FundedAt);
+        Assert.NotNull(milestone.Funding.ChargeId);
+        Assert.Equal(factory.Clock.GetUtcNow(), milestone.Funding.FundedAt);
     }
 
     [Fact]

@@ -35,15 +35,15 @@ public sealed class MilestoneApprovalFlowTests(ApiFactory factory) : IClassFixtu
     {
         var world = await _api.ContractWorldAsync();
 
-        var funding = await _api.FundAsync(world.Employer, world.UnfundedMilestoneId);
+        var funding = await _api.FundedAsync(world.Employer, world.UnfundedMilestoneId);
 
         Assert.Equal("succeeded", funding.Str("outcome"));
         Assert.Equal("active_funded", funding.Str("milestone.status"));
         Assert.Equal(1, funding.Get("milestone.funding.attempts").GetInt32());
         var stored = await factory.LoadMilestoneAsync(world.UnfundedMilestoneId);
         Assert.Equal(MilestoneStatus.ActiveFunded, stored.Status);
-        Assert.NotNull(stored.PaymentIntentId);
-        Assert.NotNull(stored.ChargeId);
+        Assert.NotNull(stored.Funding.PaymentIntentId);
+        Assert.NotNull(stored.Funding.ChargeId);
     }
 
     [Fact]
@@ -51,7 +51,7 @@ public sealed class MilestoneApprovalFlowTests(ApiFactory factory) : IClassFixtu
     {
         var world = await _api.ContractWorldAsync();
         var (employer, trainer, milestone) = (world.Employer, world.Trainer, world.UnfundedMilestoneId);
-        await _api.FundAsync(employer, milestone);
+        await _api.FundedAsync(employer, milestone);
 
         var submitted = await Expect.StatusAsync(
             await _api.PostAsync($"/api/v1/milestones/{milestone}/submit", trainer, new { note = "Delivered in the shared bucket" }), HttpStatusCode.OK);
@@ -78,9 +78,9 @@ public sealed class MilestoneApprovalFlowTests(ApiFactory factory) : IClassFixtu
         Assert.Equal(employer.Id, approved.Id("approval.approvedBy"));
         var stored = await factory.LoadMilestoneAsync(milestone);
         Assert.Equal(MilestoneStatus.PayoutPending, stored.Status);
-        Assert.Equal(PayoutStatus.Pending, stored.PayoutStatus);
-        Assert.Equal(employer.Id, stored.ApprovedBy?.Value);
-        Assert.Equal(factory.Clock.GetUtcNow(), stored.ApprovedAt);
+        Assert.Equal(PayoutStatus.Pending, stored.Payout.Status);
+        Assert.Equal(employer.Id, stored.Review.ApprovedBy?.Value);
+        Assert.Equal(factory.Clock.GetUtcNow(), stored.Review.ApprovedAt);
         Assert.Equal(outboxBefore + 1, await CountOutboxAsync("MilestoneApproved"));
     }
 

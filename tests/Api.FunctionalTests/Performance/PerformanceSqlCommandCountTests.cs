@@ -1,11 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text.Json;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -32,8 +27,8 @@ public sealed class PerformanceSqlCommandCountTests(PerformanceSqlCommandCountFi
     {
         var (one, thirty) = (fixture.One, fixture.Thirty);
 
-        var (commandsForOne, rowsForOne) = await fixture.CountAsync(Path(route, one), one.Token);
-        var (commandsForThirty, rowsForThirty) = await fixture.CountAsync(Path(route, thirty), thirty.Token);
+        var (commandsForOne, rowsForOne) = await fixture.CountAsync(Path(route, one), one.Actor);
+        var (commandsForThirty, rowsForThirty) = await fixture.CountAsync(Path(route, thirty), thirty.Actor);
 
         Assert.Equal(1, rowsForOne);
         Assert.Equal(FullPage, rowsForThirty);
@@ -52,20 +47,19 @@ public sealed class PerformanceSqlCommandCountTests(PerformanceSqlCommandCountFi
     };
 }
 
-/// <summary>An employer as the fixture set them up: their token and their first contract.</summary>
-public sealed record PerformanceEmployer(string Token, Guid ContractId);
+/// <summary>An employer as the fixture set them up: who they are and their first contract.</summary>
+public sealed record PerformanceEmployer(Actor Actor, Guid ContractId);
 
 /// <summary>
-/// One API (Development, its own SQLite file, no in-process jobs, no rate limits) with two
-/// employers hiring one trainer: "one" has one job, one contract, one funded milestone and so one
-/// funding invoice; "thirty" has 30 of each of those, and 30 milestones on its first contract.
+/// One API (no rate limits) with two employers hiring one trainer: "one" has one job, one contract,
+/// one funded milestone and so one funding invoice; "thirty" has 30 of each of those, and 30
+/// milestones on its first contract.
 /// </summary>
 public sealed class PerformanceSqlCommandCountFixture : IAsyncLifetime, IDisposable
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-    private readonly PerformanceApiFactory _factory = new();
+    private readonly ApiFactory _factory = ApiFactory.Create(new ApiHostOptions { RateLimiting = false });
     private readonly PerformanceSqlCommandCounter _counter;
-    private HttpClient _http = null!;
+    private ApiClient _api = null!;
 
     public PerformanceSqlCommandCountFixture() => _counter = new PerformanceSqlCommandCounter(_factory.DatabaseFile);
 
@@ -75,20 +69,19 @@ public sealed class PerformanceSqlCommandCountFixture : IAsyncLifetime, IDisposa
 
     public async Task InitializeAsync()
     {
-        _http = _factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
-        var trainer = await TokenAsync("trainer");
-        await SendAsync(HttpMethod.Get, "/api/v1/me", trainer.Token, null, HttpStatusCode.OK);
-        One = await EmployerWithAsync(trainer.Id, 1);
-        Thirty = await EmployerWithAsync(trainer.Id, 30);
+        _api = _factory.CreateApiClient();
+        var trainer = await _api.SignInAsync("trainer");
+        One = await EmployerWithAsync(trainer, 1);
+        Thirty = await EmployerWithAsync(trainer, 30);
     }
 
     /// <summary>Sends a GET and returns the EF Core commands it executed and the rows in its page.</summary>
-    public async Task<(int Commands, int Rows)> CountAsync(string path, string token)
+    public async Task<(int Commands, int Rows)> CountAsync(string path, Actor caller)
     {
         // Once unmeasured: first-request work (caches, lazy setup) is not what this test is about.
-        await SendAsync(HttpMethod.Get, path, token, null, HttpStatusCode.OK);
+        await _api.GetJsonAsync(path, caller);
         var commands = _counter.Start();
-        var page = await SendAsync(HttpMethod.Get, path, token, null, HttpStatusCode.OK);
+        var page = await _api.GetJsonAsync(path, caller);
         return (commands.Stop(), page.GetProperty("data").GetArrayLength());
     }
 
@@ -96,93 +89,27 @@ public sealed class PerformanceSqlCommandCountFixture : IAsyncLifetime, IDisposa
 
     public void Dispose()
     {
-        _http.Dispose();
         _counter.Dispose();
         _factory.Dispose();
     }
 
-    private async Task<PerformanceEmployer> EmployerWithAsync(Guid trainerId, int count)
+    private async Task<PerformanceEmployer> EmployerWithAsync(Actor trainer, int count)
     {
-        var employer = await TokenAsync("employer");
-        await SendAsync(HttpMethod.Get, "/api/v1/me", employer.Token, null, HttpStatusCode.OK);
-        await SendAsync(HttpMethod.Post, "/api/v1/billing/payment-methods", employer.Token, new { paymentMethodId = "pm_card_visa" }, HttpStatusCode.OK);
+        var employer = await _api.EmployerAsync();
         Guid? firstContract = null;
         for (var i = 1; i <= count; i++)
         {
-            var job = await SendAsync(HttpMethod.Post, "/api/v1/jobs", employer.Token, new { title = $"Labelling batch {i}" }, HttpStatusCode.Created);
-            var hire = await SendAsync(
-                HttpMethod.Post,
-                $"/api/v1/jobs/{job.GetProperty("id").GetGuid()}/contracts",
-                employer.Token,
-                new { trainerId, firstMilestone = new { description = $"Preference pairs, part {i}", amount = 50_000 } },
-                HttpStatusCode.Created);
-            firstContract ??= hire.GetProperty("contract").GetProperty("id").GetGuid();
+            var job = await _api.CreateJobAsync(employer, $"Labelling batch {i}");
+            var hire = await Expect.StatusAsync(await _api.HireAsync(employer, job, trainer, 50_000, $"Preference pairs, part {i}"), HttpStatusCode.Created);
+            firstContract ??= hire.Id("contract.id");
         }
 
         for (var i = 2; i <= count; i++)
         {
-            await SendAsync(HttpMethod.Post, $"/api/v1/contracts/{firstContract}/milestones", employer.Token, new { description = $"More pairs, part {i}", amount = 40_000 }, HttpStatusCode.Created);
+            await _api.AddMilestoneAsync(employer, firstContract!.Value, 40_000, description: $"More pairs, part {i}");
         }
 
-        return new PerformanceEmployer(employer.Token, firstContract!.Value);
-    }
-
-    private async Task<(Guid Id, string Token)> TokenAsync(string role)
-    {
-        var body = await SendAsync(HttpMethod.Post, "/dev/token", null, new { role }, HttpStatusCode.OK);
-        return (body.GetProperty("userId").GetGuid(), body.GetProperty("accessToken").GetString()!);
-    }
-
-    private async Task<JsonElement> SendAsync(HttpMethod method, string path, string? token, object? body, HttpStatusCode expected)
-    {
-        using var request = new HttpRequestMessage(method, path);
-        if (body is not null)
-        {
-            request.Content = JsonContent.Create(body, body.GetType(), options: Json);
-        }
-
-        if (token is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-
-        using var response = await _http.SendAsync(request);
-        return await Expect.StatusAsync(response, expected);
-    }
-}
-
-/// <summary>The API in Development on a SQLite file of its own, with no background jobs to add commands.</summary>
-public sealed class PerformanceApiFactory : WebApplicationFactory<Program>
-{
-    private readonly string _dataDirectory = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "opentrain-performance", Guid.NewGuid().ToString("N"));
-
-    public string DatabaseFile => System.IO.Path.Combine(_dataDirectory, "opentrain.db");
-
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        builder.UseEnvironment("Development");
-        builder.UseSetting("DataDirectory", _dataDirectory);
-        builder.UseSetting("Database:Provider", "Sqlite");
-        builder.UseSetting("Worker:InProcess", "false");
-        builder.UseSetting("RateLimiting:Enabled", "false");
-        builder.UseSetting("Logging:LogLevel:Default", "Warning");
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        base.Dispose(disposing);
-        if (disposing && Directory.Exists(_dataDirectory))
-        {
-            SqliteConnection.ClearAllPools();
-            try
-            {
-                Directory.Delete(_dataDirectory, recursive: true);
-            }
-            catch (IOException)
-            {
-                // A file still held open by a late connection: the OS temp cleaner takes it.
-            }
-        }
+        return new PerformanceEmployer(employer, firstContract!.Value);
     }
 }
 

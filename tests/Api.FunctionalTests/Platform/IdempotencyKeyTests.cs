@@ -4,7 +4,10 @@ using OpenTrain.Clean.Api.FunctionalTests.Infrastructure;
 
 namespace OpenTrain.Clean.Api.FunctionalTests.Platform;
 
-/// <summary>DESIGN.md, reliability rules: a repeated POST with the same Idempotency-Key returns the first response.</summary>
+/// <summary>
+/// docs/decisions/005 and README.md ("Idempotency, limits, security"): a repeated POST with the same
+/// Idempotency-Key gets the first response back, and the work is done once.
+/// </summary>
 public sealed class IdempotencyKeyTests(ApiFactory factory) : IClassFixture<ApiFactory>
 {
     private readonly ApiClient _api = factory.CreateApiClient();
@@ -26,6 +29,6 @@ public sealed class IdempotencyKeyTests(ApiFactory factory) : IClassFixture<ApiF
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/jobs") { Content = JsonContent.Create(new { title = "Labelling" }) };
         request.Headers.Add("Idempotency-Key", key);
-        return _api.SendRequestAsync(request, employer);
+        return _api.SendAsync(request, employer);
     }
 }

@@ -1,19 +1,20 @@
-using OpenTrain.Clean.Infrastructure.Payments.Simulator;
 using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTrain.Clean.Api.FunctionalTests.Infrastructure;
+using OpenTrain.Clean.Infrastructure.Payments.Simulator;
 
 namespace OpenTrain.Clean.Api.FunctionalTests.Release;
 
-public sealed class ReleaseApprovalToPaidTests(ReleaseApiFactory factory) : IClassFixture<ReleaseApiFactory>
+public sealed class ReleaseApprovalToPaidTests(ReleaseHost factory) : IClassFixture<ReleaseHost>
 {
-    private readonly ReleaseApi _api = new(factory.CreateClient());
+    private readonly ApiClient _api = factory.CreateApiClient();
 
     // Guards: the release — after approval the payout job pays once, keeps the transfer, issues the PAY invoice and notifies the trainer.
     [Fact]
     public async Task PayoutJob_WhenApprovedAndTrainerPayoutsEnabled_PaysTrainerWithInvoiceAndNotification()
     {
-        var employer = await _api.SignInAsync("employer");
+        var employer = await _api.EmployerAsync();
         var trainer = await _api.SignInAsync("trainer");
         var accountId = await _api.SetUpPayoutsAsync(trainer);
 
@@ -34,21 +35,21 @@ public sealed class ReleaseApprovalToPaidTests(ReleaseApiFactory factory) : ICla
         Assert.Equal("paid", payout.GetProperty("status").GetString());
         Assert.Equal(transfer.Id, payout.GetProperty("transferId").GetString());
         Assert.Equal(JsonValueKind.String, payout.GetProperty("paidAt").ValueKind);
-        Assert.Equal(ReleaseApi.MilestoneAmount, transfer.Amount);
+        Assert.Equal(ApiClient.FirstMilestoneAmount, transfer.Amount);
         Assert.Equal(accountId, transfer.Destination);
         Assert.Equal(milestone.GetProperty("funding").GetProperty("chargeId").GetString(), transfer.SourceTransaction);
 
-        var invoices = await _api.GetAsync($"/api/v1/invoices?milestoneId={hire.MilestoneId}", trainer);
+        var invoices = await _api.GetJsonAsync($"/api/v1/invoices?milestoneId={hire.MilestoneId}", trainer);
         var invoice = Assert.Single(invoices.GetProperty("data").EnumerateArray());
         Assert.Matches(new Regex($"^PAY-{factory.Clock.GetUtcNow().Year}-[0-9]{{6}}$"), invoice.GetProperty("number").GetString());
         Assert.Equal("trainer_payout", invoice.GetProperty("kind").GetString());
         Assert.Equal("milestone_payout", invoice.GetProperty("billingType").GetString());
         Assert.Equal(transfer.Id, invoice.GetProperty("paymentReference").GetString());
-        Assert.Equal(ReleaseApi.MilestoneAmount, invoice.GetProperty("total").GetInt64());
+        Assert.Equal(ApiClient.FirstMilestoneAmount, invoice.GetProperty("total").GetInt64());
         Assert.Equal("paid", invoice.GetProperty("paymentStatus").GetString());
         Assert.Equal("RLHF preference labelling", invoice.GetProperty("projectName").GetString());
 
-        var feed = await _api.GetAsync("/api/v1/notifications", trainer);
+        var feed = await _api.GetJsonAsync("/api/v1/notifications", trainer);
         var sent = Assert.Single(feed.GetProperty("data").EnumerateArray(), n => n.GetProperty("title").GetString() == "Payout sent");
         Assert.Equal("payout_sent", sent.GetProperty("kind").GetString());
         Assert.Equal(hire.MilestoneId, sent.GetProperty("milestoneId").GetGuid());
@@ -59,7 +60,7 @@ public sealed class ReleaseApprovalToPaidTests(ReleaseApiFactory factory) : ICla
     [Fact]
     public async Task Approve_WhenCommitted_LeavesTheTransferToThePayoutJob()
     {
-        var employer = await _api.SignInAsync("employer");
+        var employer = await _api.EmployerAsync();
         var trainer = await _api.SignInAsync("trainer");
         await _api.SetUpPayoutsAsync(trainer);
 
@@ -76,7 +77,7 @@ public sealed class ReleaseApprovalToPaidTests(ReleaseApiFactory factory) : ICla
     [Fact]
     public async Task PayoutJob_WhenRunAgainAfterPaid_MakesNoSecondTransfer()
     {
-        var employer = await _api.SignInAsync("employer");
+        var employer = await _api.EmployerAsync();
         var trainer = await _api.SignInAsync("trainer");
         await _api.SetUpPayoutsAsync(trainer);
         var (hire, _) = await _api.HireAndApproveAsync(employer, trainer);
@@ -87,7 +88,7 @@ public sealed class ReleaseApprovalToPaidTests(ReleaseApiFactory factory) : ICla
         await factory.RunPayoutJobAsync();
 
         Assert.Single(TransfersOf(hire.MilestoneId));
-        var invoices = await _api.GetAsync($"/api/v1/invoices?milestoneId={hire.MilestoneId}", trainer);
+        var invoices = await _api.GetJsonAsync($"/api/v1/invoices?milestoneId={hire.MilestoneId}", trainer);
         Assert.Single(invoices.GetProperty("data").EnumerateArray());
     }
 

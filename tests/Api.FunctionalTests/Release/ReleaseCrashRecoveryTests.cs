@@ -1,7 +1,6 @@
-using OpenTrain.Clean.Api.FunctionalTests.Infrastructure;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
+using OpenTrain.Clean.Api.FunctionalTests.Infrastructure;
 using OpenTrain.Clean.Application.Abstractions;
 using OpenTrain.Clean.Application.Payouts.Accounts;
 using OpenTrain.Clean.Infrastructure.Payments.Simulator;
@@ -15,7 +14,7 @@ public sealed class ReleaseSimulatedCrashException() : Exception("The worker fai
 /// The real simulator behind a fault injector: when armed, the next transfer really happens at the "provider"
 /// and then the call throws, as if our process died (or the response was lost) before we could record it.
 /// </summary>
-public sealed class ReleaseCrashingGateway(PaymentSimulator inner) : ForwardingPaymentGateway(inner)
+public sealed class ReleaseCrashingGateway(IPaymentGateway inner) : ForwardingPaymentGateway(inner)
 {
     private readonly ConcurrentDictionary<string, int> _transferCalls = new(StringComparer.Ordinal);
     private Exception? _afterNextTransfer;
@@ -40,23 +39,16 @@ public sealed class ReleaseCrashingGateway(PaymentSimulator inner) : ForwardingP
 }
 
 /// <summary>The API with <see cref="ReleaseCrashingGateway"/> as its payment gateway.</summary>
-public sealed class ReleaseCrashingApiFactory : ReleaseApiFactory
+public sealed class ReleaseCrashingHost() : ApiFactory(ReleaseHost.HostOptions with { WrapGateway = (_, simulator) => new ReleaseCrashingGateway(simulator) })
 {
-    public ReleaseCrashingGateway Gateway => Services.GetRequiredService<ReleaseCrashingGateway>();
-
-    protected override void ConfigureTestServices(IServiceCollection services)
-    {
-        services.RemoveAll<IPaymentGateway>();
-        services.AddSingleton<ReleaseCrashingGateway>();
-        services.AddSingleton<IPaymentGateway>(sp => sp.GetRequiredService<ReleaseCrashingGateway>());
-    }
+    public ReleaseCrashingGateway Gateway => (ReleaseCrashingGateway)Services.GetRequiredService<IPaymentGateway>();
 }
 
-public sealed class ReleaseCrashRecoveryTests(ReleaseCrashingApiFactory factory) : IClassFixture<ReleaseCrashingApiFactory>
+public sealed class ReleaseCrashRecoveryTests(ReleaseCrashingHost factory) : IClassFixture<ReleaseCrashingHost>
 {
     private static readonly TimeSpan ClaimLease = TimeSpan.FromMinutes(2);
 
-    private readonly ReleaseApi _api = new(factory.CreateClient());
+    private readonly ApiClient _api = factory.CreateApiClient();
 
     // Guards: one transfer per milestone across a crash — the claim lease holds off reruns, then the retry reuses key payout-{milestone}.
     [Fact]
@@ -174,9 +166,9 @@ public sealed class ReleaseCrashRecoveryTests(ReleaseCrashingApiFactory factory)
     /// Payout setup enabled through the same "account updated" path as the simulator's onboarding page (its pages are
     /// mapped only when the simulator itself is the gateway), then a hire, approval and the outbox drained.
     /// </summary>
-    private async Task<(ReleaseUser Employer, Guid MilestoneId)> ApprovedWithPayoutsEnabledAsync(ReleaseUser? employer = null)
+    private async Task<(Actor Employer, Guid MilestoneId)> ApprovedWithPayoutsEnabledAsync(Actor? employer = null)
     {
-        employer ??= await _api.SignInAsync("employer");
+        employer ??= await _api.EmployerAsync();
         var trainer = await _api.SignInAsync("trainer");
         var (accountId, _) = await _api.StartPayoutSetupAsync(trainer);
         Assert.NotNull(factory.Simulator.CompleteOnboarding(accountId));

@@ -1,20 +1,21 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using OpenTrain.Clean.Api.FunctionalTests.Infrastructure;
 
 namespace OpenTrain.Clean.Api.FunctionalTests.Release;
 
 /// <summary>The API with a simulated bank debit that settles two minutes after the charge.</summary>
-public sealed class ReleaseFundingApiFactory : ReleaseApiFactory
+public sealed class ReleaseFundingHost() : ApiFactory(ReleaseHost.HostOptions with
+{
+    Settings = new Dictionary<string, string?> { ["Payments:SimulatorBankDebitSettleDelay"] = BankDebitSettleDelay.ToString() },
+})
 {
     public static readonly TimeSpan BankDebitSettleDelay = TimeSpan.FromMinutes(2);
-
-    protected override IEnumerable<KeyValuePair<string, string>> Settings =>
-        [new("Payments:SimulatorBankDebitSettleDelay", BankDebitSettleDelay.ToString())];
 }
 
-public sealed partial class ReleaseFundingCompletionTests(ReleaseFundingApiFactory factory) : IClassFixture<ReleaseFundingApiFactory>
+public sealed partial class ReleaseFundingCompletionTests(ReleaseFundingHost factory) : IClassFixture<ReleaseFundingHost>
 {
-    private readonly ReleaseApi _api = new(factory.CreateClient());
+    private readonly ApiClient _api = factory.CreateApiClient();
 
     // Guards: 3-D Secure completed on the simulator's page goes through reconciliation and makes the milestone active_funded.
     [Fact]
@@ -23,7 +24,7 @@ public sealed partial class ReleaseFundingCompletionTests(ReleaseFundingApiFacto
         var (employer, milestoneId, paymentIntentId) = await HireNeedingAuthenticationAsync();
 
         var action = await AuthenticationFormActionAsync(paymentIntentId, "succeed");
-        var completed = await _api.Client.PostAsync(action, content: null);
+        var completed = await _api.Http.PostAsync(action, content: null);
 
         Assert.Equal(HttpStatusCode.OK, completed.StatusCode);
         var milestone = await _api.MilestoneAsync(milestoneId, employer);
@@ -38,7 +39,7 @@ public sealed partial class ReleaseFundingCompletionTests(ReleaseFundingApiFacto
         var (employer, milestoneId, paymentIntentId) = await HireNeedingAuthenticationAsync();
 
         var action = await AuthenticationFormActionAsync(paymentIntentId, "fail");
-        var completed = await _api.Client.PostAsync(action, content: null);
+        var completed = await _api.Http.PostAsync(action, content: null);
 
         Assert.Equal(HttpStatusCode.OK, completed.StatusCode);
         var milestone = await _api.MilestoneAsync(milestoneId, employer);
@@ -50,16 +51,16 @@ public sealed partial class ReleaseFundingCompletionTests(ReleaseFundingApiFacto
     [Fact]
     public async Task ReconcileFundings_WhenBankDebitSettleDelayPassed_MakesMilestoneActiveFunded()
     {
-        var employer = await _api.SignInAsync("employer");
+        var employer = await _api.EmployerAsync("pm_usBankAccount");
         var trainer = await _api.SignInAsync("trainer");
-        var hire = await _api.HireAsync(employer, trainer, "pm_usBankAccount", HttpStatusCode.Accepted);
+        var hire = await _api.HireOnNewJobAsync(employer, trainer, expected: HttpStatusCode.Accepted);
         Assert.Equal("processing", hire.Body.GetProperty("funding").GetProperty("outcome").GetString());
         Assert.Equal("funding", hire.Body.GetProperty("funding").GetProperty("milestone").GetProperty("status").GetString());
 
         factory.Clock.Advance(TimeSpan.FromSeconds(11));
         await factory.RunReconciliationJobAsync();
         var beforeSettling = await _api.MilestoneAsync(hire.MilestoneId, employer);
-        factory.Clock.Advance(ReleaseFundingApiFactory.BankDebitSettleDelay);
+        factory.Clock.Advance(ReleaseFundingHost.BankDebitSettleDelay);
         await factory.RunReconciliationJobAsync();
         var afterSettling = await _api.MilestoneAsync(hire.MilestoneId, employer);
 
@@ -70,11 +71,11 @@ public sealed partial class ReleaseFundingCompletionTests(ReleaseFundingApiFacto
             afterSettling.GetProperty("funding").GetProperty("paymentIntentId").GetString());
     }
 
-    private async Task<(ReleaseUser Employer, Guid MilestoneId, string PaymentIntentId)> HireNeedingAuthenticationAsync()
+    private async Task<(Actor Employer, Guid MilestoneId, string PaymentIntentId)> HireNeedingAuthenticationAsync()
     {
-        var employer = await _api.SignInAsync("employer");
+        var employer = await _api.EmployerAsync("pm_card_authenticationRequired");
         var trainer = await _api.SignInAsync("trainer");
-        var hire = await _api.HireAsync(employer, trainer, "pm_card_authenticationRequired", HttpStatusCode.Accepted);
+        var hire = await _api.HireOnNewJobAsync(employer, trainer, expected: HttpStatusCode.Accepted);
         var funding = hire.Body.GetProperty("funding");
         Assert.Equal("requires_action", funding.GetProperty("outcome").GetString());
         Assert.False(string.IsNullOrEmpty(funding.GetProperty("clientSecret").GetString()));
@@ -86,7 +87,7 @@ public sealed partial class ReleaseFundingCompletionTests(ReleaseFundingApiFacto
     /// <summary>Opens the simulator's 3-D Secure page and finds the button for the outcome.</summary>
     private async Task<string> AuthenticationFormActionAsync(string paymentIntentId, string outcome)
     {
-        var page = await _api.Client.GetAsync($"/simulator/payments/{paymentIntentId}/authenticate");
+        var page = await _api.Http.GetAsync($"/simulator/payments/{paymentIntentId}/authenticate");
         var html = await page.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         var action = FormActions().Matches(html).Select(m => WebUtility.HtmlDecode(m.Groups["action"].Value))

@@ -1,33 +1,34 @@
 using System.Net;
 using System.Text.Json;
+using OpenTrain.Clean.Api.FunctionalTests.Infrastructure;
 
 namespace OpenTrain.Clean.Api.FunctionalTests.Release;
 
-public sealed class ReleaseNotificationFeedTests(ReleaseApiFactory factory) : IClassFixture<ReleaseApiFactory>
+public sealed class ReleaseNotificationFeedTests(ReleaseHost factory) : IClassFixture<ReleaseHost>
 {
-    private readonly ReleaseApi _api = new(factory.CreateClient());
+    private readonly ApiClient _api = factory.CreateApiClient();
 
     // Guards: the feed lists unread first (then newest first) and marking read moves an entry behind the unread ones.
     [Fact]
     public async Task ListNotifications_WhenOneIsMarkedRead_ListsUnreadFirstAndCountsOnlyUnread()
     {
         var (trainer, _) = await TrainerWithThreeNotificationsAsync();
-        var before = await _api.GetAsync("/api/v1/notifications", trainer);
+        var before = await _api.GetJsonAsync("/api/v1/notifications", trainer);
         Assert.Equal(3, before.GetProperty("unreadCount").GetInt32());
         Assert.Equal(
             ["Finish your payout setup", "Milestone approved", "Milestone funded"],
             Titles(before));
         var newest = before.GetProperty("data")[0].GetProperty("id").GetGuid();
 
-        var read = await _api.PostAsync($"/api/v1/notifications/{newest}/read", trainer);
+        var read = await _api.PostJsonAsync($"/api/v1/notifications/{newest}/read", trainer);
 
         Assert.Equal(JsonValueKind.String, read.GetProperty("readAt").ValueKind);
-        var after = await _api.GetAsync("/api/v1/notifications", trainer);
+        var after = await _api.GetJsonAsync("/api/v1/notifications", trainer);
         Assert.Equal(2, after.GetProperty("unreadCount").GetInt32());
         Assert.Equal(["Milestone approved", "Milestone funded", "Finish your payout setup"], Titles(after));
         Assert.Equal(JsonValueKind.Null, after.GetProperty("data")[0].GetProperty("readAt").ValueKind);
         Assert.Equal(JsonValueKind.String, after.GetProperty("data")[2].GetProperty("readAt").ValueKind);
-        var unreadOnly = await _api.GetAsync("/api/v1/notifications?unreadOnly=true", trainer);
+        var unreadOnly = await _api.GetJsonAsync("/api/v1/notifications?unreadOnly=true", trainer);
         Assert.Equal(["Milestone approved", "Milestone funded"], Titles(unreadOnly));
     }
 
@@ -36,12 +37,12 @@ public sealed class ReleaseNotificationFeedTests(ReleaseApiFactory factory) : IC
     public async Task MarkRead_WhenRepeatedOrBySomebodyElse_KeepsFirstReadTimeAndAnswers404ToOthers()
     {
         var (trainer, employer) = await TrainerWithThreeNotificationsAsync();
-        var feed = await _api.GetAsync("/api/v1/notifications", trainer);
+        var feed = await _api.GetJsonAsync("/api/v1/notifications", trainer);
         var id = feed.GetProperty("data")[0].GetProperty("id").GetGuid();
-        var first = await _api.PostAsync($"/api/v1/notifications/{id}/read", trainer);
+        var first = await _api.PostJsonAsync($"/api/v1/notifications/{id}/read", trainer);
         factory.Clock.Advance(TimeSpan.FromMinutes(5));
 
-        var again = await _api.PostAsync($"/api/v1/notifications/{id}/read", trainer);
+        var again = await _api.PostJsonAsync($"/api/v1/notifications/{id}/read", trainer);
         var stranger = await _api.SendAsync(HttpMethod.Post, $"/api/v1/notifications/{id}/read", employer, new { });
 
         Assert.Equal(first.GetProperty("readAt").GetDateTimeOffset(), again.GetProperty("readAt").GetDateTimeOffset());
@@ -49,13 +50,13 @@ public sealed class ReleaseNotificationFeedTests(ReleaseApiFactory factory) : IC
     }
 
     /// <summary>Funded (at hire), approved, then waiting for payout setup: three entries, delivered in that order.</summary>
-    private async Task<(ReleaseUser Trainer, ReleaseUser Employer)> TrainerWithThreeNotificationsAsync()
+    private async Task<(Actor Trainer, Actor Employer)> TrainerWithThreeNotificationsAsync()
     {
-        var employer = await _api.SignInAsync("employer");
+        var employer = await _api.EmployerAsync();
         var trainer = await _api.SignInAsync("trainer");
-        var hire = await _api.HireAsync(employer, trainer);
+        var hire = await _api.HireOnNewJobAsync(employer, trainer);
         await factory.DrainOutboxAsync();
-        await _api.PostAsync($"/api/v1/milestones/{hire.MilestoneId}/approve", employer);
+        await _api.PostJsonAsync($"/api/v1/milestones/{hire.MilestoneId}/approve", employer);
         await factory.DrainOutboxAsync();
         await factory.RunPayoutJobAsync();
         await factory.DrainOutboxAsync();

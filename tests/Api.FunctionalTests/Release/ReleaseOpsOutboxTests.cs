@@ -1,20 +1,19 @@
 using System.Net;
 using System.Text.Json;
+using OpenTrain.Clean.Api.FunctionalTests.Infrastructure;
 using OpenTrain.Clean.Infrastructure.Persistence.Outbox;
 
 namespace OpenTrain.Clean.Api.FunctionalTests.Release;
 
 /// <summary>The API with an outbox that parks a message at its first failure (Outbox:MaxAttempts = 1).</summary>
-public sealed class ReleaseParkingApiFactory : ReleaseApiFactory
+public sealed class ReleaseParkingHost() : ApiFactory(ReleaseHost.HostOptions with { Settings = new Dictionary<string, string?> { ["Outbox:MaxAttempts"] = "1" } })
 {
-    protected override IEnumerable<KeyValuePair<string, string>> Settings => [new("Outbox:MaxAttempts", "1")];
-
     /// <summary>A message no handler can read, written as the interceptor would, then dispatched once: parked.</summary>
     public async Task<Guid> ParkUnreadableMessageAsync()
     {
         var id = Guid.CreateVersion7();
         var now = Clock.GetUtcNow();
-        await WithDbAsync(async db =>
+        await QueryAsync(async db =>
         {
             db.OutboxMessages.Add(new OutboxMessage
             {
@@ -32,9 +31,9 @@ public sealed class ReleaseParkingApiFactory : ReleaseApiFactory
     }
 }
 
-public sealed class ReleaseOpsOutboxTests(ReleaseParkingApiFactory factory) : IClassFixture<ReleaseParkingApiFactory>
+public sealed class ReleaseOpsOutboxTests(ReleaseParkingHost factory) : IClassFixture<ReleaseParkingHost>
 {
-    private readonly ReleaseApi _api = new(factory.CreateClient());
+    private readonly ApiClient _api = factory.CreateApiClient();
 
     // Guards: a message that keeps failing is parked and visible to operators, with its error; not among the pending.
     [Fact]
@@ -43,8 +42,8 @@ public sealed class ReleaseOpsOutboxTests(ReleaseParkingApiFactory factory) : IC
         var admin = await _api.SignInAsync("admin");
         var id = await factory.ParkUnreadableMessageAsync();
 
-        var parked = await _api.GetAsync("/api/v1/ops/outbox?status=parked", admin);
-        var pending = await _api.GetAsync("/api/v1/ops/outbox?status=pending", admin);
+        var parked = await _api.GetJsonAsync("/api/v1/ops/outbox?status=parked", admin);
+        var pending = await _api.GetJsonAsync("/api/v1/ops/outbox?status=pending", admin);
 
         var message = Assert.Single(parked.EnumerateArray(), m => m.GetProperty("id").GetGuid() == id);
         Assert.Equal("parked", message.GetProperty("status").GetString());
@@ -61,17 +60,17 @@ public sealed class ReleaseOpsOutboxTests(ReleaseParkingApiFactory factory) : IC
         var admin = await _api.SignInAsync("admin");
         var id = await factory.ParkUnreadableMessageAsync();
 
-        var retried = await _api.PostAsync($"/api/v1/ops/outbox/{id}/retry", admin);
+        var retried = await _api.PostJsonAsync($"/api/v1/ops/outbox/{id}/retry", admin);
 
         Assert.Equal("pending", retried.GetProperty("status").GetString());
         Assert.Equal(JsonValueKind.Null, retried.GetProperty("lockedBy").ValueKind);
         Assert.True(retried.GetProperty("nextAttemptAt").GetDateTimeOffset() <= factory.Clock.GetUtcNow());
-        var pending = await _api.GetAsync("/api/v1/ops/outbox?status=pending", admin);
+        var pending = await _api.GetJsonAsync("/api/v1/ops/outbox?status=pending", admin);
         Assert.Contains(pending.EnumerateArray(), m => m.GetProperty("id").GetGuid() == id);
 
         await factory.DrainOutboxAsync();
 
-        var parkedAgain = await _api.GetAsync("/api/v1/ops/outbox?status=parked", admin);
+        var parkedAgain = await _api.GetJsonAsync("/api/v1/ops/outbox?status=parked", admin);
         var message = Assert.Single(parkedAgain.EnumerateArray(), m => m.GetProperty("id").GetGuid() == id);
         Assert.Equal(2, message.GetProperty("attempts").GetInt32());
     }
@@ -91,7 +90,7 @@ public sealed class ReleaseOpsOutboxTests(ReleaseParkingApiFactory factory) : IC
         Assert.Equal(HttpStatusCode.Forbidden, list.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, retry.StatusCode);
         var admin = await _api.SignInAsync("admin");
-        var parked = await _api.GetAsync("/api/v1/ops/outbox?status=parked", admin);
+        var parked = await _api.GetJsonAsync("/api/v1/ops/outbox?status=parked", admin);
         Assert.Contains(parked.EnumerateArray(), m => m.GetProperty("id").GetGuid() == id && m.GetProperty("status").GetString() == "parked");
     }
 

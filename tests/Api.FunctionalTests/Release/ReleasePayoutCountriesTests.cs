@@ -1,21 +1,22 @@
 using System.Net;
+using OpenTrain.Clean.Api.FunctionalTests.Infrastructure;
 
 namespace OpenTrain.Clean.Api.FunctionalTests.Release;
 
 /// <summary>The API with payouts offered in three countries only (Payouts:SupportedCountries).</summary>
-public sealed class ReleaseCountriesApiFactory : ReleaseApiFactory
+public sealed class ReleaseCountriesHost() : ApiFactory(ReleaseHost.HostOptions with
 {
-    protected override IEnumerable<KeyValuePair<string, string>> Settings =>
-    [
-        new("Payouts:SupportedCountries:0", "US"),
-        new("Payouts:SupportedCountries:1", "CA"),
-        new("Payouts:SupportedCountries:2", "GB"),
-    ];
-}
+    Settings = new Dictionary<string, string?>
+    {
+        ["Payouts:SupportedCountries:0"] = "US",
+        ["Payouts:SupportedCountries:1"] = "CA",
+        ["Payouts:SupportedCountries:2"] = "GB",
+    },
+});
 
-public sealed class ReleasePayoutCountriesTests(ReleaseCountriesApiFactory factory) : IClassFixture<ReleaseCountriesApiFactory>
+public sealed class ReleasePayoutCountriesTests(ReleaseCountriesHost factory) : IClassFixture<ReleaseCountriesHost>
 {
-    private readonly ReleaseApi _api = new(factory.CreateClient());
+    private readonly ApiClient _api = factory.CreateApiClient();
 
     // Guards: the supported countries come from configuration.
     [Fact]
@@ -23,7 +24,7 @@ public sealed class ReleasePayoutCountriesTests(ReleaseCountriesApiFactory facto
     {
         var trainer = await _api.SignInAsync("trainer");
 
-        var countries = await _api.GetAsync("/api/v1/payouts/countries", trainer);
+        var countries = await _api.GetJsonAsync("/api/v1/payouts/countries", trainer);
 
         Assert.Equal(["US", "CA", "GB"], countries.GetProperty("countries").EnumerateArray().Select(c => c.GetString()));
     }
@@ -34,13 +35,13 @@ public sealed class ReleasePayoutCountriesTests(ReleaseCountriesApiFactory facto
     {
         var trainer = await _api.SignInAsync("trainer");
 
-        var problem = await _api.PostAsync("/api/v1/payouts/account", trainer, new { country = "DE" }, HttpStatusCode.UnprocessableEntity);
+        var problem = await _api.PostJsonAsync("/api/v1/payouts/account", trainer, new { country = "DE" }, HttpStatusCode.UnprocessableEntity);
 
         Assert.Equal("payout_country_unsupported", problem.GetProperty("code").GetString());
         var detail = problem.GetProperty("detail").GetString();
         Assert.Contains("US, CA, GB", detail, StringComparison.Ordinal);
         Assert.True(problem.GetProperty("errors").TryGetProperty("country", out _));
-        var account = await _api.GetAsync("/api/v1/payouts/account", trainer);
+        var account = await _api.GetJsonAsync("/api/v1/payouts/account", trainer);
         Assert.Equal("not_started", account.GetProperty("status").GetString());
     }
 
@@ -50,7 +51,7 @@ public sealed class ReleasePayoutCountriesTests(ReleaseCountriesApiFactory facto
     {
         var trainer = await _api.SignInAsync("trainer");
 
-        var account = await _api.PostAsync("/api/v1/payouts/account", trainer, new { country = "ca" });
+        var account = await _api.PostJsonAsync("/api/v1/payouts/account", trainer, new { country = "ca" });
 
         Assert.Equal("onboarding", account.GetProperty("status").GetString());
         Assert.Equal("CA", account.GetProperty("country").GetString());

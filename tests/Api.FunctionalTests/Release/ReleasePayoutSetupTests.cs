@@ -1,11 +1,12 @@
-using OpenTrain.Clean.Infrastructure.Payments.Simulator;
 using System.Text.Json;
+using OpenTrain.Clean.Api.FunctionalTests.Infrastructure;
+using OpenTrain.Clean.Infrastructure.Payments.Simulator;
 
 namespace OpenTrain.Clean.Api.FunctionalTests.Release;
 
-public sealed class ReleasePayoutSetupTests(ReleaseApiFactory factory) : IClassFixture<ReleaseApiFactory>
+public sealed class ReleasePayoutSetupTests(ReleaseHost factory) : IClassFixture<ReleaseHost>
 {
-    private readonly ReleaseApi _api = new(factory.CreateClient());
+    private readonly ApiClient _api = factory.CreateApiClient();
 
     // Guards: no payout setup -> payout_pending with visible reason payout_setup_incomplete, a prompt, and no retry by the clock.
     [Fact]
@@ -22,12 +23,12 @@ public sealed class ReleasePayoutSetupTests(ReleaseApiFactory factory) : IClassF
         Assert.Equal(JsonValueKind.Null, payout.GetProperty("transferId").ValueKind);
         Assert.Empty(TransfersOf(milestoneId));
 
-        var feed = await _api.GetAsync("/api/v1/notifications", trainer);
+        var feed = await _api.GetJsonAsync("/api/v1/notifications", trainer);
         var prompt = Assert.Single(feed.GetProperty("data").EnumerateArray(), n => n.GetProperty("title").GetString() == "Finish your payout setup");
         Assert.Equal("payout_waiting_for_setup", prompt.GetProperty("kind").GetString());
         Assert.Equal(milestoneId, prompt.GetProperty("milestoneId").GetGuid());
 
-        var account = await _api.GetAsync("/api/v1/payouts/account", trainer);
+        var account = await _api.GetJsonAsync("/api/v1/payouts/account", trainer);
         Assert.Equal("not_started", account.GetProperty("status").GetString());
         Assert.Equal(1, account.GetProperty("pendingPayouts").GetInt32());
 
@@ -38,7 +39,7 @@ public sealed class ReleasePayoutSetupTests(ReleaseApiFactory factory) : IClassF
         var later = await _api.MilestoneAsync(milestoneId, employer);
         Assert.Equal("payout_setup_incomplete", later.GetProperty("payout").GetProperty("reason").GetString());
         Assert.Equal(payout.GetProperty("attempts").GetInt32(), later.GetProperty("payout").GetProperty("attempts").GetInt32());
-        Assert.Single((await _api.GetAsync("/api/v1/notifications", trainer)).GetProperty("data").EnumerateArray(),
+        Assert.Single((await _api.GetJsonAsync("/api/v1/notifications", trainer)).GetProperty("data").EnumerateArray(),
             n => n.GetProperty("title").GetString() == "Finish your payout setup");
     }
 
@@ -49,7 +50,7 @@ public sealed class ReleasePayoutSetupTests(ReleaseApiFactory factory) : IClassF
         var (employer, trainer, milestoneId) = await ApprovedWithoutPayoutSetupAsync();
 
         var (accountId, link) = await _api.StartPayoutSetupAsync(trainer, "US");
-        var onboarding = await _api.GetAsync("/api/v1/payouts/account", trainer);
+        var onboarding = await _api.GetJsonAsync("/api/v1/payouts/account", trainer);
         Assert.Equal("onboarding", onboarding.GetProperty("status").GetString());
         Assert.NotEmpty(onboarding.GetProperty("requirementsDue").EnumerateArray());
         await factory.DrainOutboxAsync();
@@ -57,7 +58,7 @@ public sealed class ReleasePayoutSetupTests(ReleaseApiFactory factory) : IClassF
         Assert.Empty(TransfersOf(milestoneId));
 
         await _api.CompleteOnboardingOnSimulatorPageAsync(link);
-        var enabled = await _api.GetAsync("/api/v1/payouts/account", trainer);
+        var enabled = await _api.GetJsonAsync("/api/v1/payouts/account", trainer);
         Assert.Equal("enabled", enabled.GetProperty("status").GetString());
         Assert.True(enabled.GetProperty("payoutsEnabled").GetBoolean());
         await factory.DrainOutboxAsync();
@@ -70,9 +71,9 @@ public sealed class ReleasePayoutSetupTests(ReleaseApiFactory factory) : IClassF
         Assert.Equal(accountId, transfer.Destination);
     }
 
-    private async Task<(ReleaseUser Employer, ReleaseUser Trainer, Guid MilestoneId)> ApprovedWithoutPayoutSetupAsync()
+    private async Task<(Actor Employer, Actor Trainer, Guid MilestoneId)> ApprovedWithoutPayoutSetupAsync()
     {
-        var employer = await _api.SignInAsync("employer");
+        var employer = await _api.EmployerAsync();
         var trainer = await _api.SignInAsync("trainer");
         var (hire, _) = await _api.HireAndApproveAsync(employer, trainer);
         await factory.DrainOutboxAsync();

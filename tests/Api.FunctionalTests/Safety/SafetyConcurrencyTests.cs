@@ -18,17 +18,17 @@ namespace OpenTrain.Clean.Api.FunctionalTests.Safety;
 public sealed class SafetyConcurrencyTests : IDisposable
 {
     private readonly SafetyEffectLog _effects = new();
-    private readonly SafetyApiFactory _factory;
-    private readonly SafetyClient _api;
+    private readonly ApiFactory _factory;
+    private readonly ApiClient _api;
 
     public SafetyConcurrencyTests()
     {
-        _factory = new SafetyApiFactory(new SafetyHostOptions
+        _factory = ApiFactory.Create(SafetyHost.HostOptions with
         {
             Settings = new Dictionary<string, string?> { ["Outbox:BatchSize"] = "5" },
             Services = _effects.Register<MilestoneCreated>(),
         });
-        _api = _factory.CreateSafetyClient();
+        _api = _factory.CreateApiClient();
     }
 
     public void Dispose() => _factory.Dispose();
@@ -43,7 +43,7 @@ public sealed class SafetyConcurrencyTests : IDisposable
         var milestones = new List<Guid> { hire.MilestoneId };
         for (var round = 1; round < 8; round++)
         {
-            var milestoneId = await _api.AddMilestoneAsync(employer, hire.ContractId);
+            var milestoneId = await _api.AddMilestoneAsync(employer, hire.ContractId, amount: 20_000);
             await Expect.StatusAsync(await _api.FundAsync(employer, milestoneId), HttpStatusCode.OK);
             milestones.Add(milestoneId);
         }
@@ -77,7 +77,7 @@ public sealed class SafetyConcurrencyTests : IDisposable
 
         for (var round = 0; round < 6; round++)
         {
-            var milestoneId = await _api.AddMilestoneAsync(employer, hire.ContractId);
+            var milestoneId = await _api.AddMilestoneAsync(employer, hire.ContractId, amount: 20_000);
 
             var responses = await AtOnceAsync(() => _api.FundAsync(employer, milestoneId), () => _api.FundAsync(employer, milestoneId));
 
@@ -85,9 +85,9 @@ public sealed class SafetyConcurrencyTests : IDisposable
             await AssertConflictAsync(Assert.Single(responses, r => r.StatusCode != HttpStatusCode.OK), "milestone_not_fundable", "concurrency_conflict");
             var milestone = await _factory.LoadMilestoneAsync(milestoneId);
             Assert.Equal(MilestoneStatus.ActiveFunded, milestone.Status);
-            Assert.Equal(1, milestone.FundingAttempts);
+            Assert.Equal(1, milestone.Funding.Attempts);
             Assert.Single(_factory.PaymentIntentsOf(milestoneId));
-            Assert.Single(await _factory.InvoicesOfAsync(milestoneId));
+            Assert.Single(await _factory.LoadInvoicesOfMilestoneAsync(milestoneId));
         }
     }
 
@@ -106,7 +106,7 @@ public sealed class SafetyConcurrencyTests : IDisposable
         var succeeded = new PaymentIntentChanged(
             eventId,
             "payment_intent.succeeded",
-            new FundingResult(FundingOutcome.Succeeded, settling.PaymentIntentId, "ch_safety_settled"),
+            new FundingResult(FundingOutcome.Succeeded, settling.Funding.PaymentIntentId, "ch_safety_settled"),
             new Dictionary<string, string> { ["milestone_id"] = milestoneId.ToString(), ["funding_attempt"] = "1" });
 
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(async () =>
@@ -129,7 +129,7 @@ public sealed class SafetyConcurrencyTests : IDisposable
         Assert.Equal(MilestoneStatus.ActiveFunded, funded.Status);
         Assert.Single(funded.Timeline, e => e.Action == "funded");
         Assert.Equal(1, await _factory.CountOutboxAsync(nameof(MilestoneFunded), milestoneId));
-        Assert.Equal(InvoicePaymentStatus.Paid, Assert.Single(await _factory.InvoicesOfAsync(milestoneId)).PaymentStatus);
+        Assert.Equal(InvoicePaymentStatus.Paid, Assert.Single(await _factory.LoadInvoicesOfMilestoneAsync(milestoneId)).PaymentStatus);
     }
 
     // Guards: OutboxDispatcher's leased claims (conditional UPDATE on LockedUntil): a dead worker's batch waits for its lease, then the other worker takes it; each message's effect happens once.
@@ -142,7 +142,7 @@ public sealed class SafetyConcurrencyTests : IDisposable
         await _factory.DrainOutboxAsync();
         for (var i = 0; i < 12; i++)
         {
-            await _api.AddMilestoneAsync(employer, hire.ContractId);
+            await _api.AddMilestoneAsync(employer, hire.ContractId, amount: 20_000);
         }
 
         var messages = await _factory.QueryAsync(db => db.OutboxMessages
@@ -195,7 +195,7 @@ public sealed class SafetyConcurrencyTests : IDisposable
         var milestones = new List<Guid> { hire.MilestoneId };
         for (var i = 0; i < 4; i++)
         {
-            var milestoneId = await _api.AddMilestoneAsync(employer, hire.ContractId);
+            var milestoneId = await _api.AddMilestoneAsync(employer, hire.ContractId, amount: 20_000);
             await Expect.StatusAsync(await _api.FundAsync(employer, milestoneId), HttpStatusCode.OK);
             milestones.Add(milestoneId);
         }
@@ -213,7 +213,7 @@ public sealed class SafetyConcurrencyTests : IDisposable
         {
             Assert.Equal(MilestoneStatus.Paid, (await _factory.LoadMilestoneAsync(milestoneId)).Status);
             Assert.Single(_factory.TransfersOf(milestoneId));
-            Assert.Single(await _factory.InvoicesOfAsync(milestoneId), i => i.Kind == InvoiceKind.TrainerPayout);
+            Assert.Single(await _factory.LoadInvoicesOfMilestoneAsync(milestoneId), i => i.Kind == InvoiceKind.TrainerPayout);
         }
     }
 

@@ -1,3 +1,4 @@
+using OpenTrain.Clean.Api.FunctionalTests.Infrastructure;
 using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -40,7 +41,7 @@ public sealed class SafetyEffectLog
         };
 
     /// <summary>The committed effects of one outbox message (rows the handler wrote).</summary>
-    public static Task<int> CountEffectsAsync(SafetyApiFactory factory, Guid messageId) =>
+    public static Task<int> CountEffectsAsync(ApiFactory factory, Guid messageId) =>
         factory.QueryAsync(db => db.Set<ProcessedWebhookEvent>().CountAsync(e => e.EventId.StartsWith(EffectPrefix + messageId.ToString("N"))));
 }
 

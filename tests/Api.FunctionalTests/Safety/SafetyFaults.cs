@@ -226,36 +226,3 @@ internal sealed class SafetyFaultyUnitOfWork(IUnitOfWork inner, AppDbContext db,
             },
             cancellationToken);
 }
-
-/// <summary>Keeps every log line the host writes, of every level, with its exception.</summary>
-public sealed class SafetyLogSink : ILoggerProvider
-{
-    private readonly ConcurrentQueue<string> _lines = new();
-
-    public IReadOnlyList<string> Lines => [.. _lines];
-
-    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _lines);
-
-    public void Dispose()
-    {
-    }
-
-    private sealed class Logger(string category, ConcurrentQueue<string> lines) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull
-        {
-            lines.Enqueue($"[scope] {category}: {state}");
-            return null;
-        }
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            ArgumentNullException.ThrowIfNull(formatter);
-            var values = state is IEnumerable<KeyValuePair<string, object?>> pairs ? string.Join("; ", pairs.Select(p => $"{p.Key}={p.Value}")) : string.Empty;
-            lines.Enqueue($"[{logLevel}] {category}: {formatter(state, exception)} {{{values}}} {exception}");
-        }
-    }
-}

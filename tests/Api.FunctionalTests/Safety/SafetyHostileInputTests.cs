@@ -14,29 +14,29 @@ namespace OpenTrain.Clean.Api.FunctionalTests.Safety;
 /// <summary>A contract world shared by the hostile-input tests: each refused request must leave it as it was.</summary>
 public sealed class SafetyHostileFixture : IAsyncLifetime, IDisposable
 {
-    public SafetyApiFactory Factory { get; } = new(new SafetyHostOptions
+    public ApiFactory Factory { get; } = ApiFactory.Create(SafetyHost.HostOptions with
     {
         // A limit below the default proves it is configurable and keeps the oversized bodies small; 10,000-character strings still fit.
         Settings = new Dictionary<string, string?> { ["Api:MaxRequestBodyBytes"] = "16384" },
     });
 
-    public SafetyClient Api { get; private set; } = null!;
+    public ApiClient Api { get; private set; } = null!;
 
     public Actor Employer { get; private set; } = null!;
 
     public Actor Trainer { get; private set; } = null!;
 
-    public SafetyHire Hire { get; private set; } = null!;
+    public Hired Hire { get; private set; } = null!;
 
     public Guid UnfundedMilestoneId { get; private set; }
 
     public async Task InitializeAsync()
     {
-        Api = Factory.CreateSafetyClient();
+        Api = Factory.CreateApiClient();
         Employer = await Api.EmployerAsync();
         Trainer = await Api.TrainerAsync();
         Hire = await Api.HireOnNewJobAsync(Employer, Trainer);
-        UnfundedMilestoneId = await Api.AddMilestoneAsync(Employer, Hire.ContractId);
+        UnfundedMilestoneId = await Api.AddMilestoneAsync(Employer, Hire.ContractId, amount: 20_000);
     }
 
     public Task DisposeAsync() => Task.CompletedTask;

@@ -13,8 +13,8 @@ namespace OpenTrain.Clean.Api.FunctionalTests.Safety;
 public sealed class SafetyIdempotencyTests(SafetyFixture fixture) : IClassFixture<SafetyFixture>
 {
     private const string Replayed = "Idempotent-Replayed";
-    private readonly SafetyApiFactory _factory = fixture.Factory;
-    private readonly SafetyClient _api = fixture.Factory.CreateSafetyClient();
+    private readonly ApiFactory _factory = fixture.Factory;
+    private readonly ApiClient _api = fixture.Factory.CreateApiClient();
 
     // Guards: IdempotencyMiddleware's replay of the stored response (without it the repeat hires and charges again).
     [Fact]
@@ -37,7 +37,7 @@ public sealed class SafetyIdempotencyTests(SafetyFixture fixture) : IClassFixtur
     public async Task Fund_WhenRepeatedWithTheSameKey_ReplaysTheFirstResponseAndChargesOnce()
     {
         var (employer, hire) = await HiredAsync();
-        var milestoneId = await _api.AddMilestoneAsync(employer, hire.ContractId);
+        var milestoneId = await _api.AddMilestoneAsync(employer, hire.ContractId, amount: 20_000);
         var key = NewKey();
 
         var (first, _) = await AssertReplayedAsync(() => _api.FundAsync(employer, milestoneId, key), HttpStatusCode.OK);
@@ -123,7 +123,7 @@ public sealed class SafetyIdempotencyTests(SafetyFixture fixture) : IClassFixtur
     public async Task Fund_WhenRepeatedWhileTheFirstIsStillRunning_Answers409InProgressAndChargesOnce()
     {
         var (employer, hire) = await HiredAsync();
-        var milestoneId = await _api.AddMilestoneAsync(employer, hire.ContractId);
+        var milestoneId = await _api.AddMilestoneAsync(employer, hire.ContractId, amount: 20_000);
         var key = NewKey();
         var hold = _factory.Faults.HoldGateway("FundAsync");
         try
@@ -174,7 +174,7 @@ public sealed class SafetyIdempotencyTests(SafetyFixture fixture) : IClassFixtur
     public async Task Fund_WhenTenRequestsRaceOnOneKey_ChargesOnceAndEveryOtherAnswerIsAReplayOrInProgress()
     {
         var (employer, hire) = await HiredAsync();
-        var milestoneId = await _api.AddMilestoneAsync(employer, hire.ContractId);
+        var milestoneId = await _api.AddMilestoneAsync(employer, hire.ContractId, amount: 20_000);
         var key = NewKey();
         var hold = _factory.Faults.HoldGateway("FundAsync");
         List<HttpResponseMessage> responses;
@@ -259,8 +259,8 @@ public sealed class SafetyIdempotencyTests(SafetyFixture fixture) : IClassFixtur
     [Fact]
     public async Task PurgeExpired_After25Hours_DeletesTheExpiredRecordsOnly()
     {
-        using var factory = new SafetyApiFactory();
-        var api = factory.CreateSafetyClient();
+        using var factory = SafetyHost.Start();
+        var api = factory.CreateApiClient();
         var employer = await api.EmployerAsync(paymentMethodId: null);
         var oldKey = NewKey();
         await Expect.StatusAsync(await api.PostAsync("/api/v1/jobs", employer, new { title = "Pairs" }, oldKey), HttpStatusCode.Created);
@@ -282,7 +282,7 @@ public sealed class SafetyIdempotencyTests(SafetyFixture fixture) : IClassFixtur
 
     private static string NewKey() => $"safety-{Guid.NewGuid():N}";
 
-    private async Task<(Actor Employer, SafetyHire Hire)> HiredAsync()
+    private async Task<(Actor Employer, Hired Hire)> HiredAsync()
     {
         var employer = await _api.EmployerAsync();
         var trainer = await _api.TrainerAsync();

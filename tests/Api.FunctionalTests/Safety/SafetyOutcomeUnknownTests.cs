@@ -19,9 +19,9 @@ public sealed class SafetyOutcomeUnknownTests
     [Fact]
     public async Task Fund_WhenTheProviderTimesOutAfterCharging_Answers202UnknownAndReconciliationFundsWithoutASecondCharge()
     {
-        using var factory = new SafetyApiFactory();
-        var api = factory.CreateSafetyClient();
-        var (employer, milestoneId) = await SafetyCrashPointTests.FundableMilestoneAsync(factory);
+        using var factory = SafetyHost.Start();
+        var api = factory.CreateApiClient();
+        var (employer, milestoneId) = await SafetyCrashPoints.FundableMilestoneAsync(factory);
         factory.Faults.FailGateway("FundAsync", SafetyFaultPoint.AfterProviderSucceeded, () => new PaymentProviderException("The request to the provider timed out."));
 
         // The provider's events are not listed either (its webhooks lost too): only asking about the attempt can settle it.
@@ -37,16 +37,16 @@ public sealed class SafetyOutcomeUnknownTests
         Assert.Single(factory.PaymentIntentsOf(milestoneId));
 
         // Not due yet: nothing is asked.
-        await factory.RunReconciliationAsync();
+        await factory.RunReconciliationJobAsync();
         Assert.Equal(MilestoneStatus.Funding, (await factory.LoadMilestoneAsync(milestoneId)).Status);
 
         factory.Clock.Advance(_pastFirstCheck);
-        await factory.RunReconciliationAsync();
+        await factory.RunReconciliationJobAsync();
 
         var funded = await factory.LoadMilestoneAsync(milestoneId);
         Assert.Equal(MilestoneStatus.ActiveFunded, funded.Status);
         var intent = Assert.Single(factory.PaymentIntentsOf(milestoneId));
-        Assert.Equal(intent.Id, funded.PaymentIntentId);
+        Assert.Equal(intent.Id, funded.Funding.PaymentIntentId);
         Assert.Equal("active_funded", (await Expect.StatusAsync(await api.GetAsync($"/api/v1/milestones/{milestoneId}", employer), HttpStatusCode.OK)).Str("status"));
     }
 
@@ -54,21 +54,21 @@ public sealed class SafetyOutcomeUnknownTests
     [Fact]
     public async Task Fund_WhenTheProviderStaysSilentDuringTheFirstCheck_ReconciliationKeepsAskingAndConvergesWithOneCharge()
     {
-        using var factory = new SafetyApiFactory();
-        var (employer, milestoneId) = await SafetyCrashPointTests.FundableMilestoneAsync(factory);
+        using var factory = SafetyHost.Start();
+        var (employer, milestoneId) = await SafetyCrashPoints.FundableMilestoneAsync(factory);
         factory.Faults.FailGateway("FundAsync", SafetyFaultPoint.AfterProviderSucceeded, () => new PaymentProviderException("timeout"), times: 2);
         factory.Faults.FailGateway("ListEventsAsync", SafetyFaultPoint.BeforeProviderCall, () => new PaymentProviderException("events unavailable"), times: 100);
         var calls = factory.Faults.GatewayCalls("FundAsync");
-        await Expect.StatusAsync(await factory.CreateSafetyClient().FundAsync(employer, milestoneId), HttpStatusCode.Accepted);
+        await Expect.StatusAsync(await factory.CreateApiClient().FundAsync(employer, milestoneId), HttpStatusCode.Accepted);
 
         factory.Clock.Advance(_pastFirstCheck);
-        await factory.RunReconciliationAsync();
+        await factory.RunReconciliationJobAsync();
         var stillInFlight = await factory.LoadMilestoneAsync(milestoneId);
         Assert.Equal(MilestoneStatus.Funding, stillInFlight.Status);
         Assert.NotNull(stillInFlight.NextFundingCheckAt);
 
         factory.Clock.Advance(TimeSpan.FromHours(1));
-        await factory.RunReconciliationAsync();
+        await factory.RunReconciliationJobAsync();
 
         Assert.Equal(MilestoneStatus.ActiveFunded, (await factory.LoadMilestoneAsync(milestoneId)).Status);
         Assert.Single(factory.PaymentIntentsOf(milestoneId));
@@ -81,8 +81,8 @@ public sealed class SafetyOutcomeUnknownTests
     [Fact]
     public async Task Hire_WhenTheProviderTimesOutAfterCharging_Answers202AndReconciliationActivatesTheContractWithOneCharge()
     {
-        using var factory = new SafetyApiFactory();
-        var api = factory.CreateSafetyClient();
+        using var factory = SafetyHost.Start();
+        var api = factory.CreateApiClient();
         var employer = await api.EmployerAsync();
         var trainer = await api.TrainerAsync();
         var jobId = await api.CreateJobAsync(employer);
@@ -95,7 +95,7 @@ public sealed class SafetyOutcomeUnknownTests
         Assert.Equal("pending", body.Str("contract.status"));
         var milestoneId = body.Id("funding.milestone.id");
         factory.Clock.Advance(_pastFirstCheck);
-        await factory.RunReconciliationAsync();
+        await factory.RunReconciliationJobAsync();
         Assert.Equal(MilestoneStatus.ActiveFunded, (await factory.LoadMilestoneAsync(milestoneId)).Status);
         Assert.Equal(ContractStatus.Active, (await factory.QueryAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(
             db.Set<Contract>(), c => c.Id == new Domain.Common.ContractId(body.Id("contract.id"))))).Status);
@@ -106,21 +106,21 @@ public sealed class SafetyOutcomeUnknownTests
     [Fact]
     public async Task Payout_WhenTheTransferTimesOutAfterItWasMade_TheRetryFindsTheSameTransferAndPaysOnce()
     {
-        using var factory = new SafetyApiFactory();
-        var milestoneId = await SafetyCrashPointTests.ApprovedMilestoneAsync(factory);
+        using var factory = SafetyHost.Start();
+        var milestoneId = await SafetyCrashPoints.ApprovedMilestoneAsync(factory);
         factory.Faults.FailGateway("TransferAsync", SafetyFaultPoint.AfterProviderSucceeded, () => new PaymentProviderException("timeout"));
 
         await factory.RunPayoutJobAsync();
 
         var retrying = await factory.LoadMilestoneAsync(milestoneId);
         Assert.Equal(MilestoneStatus.PayoutPending, retrying.Status);
-        Assert.Equal(PayoutStatus.Pending, retrying.PayoutStatus);
-        Assert.Equal(PayoutPendingReason.Retrying, retrying.PayoutReason);
+        Assert.Equal(PayoutStatus.Pending, retrying.Payout.Status);
+        Assert.Equal(PayoutPendingReason.Retrying, retrying.Payout.Reason);
         Assert.Single(factory.TransfersOf(milestoneId));
 
         factory.Clock.Advance(TimeSpan.FromMinutes(2));
         await factory.RunPayoutJobAsync();
 
-        await SafetyCrashPointTests.AssertPaidOnceAsync(factory, milestoneId);
+        await SafetyCrashPoints.AssertPaidOnceAsync(factory, milestoneId);
     }
 }

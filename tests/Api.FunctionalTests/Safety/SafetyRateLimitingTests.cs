@@ -10,7 +10,7 @@ namespace OpenTrain.Clean.Api.FunctionalTests.Safety;
 /// <summary>An API whose money-moving routes allow 3 calls per caller per hour (the window is long so it never rolls over mid-test).</summary>
 public sealed class SafetyRateLimitedFixture : IDisposable
 {
-    public SafetyApiFactory Factory { get; } = new(new SafetyHostOptions
+    public ApiFactory Factory { get; } = ApiFactory.Create(SafetyHost.HostOptions with
     {
         Settings = new Dictionary<string, string?>
         {
@@ -30,8 +30,8 @@ public sealed class SafetyRateLimitedFixture : IDisposable
 /// </summary>
 public sealed class SafetyRateLimitingTests(SafetyRateLimitedFixture fixture) : IClassFixture<SafetyRateLimitedFixture>
 {
-    private readonly SafetyApiFactory _factory = fixture.Factory;
-    private readonly SafetyClient _api = fixture.Factory.CreateSafetyClient();
+    private readonly ApiFactory _factory = fixture.Factory;
+    private readonly ApiClient _api = fixture.Factory.CreateApiClient();
 
     // Guards: the limit on fund: the 4th money call is refused with 429 rate_limited and Retry-After, and charges nothing.
     [Fact]
@@ -91,14 +91,14 @@ public sealed class SafetyRateLimitingTests(SafetyRateLimitedFixture fixture) : 
         await Expect.StatusAsync(await _api.PostAsync($"/api/v1/contracts/{hire.ContractId}/milestones", employer, new { description = "More pairs", amount = 5_000 }), HttpStatusCode.Created);
     }
 
-    private async Task<(Actor Employer, SafetyHire Hire)> HiredAsync()
+    private async Task<(Actor Employer, Hired Hire)> HiredAsync()
     {
         var employer = await _api.EmployerAsync();
         var trainer = await _api.TrainerAsync();
         return (employer, await _api.HireOnNewJobAsync(employer, trainer));
     }
 
-    private Task<Guid> AddMilestoneAsync(Actor employer, Guid contractId) => _api.AddMilestoneAsync(employer, contractId);
+    private Task<Guid> AddMilestoneAsync(Actor employer, Guid contractId) => _api.AddMilestoneAsync(employer, contractId, amount: 20_000);
 
     private static async Task AssertRateLimitedAsync(HttpResponseMessage response)
     {

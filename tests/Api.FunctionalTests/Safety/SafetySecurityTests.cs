@@ -52,8 +52,8 @@ public sealed partial class SafetySecurityTests(SafetyFixture fixture) : IClassF
     public async Task ProductionHost_WithAProperKey_RedirectsHttpToHttpsAndSendsHstsOverHttps()
     {
         using var factory = Production(ProductionKey, new Dictionary<string, string?> { ["https_port"] = "443" });
-        var http = new SafetyClient(factory).Http;
-        var https = new SafetyClient(factory, new Uri("https://api.opentrain.example")).Http;
+        var http = factory.CreateApiClient().Http;
+        var https = factory.CreateApiClient(new Uri("https://api.opentrain.example")).Http;
 
         var redirected = await http.GetAsync(new Uri("/api/v1/me", UriKind.Relative));
         var secure = await https.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/api/v1/me")
@@ -73,7 +73,7 @@ public sealed partial class SafetySecurityTests(SafetyFixture fixture) : IClassF
     [Fact]
     public async Task Cors_ByDefault_AllowsNoOrigin()
     {
-        var api = fixture.Factory.CreateSafetyClient();
+        var api = fixture.Factory.CreateApiClient();
 
         var preflight = await api.Http.SendAsync(Preflight(Dashboard));
         var simple = await api.Http.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/health/live") { Headers = { { "Origin", Dashboard } } });
@@ -86,8 +86,8 @@ public sealed partial class SafetySecurityTests(SafetyFixture fixture) : IClassF
     [Fact]
     public async Task Cors_WithAConfiguredOrigin_AllowsThatOriginOnly()
     {
-        using var factory = new SafetyApiFactory(new SafetyHostOptions { Settings = new Dictionary<string, string?> { ["Cors:AllowedOrigins:0"] = Dashboard } });
-        var api = factory.CreateSafetyClient();
+        using var factory = ApiFactory.Create(SafetyHost.HostOptions with { Settings = new Dictionary<string, string?> { ["Cors:AllowedOrigins:0"] = Dashboard } });
+        var api = factory.CreateApiClient();
 
         var allowed = await api.Http.SendAsync(Preflight(Dashboard));
         var refused = await api.Http.SendAsync(Preflight("https://evil.example"));
@@ -102,12 +102,12 @@ public sealed partial class SafetySecurityTests(SafetyFixture fixture) : IClassF
     public async Task Logs_DuringAFullHireFundApprovePayFlow_ContainNoSecret()
     {
         const string webhookSecret = "whsec_safety_0123456789abcdefghijklmnopqrstuv";
-        using var factory = new SafetyApiFactory(new SafetyHostOptions { Settings = new Dictionary<string, string?> { ["Stripe:WebhookSecrets:0"] = webhookSecret } });
-        var api = factory.CreateSafetyClient();
+        using var factory = ApiFactory.Create(SafetyHost.HostOptions with { Settings = new Dictionary<string, string?> { ["Stripe:WebhookSecrets:0"] = webhookSecret } });
+        var api = factory.CreateApiClient();
         var employer = await api.EmployerAsync();
         var trainer = await api.PayoutReadyTrainerAsync();
         var hire = await api.HireOnNewJobAsync(employer, trainer);
-        var second = await api.AddMilestoneAsync(employer, hire.ContractId);
+        var second = await api.AddMilestoneAsync(employer, hire.ContractId, amount: 20_000);
         await Expect.StatusAsync(await api.FundAsync(employer, second), HttpStatusCode.OK);
         await Expect.StatusAsync(await api.PostAsync($"/api/v1/milestones/{second}/submit", trainer, new { note = "Delivered" }), HttpStatusCode.OK);
         await Expect.StatusAsync(await api.ApproveAsync(employer, second), HttpStatusCode.OK);
@@ -142,8 +142,8 @@ public sealed partial class SafetySecurityTests(SafetyFixture fixture) : IClassF
     [Fact]
     public async Task Logs_WhenACardNumberIsSentAsAPaymentMethodId_DoNotContainIt()
     {
-        using var factory = new SafetyApiFactory();
-        var api = factory.CreateSafetyClient();
+        using var factory = SafetyHost.Start();
+        var api = factory.CreateApiClient();
         var employer = await api.EmployerAsync(paymentMethodId: null);
 
         var response = await api.PostAsync("/api/v1/billing/payment-methods", employer, new { paymentMethodId = "pm_4242424242424242" });
@@ -187,7 +187,7 @@ public sealed partial class SafetySecurityTests(SafetyFixture fixture) : IClassF
 
     private async Task<HttpResponseMessage> SendAsync(string kind)
     {
-        var api = fixture.Factory.CreateSafetyClient();
+        var api = fixture.Factory.CreateApiClient();
         var employer = await api.EmployerAsync(paymentMethodId: null);
         var stranger = await api.EmployerAsync(paymentMethodId: null);
         var jobId = await api.CreateJobAsync(employer);
@@ -208,7 +208,7 @@ public sealed partial class SafetySecurityTests(SafetyFixture fixture) : IClassF
         Headers = { { "Origin", origin }, { "Access-Control-Request-Method", "POST" }, { "Access-Control-Request-Headers", "authorization,content-type,idempotency-key" } },
     };
 
-    private static SafetyApiFactory Production(string signingKey, IReadOnlyDictionary<string, string?>? more = null)
+    private static ApiFactory Production(string signingKey, IReadOnlyDictionary<string, string?>? more = null)
     {
         var settings = new Dictionary<string, string?> { ["Auth:SigningKey"] = signingKey };
         foreach (var (key, value) in more ?? new Dictionary<string, string?>())
@@ -216,7 +216,7 @@ public sealed partial class SafetySecurityTests(SafetyFixture fixture) : IClassF
             settings[key] = value;
         }
 
-        return new SafetyApiFactory(new SafetyHostOptions { Environment = "Production", Settings = settings });
+        return ApiFactory.Create(SafetyHost.HostOptions with { Environment = "Production", Settings = settings });
     }
 
     private static string Single(HttpResponseMessage response, string header) =>

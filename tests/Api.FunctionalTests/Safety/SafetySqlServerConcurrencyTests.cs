@@ -41,14 +41,14 @@ public sealed class SafetySqlServerConcurrencyTests
     public async Task Approve_WhenTwoApprovalsArriveAtOnceOnSqlServer_OneSucceedsOneGets409AndOnePayoutIsSent()
     {
         using var factory = SqlServer();
-        var api = factory.CreateSafetyClient();
+        var api = factory.CreateApiClient();
         var employer = await api.EmployerAsync();
         var trainer = await api.PayoutReadyTrainerAsync();
         var hire = await api.HireOnNewJobAsync(employer, trainer);
         var milestones = new List<Guid> { hire.MilestoneId };
         for (var i = 0; i < 4; i++)
         {
-            var milestoneId = await api.AddMilestoneAsync(employer, hire.ContractId);
+            var milestoneId = await api.AddMilestoneAsync(employer, hire.ContractId, amount: 20_000);
             await Expect.StatusAsync(await api.FundAsync(employer, milestoneId), HttpStatusCode.OK);
             milestones.Add(milestoneId);
         }
@@ -85,14 +85,14 @@ public sealed class SafetySqlServerConcurrencyTests
     public async Task Fund_WhenTwentyFundingsIssueInvoicesAtOnceOnSqlServer_TheNumbersAreDistinctAndGapFree()
     {
         using var factory = SqlServer();
-        var api = factory.CreateSafetyClient();
+        var api = factory.CreateApiClient();
         var employer = await api.EmployerAsync();
         var trainer = await api.TrainerAsync();
         var hire = await api.HireOnNewJobAsync(employer, trainer);
         var milestones = new List<Guid>();
         for (var i = 0; i < 20; i++)
         {
-            milestones.Add(await api.AddMilestoneAsync(employer, hire.ContractId));
+            milestones.Add(await api.AddMilestoneAsync(employer, hire.ContractId, amount: 20_000));
         }
 
         var responses = await Task.WhenAll(milestones.Select(id => Task.Run(() => api.FundAsync(employer, id))));
@@ -101,7 +101,7 @@ public sealed class SafetySqlServerConcurrencyTests
         var numbers = new List<string>();
         foreach (var milestoneId in milestones)
         {
-            var invoice = Assert.Single(await factory.InvoicesOfAsync(milestoneId));
+            var invoice = Assert.Single(await factory.LoadInvoicesOfMilestoneAsync(milestoneId));
             Assert.Equal(InvoiceKind.EmployerFunding, invoice.Kind);
             numbers.Add(invoice.Number);
         }
@@ -111,7 +111,7 @@ public sealed class SafetySqlServerConcurrencyTests
         Assert.Equal(Enumerable.Range(sequence[0], 20), sequence);
     }
 
-    private static SafetyApiFactory SqlServer() => new(new SafetyHostOptions
+    private static ApiFactory SqlServer() => ApiFactory.Create(SafetyHost.HostOptions with
     {
         Settings = new Dictionary<string, string?>
         {

@@ -1,5 +1,6 @@
 using System.Net;
-using OpenTrain.Clean.Tests.FakeStripe;
+using OpenTrain.Clean.Api.FunctionalTests.Infrastructure;
+using OpenTrain.Clean.TestSupport.FakeStripe;
 
 namespace OpenTrain.Clean.Api.FunctionalTests.Stripe;
 
@@ -10,15 +11,15 @@ public sealed class StripeSubscriptionTests(StripeApiFixture api)
     [Fact]
     public async Task AgencyPlan_FromSubscribingThroughWebhooksToFunding_GatesFundingAndListsTheSubscriptionInvoice()
     {
-        var employer = await api.EmployerWithMethodAsync();
-        var trainer = await api.TrainerAsync();
+        var employer = await api.Client.EmployerAsync();
+        var trainer = await api.Client.TrainerAsync();
 
         // Stripe answers incomplete (the first invoice is not paid yet).
         api.Fake.NextSubscriptionStatus = "incomplete";
         System.Text.Json.JsonElement subscribed;
         try
         {
-            subscribed = await employer.PostAsync("/api/v1/billing/subscription", new { plan = "agency" }, HttpStatusCode.OK);
+            subscribed = await api.Client.PostJsonAsync("/api/v1/billing/subscription", employer, new { plan = "agency" }, HttpStatusCode.OK);
         }
         finally
         {
@@ -45,9 +46,9 @@ public sealed class StripeSubscriptionTests(StripeApiFixture api)
         var (_, paid) = await api.DeliverAsync("invoice.paid", api.Fake.SettleLatestInvoice(subscriptionId));
         Assert.Equal(HttpStatusCode.OK, paid.StatusCode);
 
-        var subscription = await employer.GetAsync("/api/v1/billing/subscription");
+        var subscription = await api.Client.GetJsonAsync("/api/v1/billing/subscription", employer);
         Assert.Equal("active", subscription.GetProperty("status").GetString());
-        var invoices = (await employer.GetAsync("/api/v1/invoices?kind=subscription")).GetProperty("data").EnumerateArray().ToList();
+        var invoices = (await api.Client.GetJsonAsync("/api/v1/invoices?kind=subscription", employer)).GetProperty("data").EnumerateArray().ToList();
         var invoice = Assert.Single(invoices);
         Assert.Equal("subscription", invoice.GetProperty("billingType").GetString());
         Assert.Equal("paid", invoice.GetProperty("paymentStatus").GetString());
@@ -62,53 +63,53 @@ public sealed class StripeSubscriptionTests(StripeApiFixture api)
     [Fact]
     public async Task InvoicePaid_WhenDeliveredTwice_ListsOneSubscriptionInvoice()
     {
-        var employer = await api.EmployerWithMethodAsync();
-        var subscribed = await employer.PostAsync("/api/v1/billing/subscription", new { plan = "agency" }, HttpStatusCode.OK);
+        var employer = await api.Client.EmployerAsync();
+        var subscribed = await api.Client.PostJsonAsync("/api/v1/billing/subscription", employer, new { plan = "agency" }, HttpStatusCode.OK);
         var subscriptionId = subscribed.GetProperty("subscriptionId").GetString()!;
         var invoice = api.Fake.SettleLatestInvoice(subscriptionId);
 
         await api.DeliverAsync("invoice.paid", invoice);
         await api.DeliverAsync("invoice.paid", invoice);
 
-        Assert.Single((await employer.GetAsync("/api/v1/invoices?kind=subscription")).GetProperty("data").EnumerateArray());
+        Assert.Single((await api.Client.GetJsonAsync("/api/v1/invoices?kind=subscription", employer)).GetProperty("data").EnumerateArray());
     }
 
     [Fact]
     public async Task CancelSubscription_WhenActive_CancelsOnStripeAndFundingIsRefusedAfterwards()
     {
-        var employer = await api.EmployerWithMethodAsync();
-        var trainer = await api.TrainerAsync();
-        var subscribed = await employer.PostAsync("/api/v1/billing/subscription", new { plan = "agency" }, HttpStatusCode.OK);
+        var employer = await api.Client.EmployerAsync();
+        var trainer = await api.Client.TrainerAsync();
+        var subscribed = await api.Client.PostJsonAsync("/api/v1/billing/subscription", employer, new { plan = "agency" }, HttpStatusCode.OK);
         Assert.Equal("active", subscribed.GetProperty("status").GetString());
         var subscriptionId = subscribed.GetProperty("subscriptionId").GetString()!;
         var (hiredStatus, hired) = await api.HireAsync(employer, trainer.Id);
         Assert.True(hiredStatus == HttpStatusCode.Created, hired.ToString());
         var contractId = hired.GetProperty("contract").GetProperty("id").GetGuid();
 
-        var (status, canceled) = await employer.SendAsync(HttpMethod.Delete, "/api/v1/billing/subscription");
+        var (status, canceled) = await api.Client.SendAndReadAsync(HttpMethod.Delete, "/api/v1/billing/subscription", employer);
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("canceled", canceled.GetProperty("status").GetString());
         Assert.Equal("canceled", api.Fake.Object(subscriptionId)["status"]!.GetValue<string>());
-        var next = await employer.PostAsync($"/api/v1/contracts/{contractId}/milestones", new { description = "Second 1,000 pairs", amount = 40_000 }, HttpStatusCode.Created);
+        var next = await api.Client.PostJsonAsync($"/api/v1/contracts/{contractId}/milestones", employer, new { description = "Second 1,000 pairs", amount = 40_000 }, HttpStatusCode.Created);
         var intentsBefore = api.Fake.Objects("payment_intent").Count;
-        var (fundStatus, refused) = await employer.SendAsync(HttpMethod.Post, $"/api/v1/milestones/{next.GetProperty("id").GetGuid()}/fund");
+        var (fundStatus, refused) = await api.Client.SendAndReadAsync(HttpMethod.Post, $"/api/v1/milestones/{next.GetProperty("id").GetGuid()}/fund", employer);
         Assert.Equal(HttpStatusCode.Conflict, fundStatus);
         Assert.Equal("subscription_required", refused.GetProperty("code").GetString());
         Assert.Equal(intentsBefore, api.Fake.Objects("payment_intent").Count);
-        Assert.Equal("not_funded", (await employer.MilestoneAsync(next.GetProperty("id").GetGuid())).GetProperty("status").GetString());
+        Assert.Equal("not_funded", (await api.Client.MilestoneAsync(next.GetProperty("id").GetGuid(), employer)).GetProperty("status").GetString());
     }
 
     /// <summary>customer.subscription.created (incomplete) and .updated (active) are sent together; Stripe does not order them.</summary>
     [Fact]
     public async Task SubscriptionCreated_WhenItArrivesAfterUpdatedToActive_LeavesTheSubscriptionActive()
     {
-        var employer = await api.EmployerWithMethodAsync();
+        var employer = await api.Client.EmployerAsync();
         api.Fake.NextSubscriptionStatus = "incomplete";
         System.Text.Json.JsonElement subscribed;
         try
         {
-            subscribed = await employer.PostAsync("/api/v1/billing/subscription", new { plan = "agency" }, HttpStatusCode.OK);
+            subscribed = await api.Client.PostJsonAsync("/api/v1/billing/subscription", employer, new { plan = "agency" }, HttpStatusCode.OK);
         }
         finally
         {
@@ -118,12 +119,12 @@ public sealed class StripeSubscriptionTests(StripeApiFixture api)
         var subscriptionId = subscribed.GetProperty("subscriptionId").GetString()!;
         var createdSnapshot = api.Fake.Object(subscriptionId);
         await api.DeliverAsync("customer.subscription.updated", api.Fake.SetSubscriptionStatus(subscriptionId, "active"));
-        Assert.Equal("active", (await employer.GetAsync("/api/v1/billing/subscription")).GetProperty("status").GetString());
+        Assert.Equal("active", (await api.Client.GetJsonAsync("/api/v1/billing/subscription", employer)).GetProperty("status").GetString());
 
         var (_, late) = await api.DeliverAsync("customer.subscription.created", createdSnapshot);
 
         Assert.Equal(HttpStatusCode.OK, late.StatusCode);
-        Assert.Equal("active", (await employer.GetAsync("/api/v1/billing/subscription")).GetProperty("status").GetString());
+        Assert.Equal("active", (await api.Client.GetJsonAsync("/api/v1/billing/subscription", employer)).GetProperty("status").GetString());
     }
 }
 
@@ -134,9 +135,9 @@ public sealed class StripeBillingRoutesTests(StripeApiFixture api)
     [Fact]
     public async Task AttachPaymentMethod_WithACardId_ShowsTheDefaultCardReadFromStripe()
     {
-        var employer = await api.EmployerAsync();
+        var employer = await api.Client.EmployerAsync(paymentMethodId: null);
 
-        var billing = await employer.PostAsync("/api/v1/billing/payment-methods", new { paymentMethodId = "pm_card_mastercard" }, HttpStatusCode.OK);
+        var billing = await api.Client.PostJsonAsync("/api/v1/billing/payment-methods", employer, new { paymentMethodId = "pm_card_mastercard" }, HttpStatusCode.OK);
 
         var customerId = billing.GetProperty("customerId").GetString()!;
         var method = billing.GetProperty("defaultPaymentMethod");
@@ -149,9 +150,9 @@ public sealed class StripeBillingRoutesTests(StripeApiFixture api)
     [Fact]
     public async Task AttachPaymentMethod_WhenStripeDoesNotKnowTheId_Answers422PaymentMethodInvalid()
     {
-        var employer = await api.EmployerAsync();
+        var employer = await api.Client.EmployerAsync(paymentMethodId: null);
 
-        var (status, problem) = await employer.SendAsync(HttpMethod.Post, "/api/v1/billing/payment-methods", new { paymentMethodId = "pm_unknown_to_stripe" });
+        var (status, problem) = await api.Client.SendAndReadAsync(HttpMethod.Post, "/api/v1/billing/payment-methods", employer, new { paymentMethodId = "pm_unknown_to_stripe" });
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
         Assert.Equal("payment_method_invalid", problem.GetProperty("code").GetString());
@@ -161,9 +162,9 @@ public sealed class StripeBillingRoutesTests(StripeApiFixture api)
     [Fact]
     public async Task SetupIntent_ForStripeJs_ReturnsTheSetupIntentsClientSecret()
     {
-        var employer = await api.EmployerAsync();
+        var employer = await api.Client.EmployerAsync(paymentMethodId: null);
 
-        var setup = await employer.PostAsync("/api/v1/billing/setup-intents", null, HttpStatusCode.OK);
+        var setup = await api.Client.PostJsonAsync("/api/v1/billing/setup-intents", employer, null, HttpStatusCode.OK);
 
         var secret = setup.GetProperty("clientSecret").GetString();
         var customerId = setup.GetProperty("customerId").GetString();
@@ -174,11 +175,11 @@ public sealed class StripeBillingRoutesTests(StripeApiFixture api)
     [Fact]
     public async Task OnboardingLink_ForAStartedPayoutAccount_IsAStripeAccountLink()
     {
-        var trainer = await api.TrainerAsync();
-        var account = await trainer.PostAsync("/api/v1/payouts/account", new { country = "US" }, HttpStatusCode.OK);
+        var trainer = await api.Client.TrainerAsync();
+        var account = await api.Client.PostJsonAsync("/api/v1/payouts/account", trainer, new { country = "US" }, HttpStatusCode.OK);
         var accountId = account.GetProperty("connectedAccountId").GetString()!;
 
-        var link = await trainer.PostAsync("/api/v1/payouts/account/onboarding-link", null, HttpStatusCode.OK);
+        var link = await api.Client.PostJsonAsync("/api/v1/payouts/account/onboarding-link", trainer, null, HttpStatusCode.OK);
 
         Assert.StartsWith($"https://connect.stripe.com/setup/e/{accountId}/", link.GetProperty("url").GetString(), StringComparison.Ordinal);
         var call = api.Fake.Requests.Last(r => r.Is("POST", "/v1/account_links"));

@@ -1,5 +1,6 @@
 using System.Net;
-using OpenTrain.Clean.Tests.FakeStripe;
+using OpenTrain.Clean.Api.FunctionalTests.Infrastructure;
+using OpenTrain.Clean.TestSupport.FakeStripe;
 
 namespace OpenTrain.Clean.Api.FunctionalTests.Stripe;
 
@@ -15,37 +16,37 @@ public sealed class StripeEscrowEndToEndTests(StripeApiFixture api)
         var mark = fake.LastSequence;
 
         // Employer: a card by id; trainer: signed in once.
-        var employer = await api.EmployerWithMethodAsync("pm_card_visa");
-        var trainer = await api.TrainerAsync();
+        var employer = await api.Client.EmployerAsync("pm_card_visa");
+        var trainer = await api.Client.TrainerAsync();
 
         // Hire: the first milestone is funded at once (milestone + 10% + $9.95).
         var (status, hired) = await api.HireAsync(employer, trainer.Id, amount: 50_000);
         Assert.True(status == HttpStatusCode.Created, hired.ToString());
         var milestoneId = hired.GetProperty("funding").GetProperty("milestone").GetProperty("id").GetGuid();
-        var funded = await employer.MilestoneAsync(milestoneId);
+        var funded = await api.Client.MilestoneAsync(milestoneId, employer);
         Assert.Equal("active_funded", funded.GetProperty("status").GetString());
         var paymentIntentId = funded.GetProperty("funding").GetProperty("paymentIntentId").GetString()!;
         var chargeId = funded.GetProperty("funding").GetProperty("chargeId").GetString()!;
 
         // The trainer delivers, the employer approves: the payout is queued, and waits for payout setup.
-        await trainer.PostAsync($"/api/v1/milestones/{milestoneId}/submit", new { note = "Done" }, HttpStatusCode.OK);
-        var approved = await employer.PostAsync($"/api/v1/milestones/{milestoneId}/approve", null, HttpStatusCode.OK);
+        await api.Client.PostJsonAsync($"/api/v1/milestones/{milestoneId}/submit", trainer, new { note = "Done" }, HttpStatusCode.OK);
+        var approved = await api.Client.PostJsonAsync($"/api/v1/milestones/{milestoneId}/approve", employer, null, HttpStatusCode.OK);
         Assert.Equal("payout_pending", approved.GetProperty("status").GetString());
         await api.PayDuePayoutsAsync();
-        var waiting = await employer.MilestoneAsync(milestoneId);
+        var waiting = await api.Client.MilestoneAsync(milestoneId, employer);
         Assert.Equal("payout_setup_incomplete", waiting.GetProperty("payout").GetProperty("reason").GetString());
         Assert.Empty(api.TransfersOf(milestoneId));
 
         // Settings -> Payouts: a connected account; onboarding finishes on Stripe; account.updated wakes the payout.
-        var account = await trainer.PostAsync("/api/v1/payouts/account", new { country = "US" }, HttpStatusCode.OK);
+        var account = await api.Client.PostJsonAsync("/api/v1/payouts/account", trainer, new { country = "US" }, HttpStatusCode.OK);
         Assert.Equal("onboarding", account.GetProperty("status").GetString());
         var accountId = account.GetProperty("connectedAccountId").GetString()!;
         var (_, webhook) = await api.DeliverAsync("account.updated", fake.EnableAccount(accountId), account: accountId);
         Assert.Equal(HttpStatusCode.OK, webhook.StatusCode);
-        Assert.Equal("enabled", (await trainer.GetAsync("/api/v1/payouts/account")).GetProperty("status").GetString());
+        Assert.Equal("enabled", (await api.Client.GetJsonAsync("/api/v1/payouts/account", trainer)).GetProperty("status").GetString());
         await api.PayDuePayoutsAsync();
 
-        var paid = await employer.MilestoneAsync(milestoneId);
+        var paid = await api.Client.MilestoneAsync(milestoneId, employer);
         Assert.Equal("paid", paid.GetProperty("status").GetString());
         var transfer = Assert.Single(api.TransfersOf(milestoneId));
         Assert.Equal(transfer["id"]!.GetValue<string>(), paid.GetProperty("payout").GetProperty("transferId").GetString());
@@ -76,26 +77,26 @@ public sealed class StripeEscrowEndToEndTests(StripeApiFixture api)
         Assert.Equal(milestoneId.ToString(), transferCall.Field("transfer_group"));
 
         // Both sides have their invoice: the employer's funding (paid) and the trainer's payout.
-        var employerInvoices = (await employer.GetAsync($"/api/v1/invoices?milestoneId={milestoneId}")).GetProperty("data").EnumerateArray().ToList();
+        var employerInvoices = (await api.Client.GetJsonAsync($"/api/v1/invoices?milestoneId={milestoneId}", employer)).GetProperty("data").EnumerateArray().ToList();
         var funding = Assert.Single(employerInvoices, i => i.GetProperty("kind").GetString() == "employer_funding");
         Assert.Equal("paid", funding.GetProperty("paymentStatus").GetString());
         Assert.Equal(55_995, funding.GetProperty("total").GetInt64());
-        var trainerInvoices = (await trainer.GetAsync($"/api/v1/invoices?milestoneId={milestoneId}")).GetProperty("data").EnumerateArray().ToList();
+        var trainerInvoices = (await api.Client.GetJsonAsync($"/api/v1/invoices?milestoneId={milestoneId}", trainer)).GetProperty("data").EnumerateArray().ToList();
         Assert.Equal(50_000, Assert.Single(trainerInvoices, i => i.GetProperty("kind").GetString() == "trainer_payout").GetProperty("total").GetInt64());
     }
 
     [Fact]
     public async Task PayoutRun_WhenRepeatedAfterPayment_SendsNoSecondTransfer()
     {
-        var employer = await api.EmployerWithMethodAsync();
+        var employer = await api.Client.EmployerAsync();
         var (trainer, _) = await api.TrainerReadyForPayoutsAsync();
         var milestoneId = await api.FundedMilestoneAsync(employer, trainer.Id);
-        await employer.PostAsync($"/api/v1/milestones/{milestoneId}/approve", null, HttpStatusCode.OK);
+        await api.Client.PostJsonAsync($"/api/v1/milestones/{milestoneId}/approve", employer, null, HttpStatusCode.OK);
 
         await api.PayDuePayoutsAsync();
         await api.PayDuePayoutsAsync();
 
-        Assert.Equal("paid", (await employer.MilestoneAsync(milestoneId)).GetProperty("status").GetString());
+        Assert.Equal("paid", (await api.Client.MilestoneAsync(milestoneId, employer)).GetProperty("status").GetString());
         Assert.Single(api.TransfersOf(milestoneId));
         Assert.Single(api.Fake.Requests, r => r.Is("POST", "/v1/transfers") && r.Field("transfer_group") == milestoneId.ToString());
     }
@@ -103,15 +104,15 @@ public sealed class StripeEscrowEndToEndTests(StripeApiFixture api)
     [Fact]
     public async Task PayoutRun_WhenStripeIsRateLimiting_KeepsThePayoutPendingAsRetrying()
     {
-        var employer = await api.EmployerWithMethodAsync();
+        var employer = await api.Client.EmployerAsync();
         var (trainer, _) = await api.TrainerReadyForPayoutsAsync();
         var milestoneId = await api.FundedMilestoneAsync(employer, trainer.Id);
-        await employer.PostAsync($"/api/v1/milestones/{milestoneId}/approve", null, HttpStatusCode.OK);
+        await api.Client.PostJsonAsync($"/api/v1/milestones/{milestoneId}/approve", employer, null, HttpStatusCode.OK);
         api.Fake.FailNext(FakeStripeFailure.RateLimit, "POST", "/v1/transfers");
 
         await api.PayDuePayoutsAsync();
 
-        var milestone = await employer.MilestoneAsync(milestoneId);
+        var milestone = await api.Client.MilestoneAsync(milestoneId, employer);
         Assert.Equal("payout_pending", milestone.GetProperty("status").GetString());
         Assert.Equal("retrying", milestone.GetProperty("payout").GetProperty("reason").GetString());
         Assert.Empty(api.TransfersOf(milestoneId));

@@ -2,7 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using OpenTrain.Clean.Tests.FakeStripe;
+using OpenTrain.Clean.Api.FunctionalTests.Infrastructure;
+using OpenTrain.Clean.TestSupport.FakeStripe;
 
 namespace OpenTrain.Clean.Api.FunctionalTests.Stripe;
 
@@ -20,7 +21,7 @@ public sealed class StripeWebhookEndpointTests(StripeApiFixture api)
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("applied", (await Body(response)).GetProperty("outcome").GetString());
-        var milestone = await employer.MilestoneAsync(milestoneId);
+        var milestone = await api.Client.MilestoneAsync(milestoneId, employer);
         Assert.Equal("active_funded", milestone.GetProperty("status").GetString());
         Assert.Equal(completed["latest_charge"]!.GetValue<string>(), milestone.GetProperty("funding").GetProperty("chargeId").GetString());
         Assert.True(await api.EventRecordedAsync(eventId));
@@ -36,7 +37,7 @@ public sealed class StripeWebhookEndpointTests(StripeApiFixture api)
 
         await AssertInvalidSignatureAsync(response);
         Assert.False(await api.EventRecordedAsync(eventId));
-        Assert.Equal("funding", (await employer.MilestoneAsync(milestoneId)).GetProperty("status").GetString());
+        Assert.Equal("funding", (await api.Client.MilestoneAsync(milestoneId, employer)).GetProperty("status").GetString());
     }
 
     [Fact]
@@ -60,7 +61,7 @@ public sealed class StripeWebhookEndpointTests(StripeApiFixture api)
 
         await AssertInvalidSignatureAsync(response);
         Assert.False(await api.EventRecordedAsync(eventId));
-        Assert.Equal("funding", (await employer.MilestoneAsync(milestoneId)).GetProperty("status").GetString());
+        Assert.Equal("funding", (await api.Client.MilestoneAsync(milestoneId, employer)).GetProperty("status").GetString());
     }
 
     [Fact]
@@ -85,10 +86,10 @@ public sealed class StripeWebhookEndpointTests(StripeApiFixture api)
     [Fact]
     public async Task SameEvent_When20DeliveriesArriveAtOnce_IsAppliedOnce()
     {
-        var employer = await api.EmployerWithMethodAsync();
+        var employer = await api.Client.EmployerAsync();
         var (trainer, _) = await api.TrainerReadyForPayoutsAsync();
         var milestoneId = await api.FundedMilestoneAsync(employer, trainer.Id);
-        var chargeId = (await employer.MilestoneAsync(milestoneId)).GetProperty("funding").GetProperty("chargeId").GetString()!;
+        var chargeId = (await api.Client.MilestoneAsync(milestoneId, employer)).GetProperty("funding").GetProperty("chargeId").GetString()!;
         var (eventId, json) = FakeStripeEvents.Create("charge.dispute.created", api.Fake.OpenDispute(chargeId));
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => api.DeliverRawAsync(json, FakeStripeEvents.Sign(json))));
@@ -97,7 +98,7 @@ public sealed class StripeWebhookEndpointTests(StripeApiFixture api)
         var outcomes = await Task.WhenAll(responses.Select(async r => (await Body(r)).GetProperty("outcome").GetString()));
         Assert.Single(outcomes, o => o == "applied");
         Assert.All(outcomes.Where(o => o != "applied"), o => Assert.Equal("duplicate", o));
-        var timeline = (await employer.MilestoneAsync(milestoneId)).GetProperty("timeline").EnumerateArray();
+        var timeline = (await api.Client.MilestoneAsync(milestoneId, employer)).GetProperty("timeline").EnumerateArray();
         Assert.Single(timeline, e => e.GetProperty("action").GetString() == "dispute_opened");
         Assert.True(await api.EventRecordedAsync(eventId));
     }
@@ -117,7 +118,7 @@ public sealed class StripeWebhookEndpointTests(StripeApiFixture api)
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal(HttpStatusCode.OK, late.StatusCode);
         Assert.Equal("ignored", (await Body(late)).GetProperty("outcome").GetString());
-        var milestone = await employer.MilestoneAsync(milestoneId);
+        var milestone = await api.Client.MilestoneAsync(milestoneId, employer);
         Assert.Equal("active_funded", milestone.GetProperty("status").GetString());
         Assert.Equal(succeeded["latest_charge"]!.GetValue<string>(), milestone.GetProperty("funding").GetProperty("chargeId").GetString());
     }
@@ -126,22 +127,22 @@ public sealed class StripeWebhookEndpointTests(StripeApiFixture api)
     public async Task PaymentIntentPaymentFailed_ForAnOlderAttempt_ChangesNothing()
     {
         // Attempt 1 declined at hire; attempt 2 (another card) waits for 3-D Secure.
-        var employer = await api.EmployerWithMethodAsync("pm_card_chargeDeclined");
-        var trainer = await api.TrainerAsync();
+        var employer = await api.Client.EmployerAsync("pm_card_chargeDeclined");
+        var trainer = await api.Client.TrainerAsync();
         var (status, declined) = await api.HireAsync(employer, trainer.Id);
         Assert.True(status == HttpStatusCode.PaymentRequired, declined.ToString());
         Assert.Equal("generic_decline", declined.GetProperty("declineCode").GetString());
         var milestoneId = declined.GetProperty("milestoneId").GetGuid();
         var firstIntentId = Assert.Single(api.Fake.Objects("payment_intent"), pi => pi["metadata"]?["milestone_id"]?.GetValue<string>() == milestoneId.ToString())["id"]!.GetValue<string>();
-        await employer.PostAsync("/api/v1/billing/payment-methods", new { paymentMethodId = "pm_card_authenticationRequired" }, HttpStatusCode.OK);
-        var second = await employer.PostAsync($"/api/v1/milestones/{milestoneId}/fund", null, HttpStatusCode.Accepted);
+        await api.Client.PostJsonAsync("/api/v1/billing/payment-methods", employer, new { paymentMethodId = "pm_card_authenticationRequired" }, HttpStatusCode.OK);
+        var second = await api.Client.PostJsonAsync($"/api/v1/milestones/{milestoneId}/fund", employer, null, HttpStatusCode.Accepted);
         Assert.Equal("requires_action", second.GetProperty("outcome").GetString());
-        var before = await employer.MilestoneAsync(milestoneId);
+        var before = await api.Client.MilestoneAsync(milestoneId, employer);
 
         var (_, response) = await api.DeliverAsync("payment_intent.payment_failed", api.Fake.Object(firstIntentId));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var after = await employer.MilestoneAsync(milestoneId);
+        var after = await api.Client.MilestoneAsync(milestoneId, employer);
         Assert.Equal("funding", after.GetProperty("status").GetString());
         Assert.Equal(2, after.GetProperty("funding").GetProperty("attempts").GetInt32());
         Assert.Equal(before.GetProperty("funding").GetProperty("paymentIntentId").GetString(), after.GetProperty("funding").GetProperty("paymentIntentId").GetString());
@@ -152,29 +153,29 @@ public sealed class StripeWebhookEndpointTests(StripeApiFixture api)
     [Fact]
     public async Task ChargeDispute_WhenOpenedOnAFundedMilestone_HoldsThePayoutUntilItIsWon()
     {
-        var employer = await api.EmployerWithMethodAsync();
+        var employer = await api.Client.EmployerAsync();
         var (trainer, _) = await api.TrainerReadyForPayoutsAsync();
         var milestoneId = await api.FundedMilestoneAsync(employer, trainer.Id);
-        var chargeId = (await employer.MilestoneAsync(milestoneId)).GetProperty("funding").GetProperty("chargeId").GetString()!;
+        var chargeId = (await api.Client.MilestoneAsync(milestoneId, employer)).GetProperty("funding").GetProperty("chargeId").GetString()!;
 
         var dispute = api.Fake.OpenDispute(chargeId);
         var (_, opened) = await api.DeliverAsync("charge.dispute.created", dispute);
         Assert.Equal(HttpStatusCode.OK, opened.StatusCode);
-        var disputed = await employer.MilestoneAsync(milestoneId);
+        var disputed = await api.Client.MilestoneAsync(milestoneId, employer);
         Assert.True(disputed.GetProperty("disputed").GetBoolean());
         Assert.Equal("active_funded", disputed.GetProperty("status").GetString());
 
-        var approved = await employer.PostAsync($"/api/v1/milestones/{milestoneId}/approve", null, HttpStatusCode.OK);
+        var approved = await api.Client.PostJsonAsync($"/api/v1/milestones/{milestoneId}/approve", employer, null, HttpStatusCode.OK);
         Assert.Equal("disputed", approved.GetProperty("payout").GetProperty("reason").GetString());
         await api.PayDuePayoutsAsync();
-        Assert.Equal("payout_pending", (await employer.MilestoneAsync(milestoneId)).GetProperty("status").GetString());
+        Assert.Equal("payout_pending", (await api.Client.MilestoneAsync(milestoneId, employer)).GetProperty("status").GetString());
         Assert.Empty(api.TransfersOf(milestoneId));
 
         var (_, closed) = await api.DeliverAsync("charge.dispute.closed", api.Fake.CloseDispute(dispute["id"]!.GetValue<string>(), "won"));
         Assert.Equal(HttpStatusCode.OK, closed.StatusCode);
         await api.PayDuePayoutsAsync();
 
-        var paid = await employer.MilestoneAsync(milestoneId);
+        var paid = await api.Client.MilestoneAsync(milestoneId, employer);
         Assert.False(paid.GetProperty("disputed").GetBoolean());
         Assert.Equal("paid", paid.GetProperty("status").GetString());
         Assert.Single(api.TransfersOf(milestoneId));
@@ -183,17 +184,17 @@ public sealed class StripeWebhookEndpointTests(StripeApiFixture api)
     [Fact]
     public async Task ChargeDisputeLost_OnAFundedMilestone_RefundsItAndNothingIsPaidOut()
     {
-        var employer = await api.EmployerWithMethodAsync();
+        var employer = await api.Client.EmployerAsync();
         var (trainer, _) = await api.TrainerReadyForPayoutsAsync();
         var milestoneId = await api.FundedMilestoneAsync(employer, trainer.Id);
-        var chargeId = (await employer.MilestoneAsync(milestoneId)).GetProperty("funding").GetProperty("chargeId").GetString()!;
+        var chargeId = (await api.Client.MilestoneAsync(milestoneId, employer)).GetProperty("funding").GetProperty("chargeId").GetString()!;
         var dispute = api.Fake.OpenDispute(chargeId);
         await api.DeliverAsync("charge.dispute.created", dispute);
 
         var (_, closed) = await api.DeliverAsync("charge.dispute.closed", api.Fake.CloseDispute(dispute["id"]!.GetValue<string>(), "lost"));
 
         Assert.Equal(HttpStatusCode.OK, closed.StatusCode);
-        Assert.Equal("refunded", (await employer.MilestoneAsync(milestoneId)).GetProperty("status").GetString());
+        Assert.Equal("refunded", (await api.Client.MilestoneAsync(milestoneId, employer)).GetProperty("status").GetString());
         await api.PayDuePayoutsAsync();
         Assert.Empty(api.TransfersOf(milestoneId));
     }
@@ -202,13 +203,13 @@ public sealed class StripeWebhookEndpointTests(StripeApiFixture api)
     [Fact]
     public async Task ChargeDisputeLost_WhenTheMilestoneWasApprovedWhileDisputed_DoesNotPayTheTrainer()
     {
-        var employer = await api.EmployerWithMethodAsync();
+        var employer = await api.Client.EmployerAsync();
         var (trainer, _) = await api.TrainerReadyForPayoutsAsync();
         var milestoneId = await api.FundedMilestoneAsync(employer, trainer.Id);
-        var chargeId = (await employer.MilestoneAsync(milestoneId)).GetProperty("funding").GetProperty("chargeId").GetString()!;
+        var chargeId = (await api.Client.MilestoneAsync(milestoneId, employer)).GetProperty("funding").GetProperty("chargeId").GetString()!;
         var dispute = api.Fake.OpenDispute(chargeId);
         await api.DeliverAsync("charge.dispute.created", dispute);
-        await employer.PostAsync($"/api/v1/milestones/{milestoneId}/approve", null, HttpStatusCode.OK);
+        await api.Client.PostJsonAsync($"/api/v1/milestones/{milestoneId}/approve", employer, null, HttpStatusCode.OK);
         await api.PayDuePayoutsAsync();
         Assert.Empty(api.TransfersOf(milestoneId));
 
@@ -217,14 +218,14 @@ public sealed class StripeWebhookEndpointTests(StripeApiFixture api)
 
         Assert.Equal(HttpStatusCode.OK, closed.StatusCode);
         Assert.Empty(api.TransfersOf(milestoneId));
-        Assert.NotEqual("paid", (await employer.MilestoneAsync(milestoneId)).GetProperty("status").GetString());
+        Assert.NotEqual("paid", (await api.Client.MilestoneAsync(milestoneId, employer)).GetProperty("status").GetString());
     }
 
     [Fact]
     public async Task AccountUpdated_WhenStripeCannotBeAskedAboutTheAccount_AnswersAnErrorAndStoresNothingSoStripeRedelivers()
     {
-        var trainer = await api.TrainerAsync();
-        var account = await trainer.PostAsync("/api/v1/payouts/account", new { country = "US" }, HttpStatusCode.OK);
+        var trainer = await api.Client.TrainerAsync();
+        var account = await api.Client.PostJsonAsync("/api/v1/payouts/account", trainer, new { country = "US" }, HttpStatusCode.OK);
         var accountId = account.GetProperty("connectedAccountId").GetString()!;
         var (eventId, json) = FakeStripeEvents.Create("account.updated", api.Fake.EnableAccount(accountId), account: accountId);
         api.Fake.FailNext(FakeStripeFailure.ApiError, "GET", $"/v1/accounts/{accountId}");
@@ -233,13 +234,13 @@ public sealed class StripeWebhookEndpointTests(StripeApiFixture api)
 
         Assert.True((int)failed.StatusCode >= 500, $"{(int)failed.StatusCode}");
         Assert.False(await api.EventRecordedAsync(eventId));
-        Assert.Equal("onboarding", (await trainer.GetAsync("/api/v1/payouts/account")).GetProperty("status").GetString());
+        Assert.Equal("onboarding", (await api.Client.GetJsonAsync("/api/v1/payouts/account", trainer)).GetProperty("status").GetString());
 
         var redelivered = await api.DeliverRawAsync(json, FakeStripeEvents.Sign(json));
 
         Assert.Equal(HttpStatusCode.OK, redelivered.StatusCode);
         Assert.True(await api.EventRecordedAsync(eventId));
-        Assert.Equal("enabled", (await trainer.GetAsync("/api/v1/payouts/account")).GetProperty("status").GetString());
+        Assert.Equal("enabled", (await api.Client.GetJsonAsync("/api/v1/payouts/account", trainer)).GetProperty("status").GetString());
     }
 
     [Fact]
@@ -255,15 +256,15 @@ public sealed class StripeWebhookEndpointTests(StripeApiFixture api)
 
     private int AccountLookups(string accountId) => api.Fake.RequestsTo("GET", $"/v1/accounts/{accountId}").Count;
 
-    private async Task<(StripeApiUser Employer, Guid MilestoneId, string PaymentIntentId)> FundingAwaitingAuthenticationAsync()
+    private async Task<(Actor Employer, Guid MilestoneId, string PaymentIntentId)> FundingAwaitingAuthenticationAsync()
     {
-        var employer = await api.EmployerWithMethodAsync("pm_card_authenticationRequired");
-        var trainer = await api.TrainerAsync();
+        var employer = await api.Client.EmployerAsync("pm_card_authenticationRequired");
+        var trainer = await api.Client.TrainerAsync();
         var (status, hired) = await api.HireAsync(employer, trainer.Id);
         Assert.True(status == HttpStatusCode.Accepted, hired.ToString());
         Assert.Equal("requires_action", hired.GetProperty("funding").GetProperty("outcome").GetString());
         var milestoneId = hired.GetProperty("funding").GetProperty("milestone").GetProperty("id").GetGuid();
-        var milestone = await employer.MilestoneAsync(milestoneId);
+        var milestone = await api.Client.MilestoneAsync(milestoneId, employer);
         Assert.Equal("funding", milestone.GetProperty("status").GetString());
         return (employer, milestoneId, milestone.GetProperty("funding").GetProperty("paymentIntentId").GetString()!);
     }

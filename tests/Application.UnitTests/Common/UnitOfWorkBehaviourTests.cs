@@ -33,7 +33,7 @@ public sealed class UnitOfWorkBehaviourTests
     [Fact]
     public async Task Handle_WhenTheMessageIsACommand_RunsTheHandlerInsideExecuteAsync()
     {
-        var handler = new CreateJobHandler(_jobs, Parties.Signed(Parties.Employer), new FakeTimeProvider(Moments.Now));
+        var handler = new CreateJobHandler(_jobs, Callers.Signed(Parties.Employer), new FakeTimeProvider(Moments.Now));
         var behaviour = new UnitOfWorkBehaviour<CreateJobCommand, JobResponse>(_unitOfWork);
         bool? handlerRanInside = null;
         using var cancellation = new CancellationTokenSource();

@@ -18,7 +18,7 @@ public sealed class ValidationBehaviourTests
     private readonly CreateJobHandler _handler;
 
     public ValidationBehaviourTests() =>
-        _handler = new CreateJobHandler(_jobs, Parties.Signed(Parties.Employer), new FakeTimeProvider(Moments.Now));
+        _handler = new CreateJobHandler(_jobs, Callers.Signed(Parties.Employer), new FakeTimeProvider(Moments.Now));
 
     [Fact]
     public async Task Handle_WhenAValidatorFails_ThrowsValidationExceptionBeforeTheHandlerRuns()

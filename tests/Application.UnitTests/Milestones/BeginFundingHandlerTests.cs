@@ -30,7 +30,7 @@ public sealed class BeginFundingHandlerTests
         await Assert.ThrowsAsync<NotFoundException>(async () => await steps.Begin(Milestone.Id));
 
         Assert.Equal(MilestoneStatus.NotFunded, Milestone.Status);
-        Assert.Equal(0, Milestone.FundingAttempts);
+        Assert.Equal(0, Milestone.Funding.Attempts);
     }
 
     [Fact]
@@ -50,7 +50,7 @@ public sealed class BeginFundingHandlerTests
 
         Assert.Equal(EmployerBillingProfile.PaymentMethodRequired, error.Code);
         Assert.Equal(MilestoneStatus.NotFunded, Milestone.Status);
-        Assert.Equal(0, Milestone.FundingAttempts);
+        Assert.Equal(0, Milestone.Funding.Attempts);
     }
 
     [Fact]
@@ -110,7 +110,7 @@ public sealed class BeginFundingHandlerTests
     public async Task Handle_WhenThePlanNeedsASubscriptionThatIsNotActive_ThrowsSubscriptionRequired()
     {
         var profile = Escrow.FundingReadyProfile(Parties.Employer, Moments.Now);
-        profile.ChangePlan(BillingPlan.Agency, SubscriptionStatus.PastDue, "sub_1");
+        profile.ChangePlan(BillingPlan.Agency, SubscriptionStatus.PastDue, "sub_1", Moments.Now);
         var steps = Steps(Parties.Employer, profile);
 
         var error = await Assert.ThrowsAsync<DomainException>(async () => await steps.Begin(Milestone.Id));

@@ -30,7 +30,7 @@ public sealed class FeeOptionsTests
             Repositories.Of<Job, JobId>(_escrow.Job),
             milestones,
             Options.Create(Configured),
-            Parties.Signed(Parties.Employer),
+            Callers.Signed(Parties.Employer),
             _clock);
 
         var response = await handler.Handle(new AddMilestoneCommand(_escrow.Contract.Id.Value, "Second batch", 20_000), CancellationToken.None);
@@ -45,7 +45,7 @@ public sealed class FeeOptionsTests
     [Fact]
     public async Task UpdateMilestone_WhenTheAmountChanges_RequotesWithTheConfiguredFees()
     {
-        var handler = new UpdateMilestoneHandler(Repositories.Milestones(_escrow.Milestone), Options.Create(Configured), Parties.Signed(Parties.Employer), _clock);
+        var handler = new UpdateMilestoneHandler(Repositories.Milestones(_escrow.Milestone), Options.Create(Configured), Callers.Signed(Parties.Employer), _clock);
 
         var response = await handler.Handle(new UpdateMilestoneCommand(_escrow.Milestone.Id.Value, null, null, 30_000, null), CancellationToken.None);
 

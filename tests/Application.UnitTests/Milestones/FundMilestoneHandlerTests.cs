@@ -20,14 +20,14 @@ public sealed class FundMilestoneHandlerTests
     {
         _wiring.Gateway.FundAsync(Arg.Any<FundingRequest>(), Arg.Any<CancellationToken>())
             .Returns(new FundingResult(FundingOutcome.Declined, "pi_1", DeclineCode: "insufficient_funds", Message: "Your card has insufficient funds."));
-        var handler = new FundMilestoneHandler(_wiring.Process, Parties.Signed(Parties.Employer));
+        var handler = new FundMilestoneHandler(_wiring.Process, Callers.Signed(Parties.Employer));
 
         var declined = await Assert.ThrowsAsync<PaymentDeclinedException>(async () =>
             await handler.Handle(new FundMilestoneCommand(Milestone.Id.Value), CancellationToken.None));
 
         Assert.Equal("insufficient_funds", declined.Code);
         Assert.Equal(MilestoneStatus.NotFunded, Milestone.Status);
-        Assert.Equal("insufficient_funds", Milestone.LastFundingError?.Code);
+        Assert.Equal("insufficient_funds", Milestone.Funding.LastError?.Code);
         Assert.Equal(InvoicePaymentStatus.Failed, Assert.Single(_wiring.AddedInvoices).PaymentStatus);
     }
 
@@ -36,7 +36,7 @@ public sealed class FundMilestoneHandlerTests
     {
         _wiring.Gateway.FundAsync(Arg.Any<FundingRequest>(), Arg.Any<CancellationToken>())
             .Returns(new FundingResult(FundingOutcome.Succeeded, "pi_1", "ch_1"));
-        var handler = new FundMilestoneHandler(_wiring.Process, Parties.Signed(Parties.Employer));
+        var handler = new FundMilestoneHandler(_wiring.Process, Callers.Signed(Parties.Employer));
 
         var response = await handler.Handle(new FundMilestoneCommand(Milestone.Id.Value), CancellationToken.None);
 

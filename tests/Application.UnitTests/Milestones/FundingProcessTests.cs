@@ -48,8 +48,8 @@ public sealed class FundingProcessTests
 
         await _wiring.Gateway.Received(1).FundAsync(instruction.Request, CancellationToken.None);
         Assert.Equal(2, _wiring.UnitOfWork.Commits);
-        Assert.Equal(answer.PaymentIntentId, Milestone.PaymentIntentId);
-        Assert.Equal(answer.ChargeId, Milestone.ChargeId);
+        Assert.Equal(answer.PaymentIntentId, Milestone.Funding.PaymentIntentId);
+        Assert.Equal(answer.ChargeId, Milestone.Funding.ChargeId);
         Assert.Equal(MilestoneStatus.ActiveFunded, response.Milestone.Status);
         Assert.Equal(MilestoneStatus.ActiveFunded, Milestone.Status);
     }
@@ -65,7 +65,7 @@ public sealed class FundingProcessTests
         var declined = Assert.Throws<PaymentDeclinedException>(() => FundingProcess.ThrowIfDeclined(response, instruction.ContractId.Value));
 
         Assert.Equal("generic_decline", declined.Code);
-        Assert.Equal("Your card was declined.", declined.Message);
+        Assert.Equal($"Your card was declined. Add another payment method (POST /api/v1/billing/payment-methods) and fund the milestone again (POST /api/v1/milestones/{Milestone.Id.Value}/fund).", declined.Message);
         Assert.Equal("generic_decline", declined.Details["declineCode"]);
         Assert.Equal(Milestone.Id.Value, declined.Details["milestoneId"]);
         Assert.Equal(instruction.ContractId.Value, declined.Details["contractId"]);
@@ -74,7 +74,7 @@ public sealed class FundingProcessTests
 
         // The decline is written down before the 402 is answered.
         Assert.Equal(MilestoneStatus.NotFunded, Milestone.Status);
-        Assert.Equal("generic_decline", Milestone.LastFundingError?.Code);
+        Assert.Equal("generic_decline", Milestone.Funding.LastError?.Code);
     }
 
     [Fact]

@@ -51,9 +51,9 @@ public sealed class RecordFundingResultHandlerTests
         var response = await Record(1, new FundingResult(FundingOutcome.Succeeded, "pi_1", "ch_1"));
 
         Assert.Equal(MilestoneStatus.ActiveFunded, Milestone.Status);
-        Assert.Equal("pi_1", Milestone.PaymentIntentId);
-        Assert.Equal("ch_1", Milestone.ChargeId);
-        Assert.Equal(RecordedAt, Milestone.FundedAt);
+        Assert.Equal("pi_1", Milestone.Funding.PaymentIntentId);
+        Assert.Equal("ch_1", Milestone.Funding.ChargeId);
+        Assert.Equal(RecordedAt, Milestone.Funding.FundedAt);
         Assert.Equal(ContractStatus.Active, _escrow.Contract.Status);
         var invoice = Assert.Single(_added);
         Assert.Equal("INV-2027-000041", invoice.Number);
@@ -75,7 +75,7 @@ public sealed class RecordFundingResultHandlerTests
         var response = await Record(1, new FundingResult(FundingOutcome.Declined, "pi_1", DeclineCode: "generic_decline", Message: "Your card was declined."));
 
         Assert.Equal(MilestoneStatus.NotFunded, Milestone.Status);
-        Assert.Equal(new FundingError("generic_decline", "Your card was declined."), Milestone.LastFundingError);
+        Assert.Equal(new FundingError("generic_decline", "Your card was declined."), Milestone.Funding.LastError);
         Assert.Equal(ContractStatus.Pending, _escrow.Contract.Status);
         var invoice = Assert.Single(_added);
         Assert.Equal(InvoicePaymentStatus.Failed, invoice.PaymentStatus);
@@ -90,7 +90,7 @@ public sealed class RecordFundingResultHandlerTests
     {
         await Record(1, new FundingResult(FundingOutcome.Declined, "pi_1"));
 
-        Assert.Equal("card_declined", Milestone.LastFundingError?.Code);
+        Assert.Equal("card_declined", Milestone.Funding.LastError?.Code);
     }
 
     [Fact]
@@ -99,8 +99,8 @@ public sealed class RecordFundingResultHandlerTests
         var response = await Record(1, new FundingResult(FundingOutcome.RequiresAction, "pi_1", ClientSecret: "pi_1_secret_abc"));
 
         Assert.Equal(MilestoneStatus.Funding, Milestone.Status);
-        Assert.Equal("pi_1_secret_abc", Milestone.FundingClientSecret);
-        Assert.Equal("pi_1", Milestone.PaymentIntentId);
+        Assert.Equal("pi_1_secret_abc", Milestone.Funding.ClientSecret);
+        Assert.Equal("pi_1", Milestone.Funding.PaymentIntentId);
         Assert.Equal("pi_1_secret_abc", response.ClientSecret);
         Assert.Equal(ContractStatus.Pending, _escrow.Contract.Status);
         Assert.Equal(InvoicePaymentStatus.Pending, Assert.Single(_added).PaymentStatus);
@@ -112,7 +112,7 @@ public sealed class RecordFundingResultHandlerTests
         var response = await Record(1, new FundingResult(FundingOutcome.Processing, "pi_1", ClientSecret: "must_not_leak"));
 
         Assert.Equal(MilestoneStatus.Funding, Milestone.Status);
-        Assert.Null(Milestone.FundingClientSecret);
+        Assert.Null(Milestone.Funding.ClientSecret);
         Assert.Null(response.ClientSecret);
         Assert.Equal(InvoicePaymentStatus.Pending, Assert.Single(_added).PaymentStatus);
     }
@@ -126,7 +126,7 @@ public sealed class RecordFundingResultHandlerTests
         var response = await Record(1, new FundingResult(FundingOutcome.Unknown, Message: "no answer"));
 
         Assert.Equal(MilestoneStatus.Funding, Milestone.Status);
-        Assert.Null(Milestone.PaymentIntentId);
+        Assert.Null(Milestone.Funding.PaymentIntentId);
         Assert.Equal(timelineBefore, Milestone.Timeline.Count);
         Assert.Equal(eventsBefore, Milestone.DomainEvents.Count);
         Assert.Equal(ContractStatus.Pending, _escrow.Contract.Status);
@@ -147,6 +147,8 @@ public sealed class RecordFundingResultHandlerTests
         var response = await Record(1, new FundingResult(FundingOutcome.Declined, "pi_1", DeclineCode: "generic_decline"));
 
         Assert.Equal(MilestoneStatus.Funding, Milestone.Status);
+        Assert.Equal(2, Milestone.Funding.Attempts);
+        Assert.Null(Milestone.Funding.ChargeId);
         Assert.Equal(timelineBefore, Milestone.Timeline.Count);
         Assert.Empty(Milestone.DomainEvents);
         await _numbers.DidNotReceiveWithAnyArgs().NextAsync(default, default, default);
@@ -167,7 +169,7 @@ public sealed class RecordFundingResultHandlerTests
         var response = await Record(1, new FundingResult(FundingOutcome.Succeeded, "pi_1", "ch_late", Amount: Milestone.EmployerTotal.Amount));
 
         Assert.Equal(MilestoneStatus.ActiveFunded, Milestone.Status);
-        Assert.Equal("ch_late", Milestone.ChargeId);
+        Assert.Equal("ch_late", Milestone.Funding.ChargeId);
         Assert.Equal(ContractStatus.Active, _escrow.Contract.Status);
         Assert.Equal(InvoicePaymentStatus.Paid, Assert.Single(_added).PaymentStatus);
         var accepted = Assert.Single(Milestone.DomainEvents.OfType<MilestoneLatePaymentAccepted>());
@@ -187,7 +189,7 @@ public sealed class RecordFundingResultHandlerTests
         await Record(1, new FundingResult(FundingOutcome.Succeeded, "pi_1", "ch_1", Amount: Milestone.EmployerTotal.Amount));
 
         Assert.Equal(MilestoneStatus.Funding, Milestone.Status);
-        Assert.Null(Milestone.ChargeId);
+        Assert.Null(Milestone.Funding.ChargeId);
         var duplicate = Assert.Single(Milestone.DomainEvents.OfType<MilestoneDuplicateChargeDetected>());
         Assert.Equal(("pi_1", "ch_1", Milestone.EmployerTotal), (duplicate.PaymentIntentId, duplicate.ChargeId, duplicate.Charged));
         Assert.True(Milestone.IsDuplicateChargeOutstanding("pi_1"));
@@ -218,7 +220,7 @@ public sealed class RecordFundingResultHandlerTests
         await Record(1, new FundingResult(FundingOutcome.Succeeded, "pi_1", "ch_1", Amount: Milestone.EmployerTotal.Amount));
 
         Assert.Equal(MilestoneStatus.NotFunded, Milestone.Status);
-        Assert.Null(Milestone.ChargeId);
+        Assert.Null(Milestone.Funding.ChargeId);
     }
 
     [Fact]
@@ -247,7 +249,7 @@ public sealed class RecordFundingResultHandlerTests
         Assert.Equal("INV-2027-000041", invoice.Number);
         Assert.Equal(InvoicePaymentStatus.Paid, invoice.PaymentStatus);
         Assert.Equal(MilestoneStatus.ActiveFunded, Milestone.Status);
-        Assert.Null(Milestone.FundingClientSecret);
+        Assert.Null(Milestone.Funding.ClientSecret);
     }
 
     [Fact]

@@ -40,7 +40,7 @@ public sealed class ClaimPayoutHandlerTests
 
         Assert.Null(instruction);
         Assert.Equal(ReleasePayoutFixtures.Start.AddMinutes(5), _milestone.NextPayoutAttemptAt);
-        Assert.Equal(PayoutPendingReason.Retrying, _milestone.PayoutReason);
+        Assert.Equal(PayoutPendingReason.Retrying, _milestone.Payout.Reason);
         Assert.Empty(_milestone.DomainEvents);
     }
 
@@ -102,11 +102,11 @@ public sealed class ClaimPayoutHandlerTests
         Assert.NotNull(instruction);
         Assert.Equal(_milestone.Id, instruction.MilestoneId);
         Assert.Equal(ReleasePayoutFixtures.Start + Lease, _milestone.NextPayoutAttemptAt);
-        Assert.Equal(PayoutStatus.Pending, _milestone.PayoutStatus);
+        Assert.Equal(PayoutStatus.Pending, _milestone.Payout.Status);
         var request = instruction.Request;
         Assert.Equal($"payout-{_milestone.Id.Value:N}", request.IdempotencyKey);
         Assert.Equal(ReleasePayoutFixtures.ChargeId, request.SourceChargeId);
-        Assert.Equal(_milestone.ChargeId, request.SourceChargeId);
+        Assert.Equal(_milestone.Funding.ChargeId, request.SourceChargeId);
         Assert.Equal(_milestone.Id.Value.ToString(), request.TransferGroup);
         Assert.Equal(ReleasePayoutFixtures.ConnectedAccountId, request.ConnectedAccountId);
         Assert.Equal(Money.FromCents(ReleasePayoutFixtures.AmountCents), request.Amount);
@@ -119,8 +119,8 @@ public sealed class ClaimPayoutHandlerTests
     {
         Assert.Null(instruction);
         Assert.Equal(MilestoneStatus.PayoutPending, _milestone.Status);
-        Assert.Equal(PayoutStatus.Pending, _milestone.PayoutStatus);
-        Assert.Equal(PayoutPendingReason.PayoutSetupIncomplete, _milestone.PayoutReason);
+        Assert.Equal(PayoutStatus.Pending, _milestone.Payout.Status);
+        Assert.Equal(PayoutPendingReason.PayoutSetupIncomplete, _milestone.Payout.Reason);
         Assert.Null(_milestone.NextPayoutAttemptAt);
         var deferred = Assert.IsType<MilestonePayoutDeferred>(Assert.Single(_milestone.DomainEvents));
         Assert.Equal(PayoutPendingReason.PayoutSetupIncomplete, deferred.Reason);

@@ -56,10 +56,10 @@ public sealed class RecordPayoutResultHandlerTests
 
             Assert.Equal(PayoutStatus.Pending, status);
             Assert.Equal(MilestoneStatus.PayoutPending, _milestone.Status);
-            Assert.Equal(PayoutPendingReason.Retrying, _milestone.PayoutReason);
-            Assert.Equal(attempt + 1, _milestone.PayoutAttempts);
+            Assert.Equal(PayoutPendingReason.Retrying, _milestone.Payout.Reason);
+            Assert.Equal(attempt + 1, _milestone.Payout.Attempts);
             Assert.Equal(now + expected[attempt], _milestone.NextPayoutAttemptAt);
-            Assert.Equal($"rate_limit #{attempt + 1}", _milestone.PayoutLastError);
+            Assert.Equal($"rate_limit #{attempt + 1}", _milestone.Payout.LastError);
             _clock.Advance(expected[attempt]);
         }
 
@@ -111,9 +111,9 @@ public sealed class RecordPayoutResultHandlerTests
 
         Assert.Equal(PayoutStatus.Pending, status);
         Assert.Equal(MilestoneStatus.PayoutPending, _milestone.Status);
-        Assert.Equal(PayoutPendingReason.PayoutSetupIncomplete, _milestone.PayoutReason);
+        Assert.Equal(PayoutPendingReason.PayoutSetupIncomplete, _milestone.Payout.Reason);
         Assert.Null(_milestone.NextPayoutAttemptAt);
-        Assert.Equal("onboarding unfinished", _milestone.PayoutLastError);
+        Assert.Equal("onboarding unfinished", _milestone.Payout.LastError);
         var deferred = Assert.IsType<MilestonePayoutDeferred>(Assert.Single(_milestone.DomainEvents));
         Assert.Equal(PayoutPendingReason.PayoutSetupIncomplete, deferred.Reason);
     }
@@ -125,11 +125,11 @@ public sealed class RecordPayoutResultHandlerTests
         var status = await Steps().RecordOutcomeAsync(_milestone.Id, new TransferResult(TransferOutcome.Failed, Error: "account closed"), CancellationToken.None);
 
         Assert.Equal(PayoutStatus.Failed, status);
-        Assert.Equal(PayoutStatus.Failed, _milestone.PayoutStatus);
+        Assert.Equal(PayoutStatus.Failed, _milestone.Payout.Status);
         Assert.Equal(MilestoneStatus.PayoutPending, _milestone.Status);
         Assert.Null(_milestone.NextPayoutAttemptAt);
-        Assert.Equal("account closed", _milestone.PayoutLastError);
-        Assert.Null(_milestone.TransferId);
+        Assert.Equal("account closed", _milestone.Payout.LastError);
+        Assert.Null(_milestone.Payout.TransferId);
         Assert.IsType<MilestonePayoutFailed>(Assert.Single(_milestone.DomainEvents));
         _invoices.DidNotReceiveWithAnyArgs().Add(default!);
     }
@@ -145,8 +145,8 @@ public sealed class RecordPayoutResultHandlerTests
 
         Assert.Equal(PayoutStatus.Paid, status);
         Assert.Equal(MilestoneStatus.Paid, _milestone.Status);
-        Assert.Equal("tr_release_1", _milestone.TransferId);
-        Assert.Equal(_clock.GetUtcNow(), _milestone.PaidAt);
+        Assert.Equal("tr_release_1", _milestone.Payout.TransferId);
+        Assert.Equal(_clock.GetUtcNow(), _milestone.Payout.PaidAt);
         await _invoiceNumbers.Received(1).NextAsync(InvoiceKind.TrainerPayout, 2026, Arg.Any<CancellationToken>());
         Assert.NotNull(issued);
         Assert.Equal(PayoutNumber, issued.Number);
@@ -172,8 +172,8 @@ public sealed class RecordPayoutResultHandlerTests
         var steps = Steps();
         await steps.RecordOutcomeAsync(_milestone.Id, new TransferResult(TransferOutcome.Succeeded, "tr_release_1"), CancellationToken.None);
         _milestone.ClearDomainEvents();
-        var paidAt = _milestone.PaidAt;
-        var attempts = _milestone.PayoutAttempts;
+        var paidAt = _milestone.Payout.PaidAt;
+        var attempts = _milestone.Payout.Attempts;
         var timeline = _milestone.Timeline.Count;
         _clock.Advance(TimeSpan.FromMinutes(10));
 
@@ -181,9 +181,9 @@ public sealed class RecordPayoutResultHandlerTests
 
         Assert.Equal(PayoutStatus.Paid, status);
         Assert.Equal(MilestoneStatus.Paid, _milestone.Status);
-        Assert.Equal("tr_release_1", _milestone.TransferId);
-        Assert.Equal(paidAt, _milestone.PaidAt);
-        Assert.Equal(attempts, _milestone.PayoutAttempts);
+        Assert.Equal("tr_release_1", _milestone.Payout.TransferId);
+        Assert.Equal(paidAt, _milestone.Payout.PaidAt);
+        Assert.Equal(attempts, _milestone.Payout.Attempts);
         Assert.Equal(timeline, _milestone.Timeline.Count);
         Assert.Empty(_milestone.DomainEvents);
         _invoices.ReceivedWithAnyArgs(1).Add(default!);

@@ -89,3 +89,14 @@ internal sealed class CanaryClassEventRaised : IDomainEvent
 internal sealed record CanaryRaiseSomething(DateTimeOffset OccurredAt) : IDomainEvent;
 
 internal sealed record CanaryThingHappened(DateTimeOffset OccurredAt) : IDomainEvent;
+
+internal sealed class UsesPersistenceOutbox
+{
+    public OpenTrain.Clean.Infrastructure.Persistence.Outbox.OutboxMessage? Probe { get; }
+}
+
+/// <summary>Uses Infrastructure, but not its persistence: what the Api may do (the simulator's pages).</summary>
+internal sealed class UsesPaymentSimulator
+{
+    public OpenTrain.Clean.Infrastructure.Payments.Simulator.PaymentSimulator? Probe { get; }
+}

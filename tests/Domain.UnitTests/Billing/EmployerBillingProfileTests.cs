@@ -36,7 +36,7 @@ public sealed class EmployerBillingProfileTests
     public void EnsureCanFund_WhenPlanHasNoActiveSubscription_RefusesWithSubscriptionRequired(BillingPlan plan, SubscriptionStatus status)
     {
         var profile = WithVisa();
-        profile.ChangePlan(plan, status, "sub_1");
+        profile.ChangePlan(plan, status, "sub_1", Moments.Now);
 
         var error = Assert.Throws<DomainException>(profile.EnsureCanFund);
 
@@ -49,7 +49,7 @@ public sealed class EmployerBillingProfileTests
     public void EnsureCanFund_WhenPlanSubscriptionIsActive_ReturnsTheDefaultMethod(BillingPlan plan)
     {
         var profile = WithVisa();
-        profile.ChangePlan(plan, SubscriptionStatus.Active, "sub_1");
+        profile.ChangePlan(plan, SubscriptionStatus.Active, "sub_1", Moments.Now);
 
         Assert.Equal(_visa, profile.EnsureCanFund());
     }
@@ -58,7 +58,7 @@ public sealed class EmployerBillingProfileTests
     public void EnsureCanFund_WhenPlanLacksSubscriptionAndNoPaymentMethod_AsksForThePaymentMethodFirst()
     {
         var profile = EmployerBillingProfile.Open(Parties.Employer, Moments.Now);
-        profile.ChangePlan(BillingPlan.Agency, SubscriptionStatus.Incomplete, null);
+        profile.ChangePlan(BillingPlan.Agency, SubscriptionStatus.Incomplete, null, Moments.Now);
 
         var error = Assert.Throws<DomainException>(profile.EnsureCanFund);
 

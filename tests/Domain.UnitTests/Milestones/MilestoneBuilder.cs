@@ -63,7 +63,7 @@ internal static class MilestoneBuilder
                 break;
             case MilestoneStatus.Refunded:
                 Fund(milestone, Next());
-                milestone.Refund("re_build", Next());
+                milestone.MarkRefunded("re_build", Next());
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(status), status, null);

@@ -19,7 +19,7 @@ public sealed class MilestoneFundingTests
         var third = milestone.BeginFunding(Parties.Employer, Moments.Now.AddMinutes(4));
 
         Assert.Equal([1, 2, 3], new[] { first.Number, second.Number, third.Number });
-        Assert.Equal(3, milestone.FundingAttempts);
+        Assert.Equal(3, milestone.Funding.Attempts);
         Assert.Equal(third, milestone.CurrentFundingAttempt);
     }
 
@@ -46,8 +46,8 @@ public sealed class MilestoneFundingTests
 
         milestone.BeginFunding(Parties.Employer, Moments.Later);
 
-        Assert.Null(milestone.PaymentIntentId);
-        Assert.Null(milestone.FundingClientSecret);
+        Assert.Null(milestone.Funding.PaymentIntentId);
+        Assert.Null(milestone.Funding.ClientSecret);
     }
 
     [Theory]
@@ -90,8 +90,8 @@ public sealed class MilestoneFundingTests
         milestone.MarkFundingFailed(attempt.Number, _declined, Moments.Later);
 
         Assert.Equal(MilestoneStatus.NotFunded, milestone.Status);
-        Assert.Equal(_declined, milestone.LastFundingError);
-        Assert.Null(milestone.FundedAt);
+        Assert.Equal(_declined, milestone.Funding.LastError);
+        Assert.Null(milestone.Funding.FundedAt);
         var failed = Assert.IsType<MilestoneFundingFailed>(milestone.DomainEvents[^1]);
         Assert.Equal("card_declined", failed.Code);
         Assert.Equal(Parties.Employer, failed.EmployerId);
@@ -109,10 +109,10 @@ public sealed class MilestoneFundingTests
         milestone.MarkFunded(second.Number, "pi_second", "ch_second", Moments.Later);
 
         Assert.Equal(MilestoneStatus.ActiveFunded, milestone.Status);
-        Assert.Null(milestone.LastFundingError);
-        Assert.Equal("pi_second", milestone.PaymentIntentId);
-        Assert.Equal("ch_second", milestone.ChargeId);
-        Assert.Equal(Moments.Later, milestone.FundedAt);
+        Assert.Null(milestone.Funding.LastError);
+        Assert.Equal("pi_second", milestone.Funding.PaymentIntentId);
+        Assert.Equal("ch_second", milestone.Funding.ChargeId);
+        Assert.Equal(Moments.Later, milestone.Funding.FundedAt);
     }
 
     [Fact]
@@ -124,8 +124,8 @@ public sealed class MilestoneFundingTests
         milestone.MarkFundingAwaitingAction(attempt.Number, "pi_3ds", "pi_3ds_secret", "requires_action", Moments.Later);
 
         Assert.Equal(MilestoneStatus.Funding, milestone.Status);
-        Assert.Equal("pi_3ds", milestone.PaymentIntentId);
-        Assert.Equal("pi_3ds_secret", milestone.FundingClientSecret);
+        Assert.Equal("pi_3ds", milestone.Funding.PaymentIntentId);
+        Assert.Equal("pi_3ds_secret", milestone.Funding.ClientSecret);
         Assert.Equal("requires_action", milestone.Timeline[^1].Action);
     }
 
@@ -138,7 +138,7 @@ public sealed class MilestoneFundingTests
 
         milestone.MarkFunded(attempt.Number, "pi_3ds", "ch_3ds", Moments.Later);
 
-        Assert.Null(milestone.FundingClientSecret);
+        Assert.Null(milestone.Funding.ClientSecret);
         Assert.Equal(MilestoneStatus.ActiveFunded, milestone.Status);
     }
 

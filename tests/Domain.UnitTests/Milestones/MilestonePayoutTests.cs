@@ -15,12 +15,12 @@ public sealed class MilestonePayoutTests
         milestone.Approve(Parties.Employer, Moments.Later);
 
         Assert.Equal(MilestoneStatus.PayoutPending, milestone.Status);
-        Assert.Equal(PayoutStatus.Pending, milestone.PayoutStatus);
-        Assert.Equal(PayoutPendingReason.Queued, milestone.PayoutReason);
+        Assert.Equal(PayoutStatus.Pending, milestone.Payout.Status);
+        Assert.Equal(PayoutPendingReason.Queued, milestone.Payout.Reason);
         Assert.Equal(Moments.Later, milestone.NextPayoutAttemptAt);
-        Assert.Equal(Moments.Later, milestone.ApprovedAt);
-        Assert.Equal(Parties.Employer, milestone.ApprovedBy);
-        Assert.Equal(0, milestone.PayoutAttempts);
+        Assert.Equal(Moments.Later, milestone.Review.ApprovedAt);
+        Assert.Equal(Parties.Employer, milestone.Review.ApprovedBy);
+        Assert.Equal(0, milestone.Payout.Attempts);
     }
 
     [Fact]
@@ -47,11 +47,11 @@ public sealed class MilestonePayoutTests
         milestone.DeferPayout(reason, next, error, Moments.Later);
 
         Assert.Equal(MilestoneStatus.PayoutPending, milestone.Status);
-        Assert.Equal(PayoutStatus.Pending, milestone.PayoutStatus);
-        Assert.Equal(reason, milestone.PayoutReason);
-        Assert.Equal(reason == PayoutPendingReason.Retrying ? 1 : 0, milestone.PayoutAttempts);
+        Assert.Equal(PayoutStatus.Pending, milestone.Payout.Status);
+        Assert.Equal(reason, milestone.Payout.Reason);
+        Assert.Equal(reason == PayoutPendingReason.Retrying ? 1 : 0, milestone.Payout.Attempts);
         Assert.Equal(next, milestone.NextPayoutAttemptAt);
-        Assert.Equal(error, milestone.PayoutLastError);
+        Assert.Equal(error, milestone.Payout.LastError);
         var deferred = Assert.IsType<MilestonePayoutDeferred>(milestone.DomainEvents[^1]);
         Assert.Equal(reason, deferred.Reason);
         Assert.Equal(next, deferred.NextAttemptAt);
@@ -68,10 +68,10 @@ public sealed class MilestonePayoutTests
 
         milestone.DeferPayout(PayoutPendingReason.Retrying, Moments.Later.AddMinutes(10), "api_connection_error", Moments.Later.AddMinutes(1));
 
-        Assert.Equal(1, milestone.PayoutAttempts);
-        Assert.Equal(PayoutPendingReason.Retrying, milestone.PayoutReason);
+        Assert.Equal(1, milestone.Payout.Attempts);
+        Assert.Equal(PayoutPendingReason.Retrying, milestone.Payout.Reason);
         Assert.Equal(Moments.Later.AddMinutes(10), milestone.NextPayoutAttemptAt);
-        Assert.Equal("api_connection_error", milestone.PayoutLastError);
+        Assert.Equal("api_connection_error", milestone.Payout.LastError);
     }
 
     [Theory]
@@ -95,12 +95,12 @@ public sealed class MilestonePayoutTests
         milestone.FailPayout("account_closed", Moments.Later);
 
         Assert.Equal(MilestoneStatus.PayoutPending, milestone.Status);
-        Assert.Equal(PayoutStatus.Failed, milestone.PayoutStatus);
-        Assert.Equal(PayoutPendingReason.None, milestone.PayoutReason);
+        Assert.Equal(PayoutStatus.Failed, milestone.Payout.Status);
+        Assert.Equal(PayoutPendingReason.None, milestone.Payout.Reason);
         Assert.Null(milestone.NextPayoutAttemptAt);
-        Assert.Equal("account_closed", milestone.PayoutLastError);
-        Assert.Equal(1, milestone.PayoutAttempts);
-        Assert.Null(milestone.TransferId);
+        Assert.Equal("account_closed", milestone.Payout.LastError);
+        Assert.Equal(1, milestone.Payout.Attempts);
+        Assert.Null(milestone.Payout.TransferId);
     }
 
     [Fact]
@@ -111,8 +111,8 @@ public sealed class MilestonePayoutTests
 
         milestone.RetryPayout(Moments.Later);
 
-        Assert.Equal(PayoutStatus.Pending, milestone.PayoutStatus);
-        Assert.Equal(PayoutPendingReason.Queued, milestone.PayoutReason);
+        Assert.Equal(PayoutStatus.Pending, milestone.Payout.Status);
+        Assert.Equal(PayoutPendingReason.Queued, milestone.Payout.Reason);
         Assert.Equal(Moments.Later, milestone.NextPayoutAttemptAt);
     }
 
@@ -125,13 +125,13 @@ public sealed class MilestonePayoutTests
         milestone.MarkPaid("tr_123", Moments.Later);
 
         Assert.Equal(MilestoneStatus.Paid, milestone.Status);
-        Assert.Equal(PayoutStatus.Paid, milestone.PayoutStatus);
-        Assert.Equal(PayoutPendingReason.None, milestone.PayoutReason);
-        Assert.Equal("tr_123", milestone.TransferId);
-        Assert.Equal(Moments.Later, milestone.PaidAt);
+        Assert.Equal(PayoutStatus.Paid, milestone.Payout.Status);
+        Assert.Equal(PayoutPendingReason.None, milestone.Payout.Reason);
+        Assert.Equal("tr_123", milestone.Payout.TransferId);
+        Assert.Equal(Moments.Later, milestone.Payout.PaidAt);
         Assert.Null(milestone.NextPayoutAttemptAt);
-        Assert.Null(milestone.PayoutLastError);
-        Assert.Equal(2, milestone.PayoutAttempts);
+        Assert.Null(milestone.Payout.LastError);
+        Assert.Equal(2, milestone.Payout.Attempts);
         var paid = Assert.IsType<MilestonePaid>(milestone.DomainEvents[^1]);
         Assert.Equal(Money.FromCents(MilestoneBuilder.DefaultAmountCents), paid.Payout);
         Assert.Equal("tr_123", paid.TransferId);
@@ -147,7 +147,7 @@ public sealed class MilestonePayoutTests
         var error = Assert.Throws<DomainException>(() => milestone.MarkPaid("tr_second", Moments.Later.AddMinutes(1)));
 
         Assert.Equal("milestone_not_releasing", error.Code);
-        Assert.Equal("tr_first", milestone.TransferId);
+        Assert.Equal("tr_first", milestone.Payout.TransferId);
         Assert.Equal(before, MilestoneSnapshot.Of(milestone));
         Assert.Single(milestone.DomainEvents.OfType<MilestonePaid>());
     }
@@ -160,7 +160,7 @@ public sealed class MilestonePayoutTests
         milestone.Approve(Parties.Employer, Moments.Later);
 
         Assert.Equal(MilestoneStatus.PayoutPending, milestone.Status);
-        Assert.Equal(PayoutPendingReason.Disputed, milestone.PayoutReason);
+        Assert.Equal(PayoutPendingReason.Disputed, milestone.Payout.Reason);
     }
 
     [Fact]
@@ -171,9 +171,9 @@ public sealed class MilestonePayoutTests
         milestone.OpenDispute("dp_1", Moments.Later);
 
         Assert.True(milestone.IsDisputed);
-        Assert.Equal("dp_1", milestone.DisputeId);
-        Assert.Equal(PayoutStatus.Pending, milestone.PayoutStatus);
-        Assert.Equal(PayoutPendingReason.Disputed, milestone.PayoutReason);
+        Assert.Equal("dp_1", milestone.Refund.DisputeId);
+        Assert.Equal(PayoutStatus.Pending, milestone.Payout.Status);
+        Assert.Equal(PayoutPendingReason.Disputed, milestone.Payout.Reason);
         Assert.Equal("dispute_opened", milestone.Timeline[^1].Action);
     }
 
@@ -199,8 +199,8 @@ public sealed class MilestonePayoutTests
         milestone.CloseDispute(Moments.Later);
 
         Assert.False(milestone.IsDisputed);
-        Assert.Equal(PayoutStatus.Pending, milestone.PayoutStatus);
-        Assert.Equal(PayoutPendingReason.Queued, milestone.PayoutReason);
+        Assert.Equal(PayoutStatus.Pending, milestone.Payout.Status);
+        Assert.Equal(PayoutPendingReason.Queued, milestone.Payout.Reason);
         Assert.Equal(Moments.Later, milestone.NextPayoutAttemptAt);
         var closed = Assert.IsType<MilestoneDisputeClosed>(milestone.DomainEvents[^1]);
         Assert.Equal("dp_1", closed.DisputeId);
@@ -232,7 +232,7 @@ public sealed class MilestonePayoutTests
         milestone.CloseDispute(Moments.Later);
 
         Assert.Equal(held, milestone.Status);
-        Assert.Null(milestone.DisputeId);
+        Assert.Null(milestone.Refund.DisputeId);
         Assert.Equal(eventsBefore + 1, milestone.DomainEvents.Count);
         Assert.IsType<MilestoneDisputeClosed>(milestone.DomainEvents[^1]);
         Assert.Equal(timelineBefore + 1, milestone.Timeline.Count);
@@ -247,8 +247,8 @@ public sealed class MilestonePayoutTests
 
         milestone.CloseDispute(Moments.Later);
 
-        Assert.Equal(PayoutStatus.Failed, milestone.PayoutStatus);
-        Assert.Equal(PayoutPendingReason.None, milestone.PayoutReason);
+        Assert.Equal(PayoutStatus.Failed, milestone.Payout.Status);
+        Assert.Equal(PayoutPendingReason.None, milestone.Payout.Reason);
         Assert.Null(milestone.NextPayoutAttemptAt);
     }
 
@@ -261,8 +261,8 @@ public sealed class MilestonePayoutTests
 
         milestone.RetryPayout(Moments.Later);
 
-        Assert.Equal(PayoutStatus.Pending, milestone.PayoutStatus);
-        Assert.Equal(PayoutPendingReason.Disputed, milestone.PayoutReason);
+        Assert.Equal(PayoutStatus.Pending, milestone.Payout.Status);
+        Assert.Equal(PayoutPendingReason.Disputed, milestone.Payout.Reason);
     }
 
     [Theory]
@@ -273,7 +273,7 @@ public sealed class MilestonePayoutTests
         var milestone = MilestoneBuilder.Disputed(held);
         var before = MilestoneSnapshot.Of(milestone);
 
-        var error = Assert.Throws<DomainException>(() => milestone.Refund("re_1", Moments.Later));
+        var error = Assert.Throws<DomainException>(() => milestone.MarkRefunded("re_1", Moments.Later));
 
         Assert.Equal("milestone_disputed", error.Code);
         Assert.Equal(before, MilestoneSnapshot.Of(milestone));
@@ -285,10 +285,10 @@ public sealed class MilestonePayoutTests
         var milestone = MilestoneBuilder.Disputed(MilestoneStatus.ActiveFunded);
         milestone.CloseDispute(Moments.Now.AddHours(2));
 
-        milestone.Refund("re_1", Moments.Later);
+        milestone.MarkRefunded("re_1", Moments.Later);
 
         Assert.Equal(MilestoneStatus.Refunded, milestone.Status);
-        Assert.Equal("re_1", milestone.RefundReference);
-        Assert.Equal(Moments.Later, milestone.RefundedAt);
+        Assert.Equal("re_1", milestone.Refund.Reference);
+        Assert.Equal(Moments.Later, milestone.Refund.RefundedAt);
     }
 }

@@ -198,7 +198,7 @@ public sealed class MilestoneRulesTests
         var milestone = MilestoneBuilder.Create();
 
         Assert.Equal(MilestoneStatus.NotFunded, milestone.Status);
-        Assert.Equal(PayoutStatus.NotRequested, milestone.PayoutStatus);
+        Assert.Equal(PayoutStatus.NotRequested, milestone.Payout.Status);
         var created = Assert.IsType<MilestoneCreated>(Assert.Single(milestone.DomainEvents));
         Assert.Equal(milestone.Id, created.MilestoneId);
         var entry = Assert.Single(milestone.Timeline);

@@ -14,7 +14,7 @@ public sealed class TrainerPayoutAccountTests
         Assert.Equal("acct_1", account.ConnectedAccountId);
         Assert.False(account.PayoutsEnabled);
         Assert.False(account.CanReceiveTransfers);
-        Assert.Empty(account.DomainEvents);
+        Assert.IsType<PayoutAccountUpdated>(Assert.Single(account.DomainEvents));
     }
 
     [Fact]
@@ -26,7 +26,7 @@ public sealed class TrainerPayoutAccountTests
 
         Assert.Equal(PayoutAccountStatus.Enabled, account.Status);
         Assert.True(account.CanReceiveTransfers);
-        var enabled = Assert.IsType<PayoutAccountEnabled>(Assert.Single(account.DomainEvents));
+        var enabled = Assert.Single(account.DomainEvents.OfType<PayoutAccountEnabled>());
         Assert.Equal(Parties.Trainer, enabled.TrainerId);
         Assert.Equal(Moments.Later, enabled.OccurredAt);
     }
@@ -53,7 +53,7 @@ public sealed class TrainerPayoutAccountTests
         Assert.Equal(PayoutAccountStatus.Restricted, account.Status);
         Assert.False(account.CanReceiveTransfers);
         Assert.Equal(["external_account"], account.RequirementsDue);
-        Assert.Empty(account.DomainEvents);
+        Assert.Empty(account.DomainEvents.OfType<PayoutAccountEnabled>());
     }
 
     [Fact]
@@ -66,7 +66,7 @@ public sealed class TrainerPayoutAccountTests
         Assert.Equal(PayoutAccountStatus.Restricted, account.Status);
         Assert.True(account.PayoutsEnabled);
         Assert.False(account.CanReceiveTransfers);
-        Assert.Empty(account.DomainEvents);
+        Assert.Empty(account.DomainEvents.OfType<PayoutAccountEnabled>());
     }
 
     [Fact]

@@ -122,7 +122,7 @@ public sealed class MilestoneStateMachineProperties
             Assert.True(paidTimes <= 1, $"paid {paidTimes} times");
             Assert.True(refundedTimes <= 1, $"refunded {refundedTimes} times");
             Assert.False(paidTimes > 0 && refundedTimes > 0, "both paid out and refunded");
-            Assert.False(milestone.TransferId is not null && milestone.RefundedAt is not null, "a transfer and a refund on one milestone");
+            Assert.False(milestone.Payout.TransferId is not null && milestone.Refund.RefundedAt is not null, "a transfer and a refund on one milestone");
 
             // No transition out of paid, refunded or cancelled.
             if (statusBefore.IsFinal())
@@ -133,13 +133,13 @@ public sealed class MilestoneStateMachineProperties
             // Money only leaves escrow if it entered it, and never while a dispute is open.
             if (milestone.Status is MilestoneStatus.ActiveFunded or MilestoneStatus.PendingApproval or MilestoneStatus.PayoutPending or MilestoneStatus.Paid or MilestoneStatus.Refunded)
             {
-                Assert.NotNull(milestone.FundedAt);
+                Assert.NotNull(milestone.Funding.FundedAt);
             }
 
             if (milestone.Status == MilestoneStatus.Paid)
             {
-                Assert.NotNull(milestone.TransferId);
-                Assert.Equal(PayoutStatus.Paid, milestone.PayoutStatus);
+                Assert.NotNull(milestone.Payout.TransferId);
+                Assert.Equal(PayoutStatus.Paid, milestone.Payout.Status);
                 Assert.False(milestone.IsDisputed);
             }
 
@@ -162,7 +162,7 @@ public sealed class MilestoneStateMachineProperties
     private static bool Apply(Milestone milestone, Step step, DateTimeOffset now)
     {
         var party = step.Party switch { 0 => _employer, 1 => _trainer, _ => _stranger };
-        var attempt = milestone.FundingAttempts + step.AttemptDelta;
+        var attempt = milestone.Funding.Attempts + step.AttemptDelta;
         try
         {
             switch (step.Op)
@@ -210,7 +210,7 @@ public sealed class MilestoneStateMachineProperties
                     milestone.Cancel(party, now);
                     break;
                 case Op.Refund:
-                    milestone.Refund($"re_{step.Variant}", now);
+                    milestone.MarkRefunded($"re_{step.Variant}", now);
                     break;
                 case Op.OpenDispute:
                     milestone.OpenDispute($"dp_{step.Variant}", now);

@@ -13,7 +13,7 @@ namespace OpenTrain.Clean.Infrastructure.IntegrationTests.Persistence;
 /// </summary>
 public sealed class MilestoneStatusMigrationTests
 {
-    private const string BeforeRename = "RefundClaimPartiesAndReportIndexes";
+    private const string BeforeRename = "IntegratorEvents";
 
     [Fact]
     public async Task Migrate_WhenRowsHoldTheOldStatusNames_ReadsThemBackUnderTheProductNames()

@@ -35,10 +35,10 @@ public sealed class RoundTripTests : IDisposable
         Assert.Equal(Money.FromCents(995), loaded.ContractInitiationFee);
         Assert.Equal(milestone.EmployerTotal, loaded.EmployerTotal);
         Assert.Equal(new DateOnly(2026, 12, 15), loaded.DueDate);
-        Assert.Equal(("pi_1", "ch_1"), (loaded.PaymentIntentId, loaded.ChargeId));
-        Assert.Equal(Moments.Now.AddMinutes(1), loaded.FundedAt);
-        Assert.Equal("Export attached.", loaded.SubmissionNote);
-        Assert.Equal(1, loaded.FundingAttempts);
+        Assert.Equal(("pi_1", "ch_1"), (loaded.Funding.PaymentIntentId, loaded.Funding.ChargeId));
+        Assert.Equal(Moments.Now.AddMinutes(1), loaded.Funding.FundedAt);
+        Assert.Equal("Export attached.", loaded.Review.SubmissionNote);
+        Assert.Equal(1, loaded.Funding.Attempts);
         Assert.Equal(
             milestone.Timeline.Select(t => (t.Sequence, t.At, t.Action, t.From, t.To, t.ActorId, t.Note)),
             loaded.Timeline.OrderBy(t => t.Sequence).Select(t => (t.Sequence, t.At, t.Action, t.From, t.To, t.ActorId, t.Note)));
@@ -58,7 +58,7 @@ public sealed class RoundTripTests : IDisposable
         var loaded = await db.Set<Milestone>().SingleAsync(m => m.Id == milestone.Id);
 
         Assert.Equal(MilestoneStatus.NotFunded, loaded.Status);
-        Assert.Equal(new FundingError("generic_decline", "Your card was declined."), loaded.LastFundingError);
+        Assert.Equal(new FundingError("generic_decline", "Your card was declined."), loaded.Funding.LastError);
     }
 
     [Fact]
@@ -80,7 +80,7 @@ public sealed class RoundTripTests : IDisposable
         await using var check = _database.NewContext();
         var loaded = await check.Set<Milestone>().SingleAsync(m => m.Id == milestone.Id);
         Assert.Equal(MilestoneStatus.ActiveFunded, loaded.Status);
-        Assert.Null(loaded.LastFundingError);
+        Assert.Null(loaded.Funding.LastError);
         Assert.Equal(["created", "funding_started", "funding_failed", "funding_started", "funded"], loaded.Timeline.OrderBy(t => t.Sequence).Select(t => t.Action));
     }
 
@@ -123,7 +123,7 @@ public sealed class RoundTripTests : IDisposable
     public async Task BillingProfile_WhenSavedWithAPaymentMethod_KeepsIt()
     {
         var profile = Hire.FundingReadyProfile(Parties.Employer, Moments.Now);
-        profile.ChangePlan(BillingPlan.Agency, SubscriptionStatus.Active, "sub_1");
+        profile.ChangePlan(BillingPlan.Agency, SubscriptionStatus.Active, "sub_1", Moments.Now);
         await Save(db => db.Add(profile));
 
         await using var db = _database.NewContext();

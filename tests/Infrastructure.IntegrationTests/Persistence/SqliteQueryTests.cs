@@ -52,8 +52,8 @@ public sealed class SqliteQueryTests : IDisposable
 
         await using var db = _database.NewContext();
         var ids = await db.Set<Milestone>()
-            .Where(m => m.FundedAt < Moments.Now.AddDays(1))
-            .OrderByDescending(m => m.FundedAt)
+            .Where(m => m.Funding.FundedAt < Moments.Now.AddDays(1))
+            .OrderByDescending(m => m.Funding.FundedAt)
             .Select(m => m.Id)
             .ToListAsync();
 

@@ -1,4 +1,4 @@
-using OpenTrain.Clean.Tests.FakeStripe;
+using OpenTrain.Clean.TestSupport.FakeStripe;
 using Stripe;
 
 namespace OpenTrain.Clean.Infrastructure.IntegrationTests.Stripe;

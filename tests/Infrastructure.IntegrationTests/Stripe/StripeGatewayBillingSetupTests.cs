@@ -1,7 +1,7 @@
 using OpenTrain.Clean.Application.Abstractions;
 using OpenTrain.Clean.Domain.Billing;
 using OpenTrain.Clean.Domain.Common;
-using OpenTrain.Clean.Tests.FakeStripe;
+using OpenTrain.Clean.TestSupport.FakeStripe;
 
 namespace OpenTrain.Clean.Infrastructure.IntegrationTests.Stripe;
 

@@ -1,5 +1,5 @@
 using OpenTrain.Clean.Application.Abstractions;
-using OpenTrain.Clean.Tests.FakeStripe;
+using OpenTrain.Clean.TestSupport.FakeStripe;
 
 namespace OpenTrain.Clean.Infrastructure.IntegrationTests.Stripe;
 
@@ -184,12 +184,15 @@ public sealed class StripeGatewayFundingTests
     public async Task FundAsync_WhenStripeDoesNotAnswerInTime_ThrowsProviderExceptionAndTheRetryFindsTheSameCharge()
     {
         await using var fake = await FakeStripeServer.StartAsync();
-        var stripe = StripeTestGateway.For(fake, timeout: TimeSpan.FromSeconds(1));
+        var stripe = StripeTestGateway.For(fake);
         var (customerId, method) = await stripe.CustomerWithMethodAsync();
         var instruction = StripeEscrowScenario.Create(customerId, method).BeginFunding();
         fake.FailNext(FakeStripeFailure.Hang, "POST", "/v1/payment_intents");
 
-        await Assert.ThrowsAsync<PaymentProviderException>(() => stripe.Gateway.FundAsync(instruction.Request, CancellationToken.None));
+        // Only the call meant to time out gets a short timeout (the fake holds its answer 15 s): on a busy machine a call meant
+        // to succeed can outlast a short one, and this call still needs the time to reach the fake before the client gives up.
+        var impatient = StripeTestGateway.For(fake, timeout: TimeSpan.FromSeconds(5));
+        await Assert.ThrowsAsync<PaymentProviderException>(() => impatient.Gateway.FundAsync(instruction.Request, CancellationToken.None));
         var redriven = await stripe.Gateway.FundAsync(instruction.Request, CancellationToken.None);
 
         var intent = Assert.Single(fake.Objects("payment_intent"));

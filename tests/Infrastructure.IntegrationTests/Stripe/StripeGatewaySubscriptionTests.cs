@@ -1,6 +1,6 @@
 using OpenTrain.Clean.Application.Abstractions;
 using OpenTrain.Clean.Domain.Billing;
-using OpenTrain.Clean.Tests.FakeStripe;
+using OpenTrain.Clean.TestSupport.FakeStripe;
 
 namespace OpenTrain.Clean.Infrastructure.IntegrationTests.Stripe;
 

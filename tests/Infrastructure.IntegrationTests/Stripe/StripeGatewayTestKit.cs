@@ -9,7 +9,7 @@ using OpenTrain.Clean.Domain.Contracts;
 using OpenTrain.Clean.Domain.Jobs;
 using OpenTrain.Clean.Domain.Milestones;
 using OpenTrain.Clean.Infrastructure.Payments.Stripe;
-using OpenTrain.Clean.Tests.FakeStripe;
+using OpenTrain.Clean.TestSupport.FakeStripe;
 using Stripe;
 
 namespace OpenTrain.Clean.Infrastructure.IntegrationTests.Stripe;
@@ -32,7 +32,12 @@ internal sealed class StripeTestGateway
 
     public StripeOptions Options { get; }
 
-    /// <summary>Stripe.net's own retries are off, so each call reaches the fake once and the test sees every failure.</summary>
+    /// <summary>
+    /// Stripe.net's own retries are off, so each call reaches the fake once and the test sees every failure.
+    /// The timeout is Stripe's production default unless a test wants a call to time out: a short one
+    /// fails calls meant to succeed whenever the machine is busy (a SocketException "Operation canceled"
+    /// inside HttpConnection.SendAsync).
+    /// </summary>
     public static StripeTestGateway For(FakeStripeServer fake, TimeSpan? timeout = null, string? apiKey = null)
     {
         ArgumentNullException.ThrowIfNull(fake);
@@ -41,7 +46,7 @@ internal sealed class StripeTestGateway
             SecretKey = apiKey ?? fake.ApiKey,
             ApiBase = fake.Url,
             ConnectBase = fake.Url,
-            Timeout = timeout ?? TimeSpan.FromSeconds(10),
+            Timeout = timeout ?? new StripeOptions().Timeout,
             MaxNetworkRetries = 0,
             ConnectRefreshUrl = "https://app.opentrain.test/settings/payouts/refresh",
             ConnectReturnUrl = "https://app.opentrain.test/settings/payouts",

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using OpenTrain.Clean.Application.Abstractions;
-using OpenTrain.Clean.Tests.FakeStripe;
+using OpenTrain.Clean.TestSupport.FakeStripe;
 
 namespace OpenTrain.Clean.Infrastructure.IntegrationTests.Stripe;
 
@@ -165,11 +165,13 @@ public sealed class StripeGatewayTransferTests
     public async Task TransferAsync_WhenStripeDoesNotAnswerInTime_IsUnknownAndTheRetryFindsTheTransferMadeMeanwhile()
     {
         await using var fake = await FakeStripeServer.StartAsync();
-        var (stripe, escrow, chargeId, accountId) = await FundedAsync(fake, timeout: TimeSpan.FromSeconds(1));
+        var (stripe, escrow, chargeId, accountId) = await FundedAsync(fake);
         var request = escrow.Payout(accountId, chargeId);
         fake.FailNext(FakeStripeFailure.Hang, "POST", "/v1/transfers");
 
-        var hung = await stripe.Gateway.TransferAsync(request, CancellationToken.None);
+        // Only the call meant to time out gets a short timeout (the fake holds its answer 15 s): on a busy machine a call meant
+        // to succeed can outlast a short one, and this call still needs the time to reach the fake before the client gives up.
+        var hung = await StripeTestGateway.For(fake, timeout: TimeSpan.FromSeconds(5)).Gateway.TransferAsync(request, CancellationToken.None);
         var retried = await stripe.Gateway.TransferAsync(request, CancellationToken.None);
 
         Assert.Equal(TransferOutcome.Unknown, hung.Outcome);
@@ -177,9 +179,9 @@ public sealed class StripeGatewayTransferTests
         Assert.Equal(new TransferResult(TransferOutcome.Succeeded, transfer["id"]!.GetValue<string>()), retried);
     }
 
-    private static async Task<(StripeTestGateway Stripe, StripeEscrowScenario Escrow, string ChargeId, string AccountId)> FundedAsync(FakeStripeServer fake, TimeSpan? timeout = null)
+    private static async Task<(StripeTestGateway Stripe, StripeEscrowScenario Escrow, string ChargeId, string AccountId)> FundedAsync(FakeStripeServer fake)
     {
-        var stripe = StripeTestGateway.For(fake, timeout);
+        var stripe = StripeTestGateway.For(fake);
         var (customerId, method) = await stripe.CustomerWithMethodAsync();
         var escrow = StripeEscrowScenario.Create(customerId, method);
         var funded = await stripe.Gateway.FundAsync(escrow.BeginFunding().Request, CancellationToken.None);

@@ -3,7 +3,7 @@ using OpenTrain.Clean.Application.Abstractions;
 using OpenTrain.Clean.Application.Webhooks;
 using OpenTrain.Clean.Domain.Billing;
 using OpenTrain.Clean.Infrastructure.Payments.Stripe;
-using OpenTrain.Clean.Tests.FakeStripe;
+using OpenTrain.Clean.TestSupport.FakeStripe;
 
 namespace OpenTrain.Clean.Infrastructure.IntegrationTests.Stripe;
 

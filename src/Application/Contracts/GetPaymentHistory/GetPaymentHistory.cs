@@ -44,7 +44,7 @@ public sealed class GetPaymentHistoryHandler(IReadStore store, ICurrentUser user
 
         var milestones = await store.ToListAsync(
             store.Query<Milestone>().Where(m => m.ContractId == id).OrderBy(m => m.Sequence)
-                .Select(m => new { m.Id, m.Sequence, m.Title, m.Amount, m.Status, m.ApprovedAt, m.PayoutStatus, m.PaidAt, m.TransferId }),
+                .Select(m => new { m.Id, m.Sequence, m.Title, m.Amount, m.Status, m.Review.ApprovedAt, PayoutStatus = m.Payout.Status, m.Payout.PaidAt, m.Payout.TransferId }),
             cancellationToken);
         var invoices = await store.ToListAsync(
             store.Query<Invoice>()

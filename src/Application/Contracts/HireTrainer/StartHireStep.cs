@@ -40,14 +40,14 @@ public sealed class StartHireStep(
         if (trainer is null || trainer.Role != UserRole.Trainer)
         {
             throw new UnprocessableException(
-                "trainer_not_found",
+                ApplicationErrors.TrainerNotFound,
                 $"No trainer {command.TrainerId} is known. A trainer becomes known after their first sign-in (GET /api/v1/me).",
                 "trainerId");
         }
 
         var billing = await billingProfiles.FindAsync(employerId, cancellationToken);
         var paymentMethod = billing?.EnsureCanFund()
-            ?? throw new DomainException(EmployerBillingProfile.PaymentMethodRequired, "Add a payment method in Settings → Billing before hiring: the first milestone is funded at hire.");
+            ?? throw new DomainException(EmployerBillingProfile.PaymentMethodRequired, "Add a payment method first (POST /api/v1/billing/payment-methods with a pm_... id, or POST /api/v1/billing/setup-intents for Stripe.js), then hire again: the first milestone is funded at hire and nothing was created.");
 
         var now = clock.GetUtcNow();
         var contract = Contract.Hire(job, trainer.Id, now);

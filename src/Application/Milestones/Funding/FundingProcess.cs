@@ -106,7 +106,7 @@ public sealed partial class FundingProcess(
 
         throw new PaymentDeclinedException(
             response.DeclineCode ?? "card_declined",
-            response.Message ?? "The payment was declined.",
+            $"{response.Message ?? "The payment was declined."} Add another payment method (POST /api/v1/billing/payment-methods) and fund the milestone again (POST /api/v1/milestones/{response.Milestone.Id}/fund).",
             new Dictionary<string, object?>
             {
                 ["declineCode"] = response.DeclineCode,

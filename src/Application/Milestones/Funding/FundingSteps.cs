@@ -40,7 +40,7 @@ public sealed class FundingSteps(
         job.EnsureOpen();
         var billing = await billingProfiles.FindAsync(milestone.EmployerId, cancellationToken);
         var paymentMethod = billing?.EnsureCanFund()
-            ?? throw new DomainException(EmployerBillingProfile.PaymentMethodRequired, "Add a payment method in Settings → Billing before funding a milestone.");
+            ?? throw new DomainException(EmployerBillingProfile.PaymentMethodRequired, "Add a payment method first (POST /api/v1/billing/payment-methods with a pm_... id, or POST /api/v1/billing/setup-intents for Stripe.js), then fund the milestone again.");
 
         milestone.BeginFunding(employerId, clock.GetUtcNow(), paymentMethod);
         return FundingRequests.For(milestone, job, billing, paymentMethod);
@@ -58,10 +58,10 @@ public sealed class FundingSteps(
             return null;
         }
 
-        milestone.ScheduleFundingCheck(clock.GetUtcNow().Add(options.Value.CheckDelay(milestone.FundingChecks)));
-        if (!string.IsNullOrEmpty(milestone.PaymentIntentId))
+        milestone.ScheduleFundingCheck(clock.GetUtcNow().Add(options.Value.CheckDelay(milestone.Funding.Checks)));
+        if (!string.IsNullOrEmpty(milestone.Funding.PaymentIntentId))
         {
-            return new FundingCheck(milestone.FundingAttempts, milestone.PaymentIntentId, null);
+            return new FundingCheck(milestone.Funding.Attempts, milestone.Funding.PaymentIntentId, null);
         }
 
         var job = await jobs.FindAsync(milestone.JobId, cancellationToken);
@@ -72,10 +72,10 @@ public sealed class FundingSteps(
         }
 
         // Send the attempt's own request again: the same key with another payment method is not the same request.
-        var attemptMethod = milestone is { FundingPaymentMethodId: { } id, FundingPaymentMethodType: { } type }
+        var attemptMethod = milestone is { Funding.PaymentMethodId: { } id, Funding.PaymentMethodType: { } type }
             ? new PaymentMethodSummary(id, type, null, null)
             : billing.DefaultPaymentMethod;
-        return new FundingCheck(milestone.FundingAttempts, null, FundingRequests.For(milestone, job, billing, attemptMethod));
+        return new FundingCheck(milestone.Funding.Attempts, null, FundingRequests.For(milestone, job, billing, attemptMethod));
     }
 
     /// <summary>
@@ -143,12 +143,12 @@ public sealed class FundingSteps(
                 break;
             case FundingOutcome.Processing:
             case FundingOutcome.RequiresAction:
-                if (milestone.PaymentIntentId != result.PaymentIntentId)
+                if (milestone.Funding.PaymentIntentId != result.PaymentIntentId)
                 {
                     var reason = result.Outcome == FundingOutcome.Processing ? "funding_processing" : "funding_requires_action";
                     var secret = result.Outcome == FundingOutcome.RequiresAction ? result.ClientSecret : null;
                     milestone.MarkFundingAwaitingAction(attempt, result.PaymentIntentId ?? string.Empty, secret, reason, now);
-                    milestone.ScheduleFundingCheck(now.Add(options.Value.CheckDelay(milestone.FundingChecks)));
+                    milestone.ScheduleFundingCheck(now.Add(options.Value.CheckDelay(milestone.Funding.Checks)));
                 }
 
                 // The same news again (a webhook after reconciliation asked, an event the sweep re-reads) leaves the
@@ -164,7 +164,7 @@ public sealed class FundingSteps(
                 break;
             case FundingOutcome.Unknown:
                 // Neither success nor failure: the milestone stays funding and reconciliation asks the provider.
-                milestone.ScheduleFundingCheck(now.Add(options.Value.CheckDelay(milestone.FundingChecks)));
+                milestone.ScheduleFundingCheck(now.Add(options.Value.CheckDelay(milestone.Funding.Checks)));
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(result), result.Outcome, null);

@@ -1,4 +1,5 @@
 using OpenTrain.Clean.Application.Abstractions;
+using OpenTrain.Clean.Application.Common.Exceptions;
 using OpenTrain.Clean.Domain.Common;
 
 namespace OpenTrain.Clean.Application.Milestones.RefundMilestone;
@@ -32,7 +33,7 @@ public sealed class RefundProcess(IUnitOfWork unitOfWork, RefundSteps steps, IPa
         if (result.Outcome != RefundOutcome.Succeeded || result.RefundId is null)
         {
             await unitOfWork.ExecuteAsync(ct => steps.AbandonAsync(milestoneId, result.Error ?? "refused", ct), CancellationToken.None);
-            throw new DomainException("refund_failed", $"The payment provider refused the refund: {result.Error}");
+            throw new DomainException(ApplicationErrors.RefundFailed, $"The payment provider refused the refund: {result.Error}");
         }
 
         return await unitOfWork.ExecuteAsync(ct => steps.RecordAsync(milestoneId, result.RefundId, ct), CancellationToken.None);

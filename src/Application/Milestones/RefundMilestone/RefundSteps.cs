@@ -26,7 +26,7 @@ public sealed class RefundSteps(
     public async Task<RefundRequest> RequestAsync(MilestoneId milestoneId, CancellationToken cancellationToken)
     {
         var milestone = await milestones.FindAsync(milestoneId, cancellationToken) ?? throw new NotFoundException("Milestone", milestoneId.Value);
-        if (milestone.RefundRequestedAt is null)
+        if (milestone.Refund.RequestedAt is null)
         {
             milestone.RequestRefund(clock.GetUtcNow());
         }
@@ -36,8 +36,8 @@ public sealed class RefundSteps(
         }
 
         return new RefundRequest(
-            milestone.PaymentIntentId ?? string.Empty,
-            milestone.ChargeId,
+            milestone.Funding.PaymentIntentId ?? string.Empty,
+            milestone.Funding.ChargeId,
             milestone.EmployerTotal,
             ProviderIdempotencyKeys.Refund(milestone.Id),
             new Dictionary<string, string> { ["milestone_id"] = milestone.Id.Value.ToString() });
@@ -47,7 +47,7 @@ public sealed class RefundSteps(
     public async Task<bool> AbandonAsync(MilestoneId milestoneId, string reason, CancellationToken cancellationToken)
     {
         var milestone = await milestones.FindAsync(milestoneId, cancellationToken);
-        if (milestone?.RefundRequestedAt is null)
+        if (milestone?.Refund.RequestedAt is null)
         {
             return false;
         }
@@ -68,11 +68,11 @@ public sealed class RefundSteps(
             var existing = await store.FirstOrDefaultAsync(
                 store.Query<Invoice>().Where(i => i.MilestoneId == milestone.Id && i.Kind == InvoiceKind.CreditNote).Select(i => (InvoiceId?)i.Id),
                 cancellationToken);
-            return new RefundResponse(milestone.ToResponse(viewerIsEmployer: true, includeTimeline: true), milestone.RefundReference ?? refundId, existing?.Value);
+            return new RefundResponse(milestone.ToResponse(viewerIsEmployer: true, includeTimeline: true), milestone.Refund.Reference ?? refundId, existing?.Value);
         }
 
         var now = clock.GetUtcNow();
-        milestone.Refund(refundId, now);
+        milestone.MarkRefunded(refundId, now);
         Guid? creditNoteId = null;
         var funding = await FundingInvoiceAsync(milestone, cancellationToken);
         if (funding is not null)
@@ -87,7 +87,7 @@ public sealed class RefundSteps(
     /// <summary>The invoice of the attempt whose charge funds the milestone (a late success may fund it with an earlier attempt's).</summary>
     private async Task<Invoice?> FundingInvoiceAsync(Milestone milestone, CancellationToken cancellationToken)
     {
-        var paymentIntentId = milestone.PaymentIntentId;
+        var paymentIntentId = milestone.Funding.PaymentIntentId;
         var id = await store.FirstOrDefaultAsync(
             store.Query<Invoice>()
                 .Where(i => i.MilestoneId == milestone.Id && i.Kind == InvoiceKind.EmployerFunding && i.PaymentReference == paymentIntentId)
@@ -95,6 +95,6 @@ public sealed class RefundSteps(
             cancellationToken);
         return id is { } found
             ? await invoices.FindAsync(found, cancellationToken)
-            : await invoices.FindFundingInvoiceAsync(milestone.Id, milestone.FundingAttempts, cancellationToken);
+            : await invoices.FindFundingInvoiceAsync(milestone.Id, milestone.Funding.Attempts, cancellationToken);
     }
 }

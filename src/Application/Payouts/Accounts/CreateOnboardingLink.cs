@@ -1,5 +1,6 @@
 using Mediator;
 using OpenTrain.Clean.Application.Abstractions;
+using OpenTrain.Clean.Application.Common.Exceptions;
 using OpenTrain.Clean.Domain.Common;
 using OpenTrain.Clean.Domain.Payouts;
 
@@ -18,7 +19,7 @@ public sealed class CreateOnboardingLinkHandler(IRepository<TrainerPayoutAccount
         var account = await accounts.FindAsync(user.Id, cancellationToken);
         if (account?.ConnectedAccountId is null)
         {
-            throw new DomainException("payout_account_not_started", "Start your payout setup first: POST /api/v1/payouts/account with your country.");
+            throw new DomainException(ApplicationErrors.PayoutAccountNotStarted, "Start your payout setup first: POST /api/v1/payouts/account with your country.");
         }
 
         return new OnboardingLinkResponse(await payments.CreateOnboardingLinkAsync(account.ConnectedAccountId, cancellationToken));

@@ -22,7 +22,7 @@ public sealed record PayoutAccountResponse(
     {
         ArgumentNullException.ThrowIfNull(store);
         var pending = await store.ToListAsync(
-            store.Query<Milestone>().Where(m => m.TrainerId == trainerId && m.Status == MilestoneStatus.PayoutPending && m.PayoutStatus == PayoutStatus.Pending).Select(m => m.Id),
+            store.Query<Milestone>().Where(m => m.TrainerId == trainerId && m.Status == MilestoneStatus.PayoutPending && m.Payout.Status == PayoutStatus.Pending).Select(m => m.Id),
             cancellationToken);
         return account is null
             ? new PayoutAccountResponse(PayoutAccountStatus.NotStarted, null, null, false, [], pending.Count)

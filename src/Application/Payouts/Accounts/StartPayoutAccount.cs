@@ -37,7 +37,7 @@ public sealed class StartPayoutAccountHandler(
         if (!supported.Contains(country, StringComparer.Ordinal))
         {
             throw new UnprocessableException(
-                "payout_country_unsupported",
+                ApplicationErrors.PayoutCountryUnsupported,
                 $"Payouts are not available in {country}. Supported countries: {string.Join(", ", supported)}.",
                 "country");
         }
@@ -47,7 +47,7 @@ public sealed class StartPayoutAccountHandler(
         {
             if (account.Country != country)
             {
-                throw new DomainException("payout_account_exists", $"Your payout account was started in {account.Country}; contact support to change country.");
+                throw new DomainException(ApplicationErrors.PayoutAccountExists, $"Your payout account was started in {account.Country}; contact support to change country.");
             }
 
             return await PayoutAccountResponse.ForAsync(account, user.Id, store, cancellationToken);

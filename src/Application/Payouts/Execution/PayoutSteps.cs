@@ -52,7 +52,7 @@ public sealed partial class PayoutSteps(
         return new PayoutInstruction(milestone.Id, new TransferRequest(
             account.ConnectedAccountId!,
             milestone.Amount,
-            milestone.ChargeId,
+            milestone.Funding.ChargeId,
             milestone.Id.Value.ToString(),
             ProviderIdempotencyKeys.Payout(milestone.Id),
             new Dictionary<string, string>
@@ -71,7 +71,7 @@ public sealed partial class PayoutSteps(
         var milestone = await milestones.FindAsync(milestoneId, cancellationToken) ?? throw new NotFoundException("Milestone", milestoneId.Value);
         if (milestone.Status != MilestoneStatus.PayoutPending)
         {
-            return milestone.PayoutStatus;
+            return milestone.Payout.Status;
         }
 
         var now = clock.GetUtcNow();
@@ -88,7 +88,7 @@ public sealed partial class PayoutSteps(
                 break;
             case TransferOutcome.DestinationNotReady when await StillEnabledAsync(milestone.TrainerId, now, cancellationToken):
                 // The provider refused the transfer yet reports the account enabled: retry on the schedule.
-                milestone.DeferPayout(PayoutPendingReason.Retrying, now.Add(options.Value.RetryDelay(milestone.PayoutAttempts)), result.Error, now);
+                milestone.DeferPayout(PayoutPendingReason.Retrying, now.Add(options.Value.RetryDelay(milestone.Payout.Attempts)), result.Error, now);
                 break;
             case TransferOutcome.DestinationNotReady:
                 // Woken by PayoutAccountEnabled when the account becomes able to receive transfers.
@@ -96,7 +96,7 @@ public sealed partial class PayoutSteps(
                 break;
             case TransferOutcome.Retryable:
             case TransferOutcome.Unknown:
-                milestone.DeferPayout(PayoutPendingReason.Retrying, now.Add(options.Value.RetryDelay(milestone.PayoutAttempts)), result.Error, now);
+                milestone.DeferPayout(PayoutPendingReason.Retrying, now.Add(options.Value.RetryDelay(milestone.Payout.Attempts)), result.Error, now);
                 break;
             case TransferOutcome.Failed:
                 milestone.FailPayout(result.Error ?? "The payment provider refused the transfer.", now);
@@ -105,7 +105,7 @@ public sealed partial class PayoutSteps(
                 throw new ArgumentOutOfRangeException(nameof(result), result.Outcome, null);
         }
 
-        return milestone.PayoutStatus;
+        return milestone.Payout.Status;
     }
 
     /// <summary>

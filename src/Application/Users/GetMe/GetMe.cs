@@ -1,5 +1,6 @@
 using Mediator;
 using OpenTrain.Clean.Application.Abstractions;
+using OpenTrain.Clean.Application.Common.Exceptions;
 using OpenTrain.Clean.Domain.Common;
 using OpenTrain.Clean.Domain.Users;
 
@@ -23,7 +24,7 @@ public sealed class GetMeHandler(IRepository<UserProfile, UserId> users, ICurren
         }
         else if (profile.Role != user.Role)
         {
-            throw new DomainException("role_mismatch", $"User {user.Id} is registered as {profile.Role}, not {user.Role}.");
+            throw new DomainException(ApplicationErrors.RoleMismatch, $"User {user.Id} is registered as {profile.Role}, not {user.Role}.");
         }
         else
         {

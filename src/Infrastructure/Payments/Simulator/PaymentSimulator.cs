@@ -161,7 +161,7 @@ public sealed partial class PaymentSimulator(SimulatorStore store, Microsoft.Ext
     public Task<string> CreateOnboardingLinkAsync(string connectedAccountId, CancellationToken cancellationToken)
     {
         _ = store.Get<SimAccount>(connectedAccountId) ?? throw new PaymentProviderException($"No such account: '{connectedAccountId}'.");
-        var baseUrl = options.Value.PublicBaseUrl.TrimEnd('/');
+        var baseUrl = options.Value.PublicBaseUrl?.TrimEnd('/') ?? string.Empty;
         return Task.FromResult($"{baseUrl}/simulator/onboarding/{connectedAccountId}?token={RandomToken(16)}");
     }
 

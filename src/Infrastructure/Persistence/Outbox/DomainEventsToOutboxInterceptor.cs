@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using OpenTrain.Clean.Domain.Common;
+using OpenTrain.Clean.Infrastructure.IntegratorEvents;
 
 namespace OpenTrain.Clean.Infrastructure.Persistence.Outbox;
 
@@ -22,7 +23,7 @@ public sealed class DomainEventsToOutboxInterceptor(TimeProvider clock) : SaveCh
             db.Database.BeginTransaction();
         }
 
-        Capture(eventData.Context);
+        Capture(eventData.Context, synchronous: true, CancellationToken.None).AsTask().GetAwaiter().GetResult();
         return base.SavingChanges(eventData, result);
     }
 
@@ -35,11 +36,11 @@ public sealed class DomainEventsToOutboxInterceptor(TimeProvider clock) : SaveCh
             await db.Database.BeginTransactionAsync(cancellationToken);
         }
 
-        Capture(eventData.Context);
+        await Capture(eventData.Context, synchronous: false, cancellationToken);
         return await base.SavingChangesAsync(eventData, result, cancellationToken);
     }
 
-    private void Capture(DbContext? context)
+    private async ValueTask Capture(DbContext? context, bool synchronous, CancellationToken cancellationToken)
     {
         if (context is null)
         {
@@ -53,6 +54,7 @@ public sealed class DomainEventsToOutboxInterceptor(TimeProvider clock) : SaveCh
             .ToList();
 
         var now = clock.GetUtcNow();
+        var saved = new List<SavedDomainEvent>();
         foreach (var entry in aggregates)
         {
             if (entry.State != EntityState.Added)
@@ -60,8 +62,10 @@ public sealed class DomainEventsToOutboxInterceptor(TimeProvider clock) : SaveCh
                 entry.Entity.IncrementVersion();
             }
 
+            var ordinal = 0;
             foreach (var domainEvent in entry.Entity.DomainEvents)
             {
+                saved.Add(new SavedDomainEvent(entry.Entity, domainEvent, ordinal++));
                 context.Add(new OutboxMessage
                 {
                     Id = Guid.CreateVersion7(),
@@ -75,6 +79,9 @@ public sealed class DomainEventsToOutboxInterceptor(TimeProvider clock) : SaveCh
 
             entry.Entity.ClearDomainEvents();
         }
+
+        // The same events, as integrators see them, in the same transaction.
+        await IntegratorEventRecorder.RecordAsync(context, saved, synchronous, cancellationToken);
     }
 
     private static bool HasChangedOwnedEntries(EntityEntry entry) =>

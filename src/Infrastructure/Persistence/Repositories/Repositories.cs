@@ -23,7 +23,7 @@ internal sealed class MilestoneRepository(AppDbContext db) : EfRepository<Milest
     public async Task<IReadOnlyList<Milestone>> ListAwaitingPayoutSetupAsync(UserId trainerId, CancellationToken cancellationToken) =>
         await Db.Set<Milestone>()
             .Where(m => m.TrainerId == trainerId && m.Status == MilestoneStatus.PayoutPending
-                && m.PayoutStatus == PayoutStatus.Pending && m.PayoutReason == PayoutPendingReason.PayoutSetupIncomplete)
+                && m.Payout.Status == PayoutStatus.Pending && m.Payout.Reason == PayoutPendingReason.PayoutSetupIncomplete)
             .ToListAsync(cancellationToken);
 }
 

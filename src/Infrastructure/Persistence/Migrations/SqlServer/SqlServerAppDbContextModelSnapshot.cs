@@ -108,6 +108,199 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.SqlServer
                     b.ToTable("Contracts", (string)null);
                 });
 
+            modelBuilder.Entity("OpenTrain.Clean.Domain.IntegratorEvents.IntegratorEvent", b =>
+                {
+                    b.Property<long>("Number")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Number"));
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(2147483647)
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<long?>("Position")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("RecipientId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<Guid>("ResourceId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<long>("ResourceSequence")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ResourceType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(32)");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(64)");
+
+                    b.HasKey("Number");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.HasIndex("Position")
+                        .IsUnique()
+                        .HasFilter("[Position] IS NOT NULL");
+
+                    b.HasIndex("Position", "Number")
+                        .HasDatabaseName("IX_IntegratorEvents_Unpublished");
+
+                    b.HasIndex("RecipientId", "Position");
+
+                    b.ToTable("IntegratorEvents", (string)null);
+                });
+
+            modelBuilder.Entity("OpenTrain.Clean.Domain.IntegratorEvents.WebhookDelivery", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("int");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<DateTimeOffset?>("DeliveredAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<Guid>("EndpointId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<Guid>("EventId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<long>("EventPosition")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("EventType")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(64)");
+
+                    b.Property<DateTimeOffset?>("NextAttemptAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EventId");
+
+                    b.HasIndex("EndpointId", "EventId")
+                        .IsUnique();
+
+                    b.HasIndex("EndpointId", "EventPosition");
+
+                    b.HasIndex("EndpointId", "Status", "NextAttemptAt");
+
+                    b.ToTable("WebhookDeliveries", (string)null);
+                });
+
+            modelBuilder.Entity("OpenTrain.Clean.Domain.IntegratorEvents.WebhookEndpoint", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<int>("ConsecutiveFailures")
+                        .HasColumnType("int");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
+
+                    b.Property<DateTimeOffset?>("DisabledAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("DisabledReason")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.PrimitiveCollection<string>("EventTypes")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("nvarchar(4000)");
+
+                    b.Property<string>("LeasedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<DateTimeOffset?>("LeasedUntil")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<Guid>("OwnerId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("PreviousSecret")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<DateTimeOffset?>("PreviousSecretExpiresAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("Secret")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<int>("Slot")
+                        .HasColumnType("int");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("nvarchar(2048)");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OwnerId", "Slot")
+                        .IsUnique();
+
+                    b.HasIndex("Status", "OwnerId");
+
+                    b.ToTable("WebhookEndpoints", (string)null);
+                });
+
             modelBuilder.Entity("OpenTrain.Clean.Domain.Invoices.Invoice", b =>
                 {
                     b.Property<Guid>("Id")
@@ -260,22 +453,8 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.SqlServer
                     b.Property<Guid>("Id")
                         .HasColumnType("uniqueidentifier");
 
-                    b.Property<DateTimeOffset?>("ApprovedAt")
-                        .HasColumnType("datetimeoffset");
-
-                    b.Property<Guid?>("ApprovedBy")
-                        .HasColumnType("uniqueidentifier");
-
                     b.Property<DateTimeOffset?>("CancelledAt")
                         .HasColumnType("datetimeoffset");
-
-                    b.Property<string>("ChangesRequestedReason")
-                        .HasMaxLength(2000)
-                        .HasColumnType("nvarchar(2000)");
-
-                    b.Property<string>("ChargeId")
-                        .HasMaxLength(255)
-                        .HasColumnType("nvarchar(255)");
 
                     b.Property<Guid>("ContractId")
                         .HasColumnType("uniqueidentifier");
@@ -288,36 +467,11 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.SqlServer
                         .HasMaxLength(2000)
                         .HasColumnType("nvarchar(2000)");
 
-                    b.Property<string>("DisputeId")
-                        .HasMaxLength(255)
-                        .HasColumnType("nvarchar(255)");
-
                     b.Property<DateOnly?>("DueDate")
                         .HasColumnType("date");
 
                     b.Property<Guid>("EmployerId")
                         .HasColumnType("uniqueidentifier");
-
-                    b.Property<DateTimeOffset?>("FundedAt")
-                        .HasColumnType("datetimeoffset");
-
-                    b.Property<int>("FundingAttempts")
-                        .HasColumnType("int");
-
-                    b.Property<int>("FundingChecks")
-                        .HasColumnType("int");
-
-                    b.Property<string>("FundingClientSecret")
-                        .HasMaxLength(255)
-                        .HasColumnType("nvarchar(255)");
-
-                    b.Property<string>("FundingPaymentMethodId")
-                        .HasMaxLength(255)
-                        .HasColumnType("nvarchar(255)");
-
-                    b.Property<string>("FundingPaymentMethodType")
-                        .HasMaxLength(32)
-                        .HasColumnType("nvarchar(32)");
 
                     b.Property<Guid>("JobId")
                         .HasColumnType("uniqueidentifier");
@@ -328,40 +482,6 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.SqlServer
                     b.Property<DateTimeOffset?>("NextPayoutAttemptAt")
                         .HasColumnType("datetimeoffset");
 
-                    b.Property<DateTimeOffset?>("PaidAt")
-                        .HasColumnType("datetimeoffset");
-
-                    b.Property<string>("PaymentIntentId")
-                        .HasMaxLength(255)
-                        .HasColumnType("nvarchar(255)");
-
-                    b.Property<int>("PayoutAttempts")
-                        .HasColumnType("int");
-
-                    b.Property<string>("PayoutLastError")
-                        .HasMaxLength(2000)
-                        .HasColumnType("nvarchar(2000)");
-
-                    b.Property<string>("PayoutReason")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("nvarchar(32)");
-
-                    b.Property<string>("PayoutStatus")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("nvarchar(32)");
-
-                    b.Property<string>("RefundReference")
-                        .HasMaxLength(255)
-                        .HasColumnType("nvarchar(255)");
-
-                    b.Property<DateTimeOffset?>("RefundRequestedAt")
-                        .HasColumnType("datetimeoffset");
-
-                    b.Property<DateTimeOffset?>("RefundedAt")
-                        .HasColumnType("datetimeoffset");
-
                     b.Property<int>("Sequence")
                         .HasColumnType("int");
 
@@ -370,13 +490,6 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.SqlServer
                         .HasMaxLength(32)
                         .HasColumnType("nvarchar(32)");
 
-                    b.Property<string>("SubmissionNote")
-                        .HasMaxLength(2000)
-                        .HasColumnType("nvarchar(2000)");
-
-                    b.Property<DateTimeOffset?>("SubmittedAt")
-                        .HasColumnType("datetimeoffset");
-
                     b.Property<string>("Title")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -384,10 +497,6 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.SqlServer
 
                     b.Property<Guid>("TrainerId")
                         .HasColumnType("uniqueidentifier");
-
-                    b.Property<string>("TransferId")
-                        .HasMaxLength(255)
-                        .HasColumnType("nvarchar(255)");
 
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
@@ -425,6 +534,63 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.SqlServer
                                 .HasColumnName("ContractInitiationFeeCurrency");
                         });
 
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Funding", "OpenTrain.Clean.Domain.Milestones.Milestone.Funding#FundingFacts", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<int>("Attempts")
+                                .HasColumnType("int")
+                                .HasColumnName("FundingAttempts");
+
+                            b1.Property<string>("ChargeId")
+                                .HasMaxLength(255)
+                                .HasColumnType("nvarchar(255)")
+                                .HasColumnName("ChargeId");
+
+                            b1.Property<int>("Checks")
+                                .HasColumnType("int")
+                                .HasColumnName("FundingChecks");
+
+                            b1.Property<string>("ClientSecret")
+                                .HasMaxLength(255)
+                                .HasColumnType("nvarchar(255)")
+                                .HasColumnName("FundingClientSecret");
+
+                            b1.Property<DateTimeOffset?>("FundedAt")
+                                .HasColumnType("datetimeoffset")
+                                .HasColumnName("FundedAt");
+
+                            b1.Property<string>("PaymentIntentId")
+                                .HasMaxLength(255)
+                                .HasColumnType("nvarchar(255)")
+                                .HasColumnName("PaymentIntentId");
+
+                            b1.Property<string>("PaymentMethodId")
+                                .HasMaxLength(255)
+                                .HasColumnType("nvarchar(255)")
+                                .HasColumnName("FundingPaymentMethodId");
+
+                            b1.Property<string>("PaymentMethodType")
+                                .HasMaxLength(32)
+                                .HasColumnType("nvarchar(32)")
+                                .HasColumnName("FundingPaymentMethodType");
+
+                            b1.ComplexProperty(typeof(Dictionary<string, object>), "LastError", "OpenTrain.Clean.Domain.Milestones.Milestone.Funding#FundingFacts.LastError#FundingError", b2 =>
+                                {
+                                    b2.Property<string>("Code")
+                                        .IsRequired()
+                                        .HasMaxLength(100)
+                                        .HasColumnType("nvarchar(100)")
+                                        .HasColumnName("LastFundingErrorCode");
+
+                                    b2.Property<string>("Message")
+                                        .IsRequired()
+                                        .HasMaxLength(1000)
+                                        .HasColumnType("nvarchar(1000)")
+                                        .HasColumnName("LastFundingErrorMessage");
+                                });
+                        });
+
                     b.ComplexProperty(typeof(Dictionary<string, object>), "MarketplaceFee", "OpenTrain.Clean.Domain.Milestones.Milestone.MarketplaceFee#Money", b1 =>
                         {
                             b1.IsRequired();
@@ -439,6 +605,91 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.SqlServer
                                 .IsUnicode(false)
                                 .HasColumnType("varchar(3)")
                                 .HasColumnName("MarketplaceFeeCurrency");
+                        });
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Payout", "OpenTrain.Clean.Domain.Milestones.Milestone.Payout#PayoutFacts", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<int>("Attempts")
+                                .HasColumnType("int")
+                                .HasColumnName("PayoutAttempts");
+
+                            b1.Property<string>("LastError")
+                                .HasMaxLength(2000)
+                                .HasColumnType("nvarchar(2000)")
+                                .HasColumnName("PayoutLastError");
+
+                            b1.Property<DateTimeOffset?>("PaidAt")
+                                .HasColumnType("datetimeoffset")
+                                .HasColumnName("PaidAt");
+
+                            b1.Property<string>("Reason")
+                                .IsRequired()
+                                .HasMaxLength(32)
+                                .HasColumnType("nvarchar(32)")
+                                .HasColumnName("PayoutReason");
+
+                            b1.Property<string>("Status")
+                                .IsRequired()
+                                .HasMaxLength(32)
+                                .HasColumnType("nvarchar(32)")
+                                .HasColumnName("PayoutStatus");
+
+                            b1.Property<string>("TransferId")
+                                .HasMaxLength(255)
+                                .HasColumnType("nvarchar(255)")
+                                .HasColumnName("TransferId");
+                        });
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Refund", "OpenTrain.Clean.Domain.Milestones.Milestone.Refund#RefundFacts", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<string>("DisputeId")
+                                .HasMaxLength(255)
+                                .HasColumnType("nvarchar(255)")
+                                .HasColumnName("DisputeId");
+
+                            b1.Property<string>("Reference")
+                                .HasMaxLength(255)
+                                .HasColumnType("nvarchar(255)")
+                                .HasColumnName("RefundReference");
+
+                            b1.Property<DateTimeOffset?>("RefundedAt")
+                                .HasColumnType("datetimeoffset")
+                                .HasColumnName("RefundedAt");
+
+                            b1.Property<DateTimeOffset?>("RequestedAt")
+                                .HasColumnType("datetimeoffset")
+                                .HasColumnName("RefundRequestedAt");
+                        });
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Review", "OpenTrain.Clean.Domain.Milestones.Milestone.Review#ReviewFacts", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<DateTimeOffset?>("ApprovedAt")
+                                .HasColumnType("datetimeoffset")
+                                .HasColumnName("ApprovedAt");
+
+                            b1.Property<Guid?>("ApprovedBy")
+                                .HasColumnType("uniqueidentifier")
+                                .HasColumnName("ApprovedBy");
+
+                            b1.Property<string>("ChangesRequestedReason")
+                                .HasMaxLength(2000)
+                                .HasColumnType("nvarchar(2000)")
+                                .HasColumnName("ChangesRequestedReason");
+
+                            b1.Property<string>("SubmissionNote")
+                                .HasMaxLength(2000)
+                                .HasColumnType("nvarchar(2000)")
+                                .HasColumnName("SubmissionNote");
+
+                            b1.Property<DateTimeOffset?>("SubmittedAt")
+                                .HasColumnType("datetimeoffset")
+                                .HasColumnName("SubmittedAt");
                         });
 
                     b.HasKey("Id");
@@ -584,6 +835,19 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.SqlServer
                     b.HasKey("Id");
 
                     b.ToTable("Users", (string)null);
+                });
+
+            modelBuilder.Entity("OpenTrain.Clean.Infrastructure.IntegratorEvents.IntegratorEventPositionCounter", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("int");
+
+                    b.Property<long>("LastPosition")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("IntegratorEventPositions", (string)null);
                 });
 
             modelBuilder.Entity("OpenTrain.Clean.Infrastructure.Persistence.IdempotencyRecord", b =>
@@ -764,6 +1028,54 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.SqlServer
                     b.Navigation("DefaultPaymentMethod");
                 });
 
+            modelBuilder.Entity("OpenTrain.Clean.Domain.IntegratorEvents.WebhookDelivery", b =>
+                {
+                    b.HasOne("OpenTrain.Clean.Domain.IntegratorEvents.WebhookEndpoint", null)
+                        .WithMany()
+                        .HasForeignKey("EndpointId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("OpenTrain.Clean.Domain.IntegratorEvents.IntegratorEvent", null)
+                        .WithMany()
+                        .HasForeignKey("EventId")
+                        .HasPrincipalKey("Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.OwnsMany("OpenTrain.Clean.Domain.IntegratorEvents.WebhookDeliveryAttempt", "History", b1 =>
+                        {
+                            b1.Property<Guid>("WebhookDeliveryId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAddOrUpdate();
+
+                            b1.Property<DateTimeOffset>("At");
+
+                            b1.Property<string>("Error")
+                                .HasMaxLength(500);
+
+                            b1.Property<int>("LatencyMs");
+
+                            b1.Property<int>("Number");
+
+                            b1.Property<int?>("ResponseStatus");
+
+                            b1.HasKey("WebhookDeliveryId", "__synthesizedOrdinal");
+
+                            b1.ToTable("WebhookDeliveries");
+
+                            b1
+                                .ToJson("History")
+                                .HasColumnType("nvarchar(max)");
+
+                            b1.WithOwner()
+                                .HasForeignKey("WebhookDeliveryId");
+                        });
+
+                    b.Navigation("History");
+                });
+
             modelBuilder.Entity("OpenTrain.Clean.Domain.Invoices.Invoice", b =>
                 {
                     b.OwnsMany("OpenTrain.Clean.Domain.Invoices.InvoiceLine", "Lines", b1 =>
@@ -813,31 +1125,6 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.SqlServer
 
             modelBuilder.Entity("OpenTrain.Clean.Domain.Milestones.Milestone", b =>
                 {
-                    b.OwnsOne("OpenTrain.Clean.Domain.Milestones.FundingError", "LastFundingError", b1 =>
-                        {
-                            b1.Property<Guid>("MilestoneId")
-                                .HasColumnType("uniqueidentifier");
-
-                            b1.Property<string>("Code")
-                                .IsRequired()
-                                .HasMaxLength(100)
-                                .HasColumnType("nvarchar(100)")
-                                .HasColumnName("LastFundingErrorCode");
-
-                            b1.Property<string>("Message")
-                                .IsRequired()
-                                .HasMaxLength(1000)
-                                .HasColumnType("nvarchar(1000)")
-                                .HasColumnName("LastFundingErrorMessage");
-
-                            b1.HasKey("MilestoneId");
-
-                            b1.ToTable("Milestones");
-
-                            b1.WithOwner()
-                                .HasForeignKey("MilestoneId");
-                        });
-
                     b.OwnsMany("OpenTrain.Clean.Domain.Milestones.MilestoneTimelineEntry", "Timeline", b1 =>
                         {
                             b1.Property<Guid>("MilestoneId")
@@ -877,8 +1164,6 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.SqlServer
                             b1.WithOwner()
                                 .HasForeignKey("MilestoneId");
                         });
-
-                    b.Navigation("LastFundingError");
 
                     b.Navigation("Timeline");
                 });

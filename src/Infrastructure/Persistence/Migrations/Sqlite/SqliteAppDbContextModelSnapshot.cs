@@ -102,6 +102,196 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.Sqlite
                     b.ToTable("Contracts", (string)null);
                 });
 
+            modelBuilder.Entity("OpenTrain.Clean.Domain.IntegratorEvents.IntegratorEvent", b =>
+                {
+                    b.Property<long>("Number")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(2147483647)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("RecipientId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ResourceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ResourceSequence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ResourceType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Number");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.HasIndex("Position")
+                        .IsUnique();
+
+                    b.HasIndex("Position", "Number")
+                        .HasDatabaseName("IX_IntegratorEvents_Unpublished");
+
+                    b.HasIndex("RecipientId", "Position");
+
+                    b.ToTable("IntegratorEvents", (string)null);
+                });
+
+            modelBuilder.Entity("OpenTrain.Clean.Domain.IntegratorEvents.WebhookDelivery", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("DeliveredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("EndpointId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("EventId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("EventPosition")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("EventType")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("NextAttemptAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EventId");
+
+                    b.HasIndex("EndpointId", "EventId")
+                        .IsUnique();
+
+                    b.HasIndex("EndpointId", "EventPosition");
+
+                    b.HasIndex("EndpointId", "Status", "NextAttemptAt");
+
+                    b.ToTable("WebhookDeliveries", (string)null);
+                });
+
+            modelBuilder.Entity("OpenTrain.Clean.Domain.IntegratorEvents.WebhookEndpoint", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ConsecutiveFailures")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("DisabledAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DisabledReason")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("EventTypes")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LeasedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LeasedUntil")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("OwnerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PreviousSecret")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("PreviousSecretExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Secret")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Slot")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OwnerId", "Slot")
+                        .IsUnique();
+
+                    b.HasIndex("Status", "OwnerId");
+
+                    b.ToTable("WebhookEndpoints", (string)null);
+                });
+
             modelBuilder.Entity("OpenTrain.Clean.Domain.Invoices.Invoice", b =>
                 {
                     b.Property<Guid>("Id")
@@ -254,22 +444,8 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<Guid>("Id")
                         .HasColumnType("TEXT");
 
-                    b.Property<long?>("ApprovedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<Guid?>("ApprovedBy")
-                        .HasColumnType("TEXT");
-
                     b.Property<long?>("CancelledAt")
                         .HasColumnType("INTEGER");
-
-                    b.Property<string>("ChangesRequestedReason")
-                        .HasMaxLength(2000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ChargeId")
-                        .HasMaxLength(255)
-                        .HasColumnType("TEXT");
 
                     b.Property<Guid>("ContractId")
                         .HasColumnType("TEXT");
@@ -282,35 +458,10 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.Sqlite
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("DisputeId")
-                        .HasMaxLength(255)
-                        .HasColumnType("TEXT");
-
                     b.Property<DateOnly?>("DueDate")
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("EmployerId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<long?>("FundedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("FundingAttempts")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("FundingChecks")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("FundingClientSecret")
-                        .HasMaxLength(255)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("FundingPaymentMethodId")
-                        .HasMaxLength(255)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("FundingPaymentMethodType")
-                        .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("JobId")
@@ -322,40 +473,6 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<long?>("NextPayoutAttemptAt")
                         .HasColumnType("INTEGER");
 
-                    b.Property<long?>("PaidAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("PaymentIntentId")
-                        .HasMaxLength(255)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("PayoutAttempts")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("PayoutLastError")
-                        .HasMaxLength(2000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("PayoutReason")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("PayoutStatus")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("RefundReference")
-                        .HasMaxLength(255)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long?>("RefundRequestedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("RefundedAt")
-                        .HasColumnType("INTEGER");
-
                     b.Property<int>("Sequence")
                         .HasColumnType("INTEGER");
 
@@ -364,23 +481,12 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.Sqlite
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("SubmissionNote")
-                        .HasMaxLength(2000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long?>("SubmittedAt")
-                        .HasColumnType("INTEGER");
-
                     b.Property<string>("Title")
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("TrainerId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("TransferId")
-                        .HasMaxLength(255)
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Version")
@@ -419,6 +525,63 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.Sqlite
                                 .HasColumnName("ContractInitiationFeeCurrency");
                         });
 
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Funding", "OpenTrain.Clean.Domain.Milestones.Milestone.Funding#FundingFacts", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<int>("Attempts")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("FundingAttempts");
+
+                            b1.Property<string>("ChargeId")
+                                .HasMaxLength(255)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("ChargeId");
+
+                            b1.Property<int>("Checks")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("FundingChecks");
+
+                            b1.Property<string>("ClientSecret")
+                                .HasMaxLength(255)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("FundingClientSecret");
+
+                            b1.Property<long?>("FundedAt")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("FundedAt");
+
+                            b1.Property<string>("PaymentIntentId")
+                                .HasMaxLength(255)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("PaymentIntentId");
+
+                            b1.Property<string>("PaymentMethodId")
+                                .HasMaxLength(255)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("FundingPaymentMethodId");
+
+                            b1.Property<string>("PaymentMethodType")
+                                .HasMaxLength(32)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("FundingPaymentMethodType");
+
+                            b1.ComplexProperty(typeof(Dictionary<string, object>), "LastError", "OpenTrain.Clean.Domain.Milestones.Milestone.Funding#FundingFacts.LastError#FundingError", b2 =>
+                                {
+                                    b2.Property<string>("Code")
+                                        .IsRequired()
+                                        .HasMaxLength(100)
+                                        .HasColumnType("TEXT")
+                                        .HasColumnName("LastFundingErrorCode");
+
+                                    b2.Property<string>("Message")
+                                        .IsRequired()
+                                        .HasMaxLength(1000)
+                                        .HasColumnType("TEXT")
+                                        .HasColumnName("LastFundingErrorMessage");
+                                });
+                        });
+
                     b.ComplexProperty(typeof(Dictionary<string, object>), "MarketplaceFee", "OpenTrain.Clean.Domain.Milestones.Milestone.MarketplaceFee#Money", b1 =>
                         {
                             b1.IsRequired();
@@ -433,6 +596,91 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.Sqlite
                                 .IsUnicode(false)
                                 .HasColumnType("TEXT")
                                 .HasColumnName("MarketplaceFeeCurrency");
+                        });
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Payout", "OpenTrain.Clean.Domain.Milestones.Milestone.Payout#PayoutFacts", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<int>("Attempts")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("PayoutAttempts");
+
+                            b1.Property<string>("LastError")
+                                .HasMaxLength(2000)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("PayoutLastError");
+
+                            b1.Property<long?>("PaidAt")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("PaidAt");
+
+                            b1.Property<string>("Reason")
+                                .IsRequired()
+                                .HasMaxLength(32)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("PayoutReason");
+
+                            b1.Property<string>("Status")
+                                .IsRequired()
+                                .HasMaxLength(32)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("PayoutStatus");
+
+                            b1.Property<string>("TransferId")
+                                .HasMaxLength(255)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("TransferId");
+                        });
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Refund", "OpenTrain.Clean.Domain.Milestones.Milestone.Refund#RefundFacts", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<string>("DisputeId")
+                                .HasMaxLength(255)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("DisputeId");
+
+                            b1.Property<string>("Reference")
+                                .HasMaxLength(255)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("RefundReference");
+
+                            b1.Property<long?>("RefundedAt")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("RefundedAt");
+
+                            b1.Property<long?>("RequestedAt")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("RefundRequestedAt");
+                        });
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Review", "OpenTrain.Clean.Domain.Milestones.Milestone.Review#ReviewFacts", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<long?>("ApprovedAt")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("ApprovedAt");
+
+                            b1.Property<Guid?>("ApprovedBy")
+                                .HasColumnType("TEXT")
+                                .HasColumnName("ApprovedBy");
+
+                            b1.Property<string>("ChangesRequestedReason")
+                                .HasMaxLength(2000)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("ChangesRequestedReason");
+
+                            b1.Property<string>("SubmissionNote")
+                                .HasMaxLength(2000)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("SubmissionNote");
+
+                            b1.Property<long?>("SubmittedAt")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("SubmittedAt");
                         });
 
                     b.HasKey("Id");
@@ -577,6 +825,19 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.ToTable("Users", (string)null);
+                });
+
+            modelBuilder.Entity("OpenTrain.Clean.Infrastructure.IntegratorEvents.IntegratorEventPositionCounter", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LastPosition")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("IntegratorEventPositions", (string)null);
                 });
 
             modelBuilder.Entity("OpenTrain.Clean.Infrastructure.Persistence.IdempotencyRecord", b =>
@@ -757,6 +1018,54 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.Sqlite
                     b.Navigation("DefaultPaymentMethod");
                 });
 
+            modelBuilder.Entity("OpenTrain.Clean.Domain.IntegratorEvents.WebhookDelivery", b =>
+                {
+                    b.HasOne("OpenTrain.Clean.Domain.IntegratorEvents.WebhookEndpoint", null)
+                        .WithMany()
+                        .HasForeignKey("EndpointId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("OpenTrain.Clean.Domain.IntegratorEvents.IntegratorEvent", null)
+                        .WithMany()
+                        .HasForeignKey("EventId")
+                        .HasPrincipalKey("Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.OwnsMany("OpenTrain.Clean.Domain.IntegratorEvents.WebhookDeliveryAttempt", "History", b1 =>
+                        {
+                            b1.Property<Guid>("WebhookDeliveryId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAddOrUpdate();
+
+                            b1.Property<long>("At");
+
+                            b1.Property<string>("Error")
+                                .HasMaxLength(500);
+
+                            b1.Property<int>("LatencyMs");
+
+                            b1.Property<int>("Number");
+
+                            b1.Property<int?>("ResponseStatus");
+
+                            b1.HasKey("WebhookDeliveryId", "__synthesizedOrdinal");
+
+                            b1.ToTable("WebhookDeliveries");
+
+                            b1
+                                .ToJson("History")
+                                .HasColumnType("TEXT");
+
+                            b1.WithOwner()
+                                .HasForeignKey("WebhookDeliveryId");
+                        });
+
+                    b.Navigation("History");
+                });
+
             modelBuilder.Entity("OpenTrain.Clean.Domain.Invoices.Invoice", b =>
                 {
                     b.OwnsMany("OpenTrain.Clean.Domain.Invoices.InvoiceLine", "Lines", b1 =>
@@ -804,31 +1113,6 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.Sqlite
 
             modelBuilder.Entity("OpenTrain.Clean.Domain.Milestones.Milestone", b =>
                 {
-                    b.OwnsOne("OpenTrain.Clean.Domain.Milestones.FundingError", "LastFundingError", b1 =>
-                        {
-                            b1.Property<Guid>("MilestoneId")
-                                .HasColumnType("TEXT");
-
-                            b1.Property<string>("Code")
-                                .IsRequired()
-                                .HasMaxLength(100)
-                                .HasColumnType("TEXT")
-                                .HasColumnName("LastFundingErrorCode");
-
-                            b1.Property<string>("Message")
-                                .IsRequired()
-                                .HasMaxLength(1000)
-                                .HasColumnType("TEXT")
-                                .HasColumnName("LastFundingErrorMessage");
-
-                            b1.HasKey("MilestoneId");
-
-                            b1.ToTable("Milestones");
-
-                            b1.WithOwner()
-                                .HasForeignKey("MilestoneId");
-                        });
-
                     b.OwnsMany("OpenTrain.Clean.Domain.Milestones.MilestoneTimelineEntry", "Timeline", b1 =>
                         {
                             b1.Property<Guid>("MilestoneId")
@@ -868,8 +1152,6 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.Sqlite
                             b1.WithOwner()
                                 .HasForeignKey("MilestoneId");
                         });
-
-                    b.Navigation("LastFundingError");
 
                     b.Navigation("Timeline");
                 });

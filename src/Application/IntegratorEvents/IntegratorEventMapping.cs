@@ -1,0 +1,85 @@
+using OpenTrain.Clean.Application.Billing.Subscription;
+using OpenTrain.Clean.Application.Contracts;
+using OpenTrain.Clean.Application.Invoices;
+using OpenTrain.Clean.Application.Milestones;
+using OpenTrain.Clean.Application.Payouts.Accounts;
+using OpenTrain.Clean.Domain.Billing;
+using OpenTrain.Clean.Domain.Common;
+using OpenTrain.Clean.Domain.Contracts;
+using OpenTrain.Clean.Domain.Invoices;
+using OpenTrain.Clean.Domain.Milestones;
+using OpenTrain.Clean.Domain.Payouts;
+using Catalog = OpenTrain.Clean.Application.IntegratorEvents.IntegratorEventCatalog;
+
+namespace OpenTrain.Clean.Application.IntegratorEvents;
+
+/// <summary>An integrator event about to be written: for whom, about what, and the resource as that party sees it now.</summary>
+public sealed record IntegratorEventDraft(string Type, UserId RecipientId, string ResourceType, Guid ResourceId, object Data);
+
+/// <summary>What an event's data needs beyond its aggregate, read inside the transaction that writes the event.</summary>
+public interface IIntegratorEventFacts
+{
+    ValueTask<int> CountPendingPayoutsAsync(UserId trainerId, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Which domain event becomes which catalog event, for whom, with which data. Called while the change is
+/// being saved, with the aggregate in the state being committed, so <c>data</c> is a snapshot of that moment.
+/// </summary>
+public static class IntegratorEventMapping
+{
+    public static async ValueTask<IReadOnlyList<IntegratorEventDraft>> MapAsync(
+        IAggregateRoot aggregate,
+        IDomainEvent domainEvent,
+        IIntegratorEventFacts facts,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        return (aggregate, domainEvent) switch
+        {
+            (Contract c, TrainerHired) => [ForContract(Catalog.ContractCreated, c, c.EmployerId), ForContract(Catalog.ContractCreated, c, c.TrainerId)],
+            (Milestone m, MilestoneCreated) => ForParties(Catalog.MilestoneCreated, m),
+            (Milestone m, MilestoneFundingStarted) => ForParties(Catalog.MilestoneFundingStarted, m),
+            (Milestone m, MilestoneFunded) => ForParties(Catalog.MilestoneFunded, m),
+            (Milestone m, MilestoneFundingFailed) => ForParties(Catalog.MilestoneFundingFailed, m),
+            (Milestone m, MilestoneSubmitted) => ForParties(Catalog.MilestoneSubmitted, m),
+            (Milestone m, MilestoneChangesRequested) => ForParties(Catalog.MilestoneChangesRequested, m),
+            (Milestone m, MilestoneApproved) => ForParties(Catalog.MilestoneApproved, m),
+            (Milestone m, MilestonePayoutDeferred { Reason: PayoutPendingReason.Retrying }) => ForParties(Catalog.PayoutRetrying, m),
+            (Milestone m, MilestonePayoutDeferred) => ForParties(Catalog.PayoutPending, m),
+            (Milestone m, MilestonePayoutRetryRequested) => ForParties(Catalog.PayoutPending, m),
+            (Milestone m, MilestonePaid) => ForParties(Catalog.PayoutPaid, m),
+            (Milestone m, MilestonePayoutFailed) => ForParties(Catalog.PayoutFailed, m),
+            (Milestone m, MilestoneRefunded) => ForParties(Catalog.MilestoneRefunded, m),
+            (Milestone m, MilestoneDisputeOpened) => ForParties(Catalog.MilestoneDisputed, m),
+            (Invoice i, InvoiceIssued) => [ForInvoice(Catalog.InvoiceIssued, i)],
+            (Invoice i, InvoicePaymentStatusChanged) => [ForInvoice(Catalog.InvoicePaymentStatusChanged, i)],
+            (TrainerPayoutAccount a, PayoutAccountUpdated) =>
+                [new IntegratorEventDraft(Catalog.PayoutAccountUpdated, a.Id, Catalog.PayoutAccount, a.Id.Value, await PayoutAccountDataAsync(a, facts, cancellationToken))],
+            (EmployerBillingProfile p, EmployerSubscriptionUpdated) =>
+                [new IntegratorEventDraft(Catalog.SubscriptionUpdated, p.Id, Catalog.Subscription, p.Id.Value, new SubscriptionResponse(p.Plan, p.SubscriptionStatus, p.SubscriptionId, null))],
+            _ => [],
+        };
+    }
+
+    private static IntegratorEventDraft ForContract(string type, Contract contract, UserId recipient) =>
+        new(type, recipient, Catalog.Contract, contract.Id.Value, contract.ToResponse());
+
+    /// <summary>Both parties of a milestone see it; only the paying employer sees a 3-D Secure client secret.</summary>
+    private static IntegratorEventDraft[] ForParties(string type, Milestone milestone) =>
+    [
+        new(type, milestone.EmployerId, Catalog.Milestone, milestone.Id.Value, milestone.ToResponse(viewerIsEmployer: true, includeTimeline: true)),
+        new(type, milestone.TrainerId, Catalog.Milestone, milestone.Id.Value, milestone.ToResponse(viewerIsEmployer: false, includeTimeline: true)),
+    ];
+
+    /// <summary>An invoice has one holder: the trainer for a payout invoice, the employer for every other kind.</summary>
+    private static IntegratorEventDraft ForInvoice(string type, Invoice invoice)
+    {
+        var holder = invoice.Kind == InvoiceKind.TrainerPayout && invoice.TrainerId is { } trainerId ? trainerId : invoice.EmployerId;
+        return new(type, holder, Catalog.Invoice, invoice.Id.Value, invoice.ToResponse());
+    }
+
+    private static async ValueTask<PayoutAccountResponse> PayoutAccountDataAsync(TrainerPayoutAccount account, IIntegratorEventFacts facts, CancellationToken cancellationToken) =>
+        new(account.Status, account.Country, account.ConnectedAccountId, account.PayoutsEnabled, [.. account.RequirementsDue],
+            await facts.CountPendingPayoutsAsync(account.Id, cancellationToken));
+}
