@@ -117,6 +117,21 @@ public sealed partial class FakeStripeServer
         }
     }
 
+    /// <summary>
+    /// Stripe records an event, at <paramref name="created"/>: GET /v1/events lists it from now on, whether or not its
+    /// webhook is ever delivered. Returns its id and the JSON to deliver.
+    /// </summary>
+    public (string Id, string Json) RecordEvent(string type, JsonObject dataObject, DateTimeOffset created)
+    {
+        var (id, json) = FakeStripeEvents.Create(type, dataObject, created: created);
+        lock (_gate)
+        {
+            _objects[id] = JsonNode.Parse(json)!.AsObject();
+        }
+
+        return (id, json);
+    }
+
     /// <summary>GET /v1/events: the events this fake recorded (none unless a test records them), newest first, filtered like Stripe's.</summary>
     private Answer ListEvents(Dictionary<string, string> query)
     {

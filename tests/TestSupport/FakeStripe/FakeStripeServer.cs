@@ -110,6 +110,15 @@ public sealed partial class FakeStripeServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Failures armed with <see cref="FailNext"/> that no call has met yet are forgotten.</summary>
+    public void ClearFailures()
+    {
+        lock (_gate)
+        {
+            _failures.Clear();
+        }
+    }
+
     /// <summary>A copy of a stored object (customer, payment_intent, charge, transfer, account, ...) by id.</summary>
     public JsonObject Object(string id)
     {

@@ -27,6 +27,9 @@ public sealed class FundingSteps(
     IOptions<FundingOptions> options,
     TimeProvider clock)
 {
+    /// <summary>The attempt's error when Stripe never said what became of it (the same words as the 502 problem).</summary>
+    private const string PaymentProviderUnavailable = "payment_provider_unavailable";
+
     /// <summary>Starts a new attempt on the employer's milestone (status <c>funding</c>) and fixes its provider request.</summary>
     public async Task<FundingInstruction> BeginAsync(MilestoneId milestoneId, UserId employerId, CancellationToken cancellationToken)
     {
@@ -161,6 +164,17 @@ public sealed class FundingSteps(
                     new FundingError(result.DeclineCode ?? "card_declined", result.Message ?? "The payment was declined."),
                     now);
                 invoice.FollowPayment(InvoicePaymentStatus.Failed, result.PaymentIntentId, now);
+                break;
+            case FundingOutcome.Unknown when milestone.Funding.PaymentIntentId is null && milestone.Funding.Checks >= options.Value.UnknownChecksBeforeGivingUp:
+                // Stripe never told us what became of the attempt's request: the attempt fails visibly instead of staying in
+                // flight for as long as Stripe keeps the key (a day). Should it have charged after all, that is a late charge.
+                milestone.MarkFundingFailed(
+                    attempt,
+                    new FundingError(
+                        PaymentProviderUnavailable,
+                        $"Stripe did not complete the payment and no charge of it is known. Fund the milestone again (POST /api/v1/milestones/{milestone.Id.Value}/fund); should the first payment go through after all, it funds the milestone or is refunded."),
+                    now);
+                invoice.FollowPayment(InvoicePaymentStatus.Failed, null, now);
                 break;
             case FundingOutcome.Unknown:
                 // Neither success nor failure: the milestone stays funding and reconciliation asks the provider.
