@@ -51,7 +51,7 @@ public sealed class MoneyInvariantHost : IAsyncLifetime
     }
 
     /// <summary>Plays the steps on a new employer's milestones, lets the jobs settle, and fails with every violation found.</summary>
-    public async Task PlayAsync(params MoneyStep[] steps)
+    public async Task<MoneyWorld> PlayAsync(params MoneyStep[] steps)
     {
         var world = await MoneyWorld.StartAsync(this);
         foreach (var step in steps)
@@ -63,6 +63,7 @@ public sealed class MoneyInvariantHost : IAsyncLifetime
         var violations = await MoneyInvariant.ViolationsAsync(this, world);
         Assert.True(violations.Count == 0, string.Join(Environment.NewLine, violations));
         Assert.Empty(Stripe.Violations);
+        return world;
     }
 }
 

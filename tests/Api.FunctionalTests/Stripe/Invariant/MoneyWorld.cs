@@ -49,7 +49,14 @@ public sealed class MoneyWorld
         var hired = await host.Client.HireOnNewJobAsync(employer, host.Trainer);
         var second = await host.Client.AddMilestoneAsync(employer, hired.ContractId);
         var world = new MoneyWorld(host, employer, [hired.MilestoneId, second]);
+
+        // The hire's own events arrive before the sequence starts: its steps are about what happens next.
         world.ObserveStripe();
+        while (world._waiting.Count > 0)
+        {
+            await world.DeliverAsync(new MoneyStep.Deliver(Delivery.Next, 0));
+        }
+
         return world;
     }
 
