@@ -38,10 +38,19 @@ public sealed class MoneyInvariantHost : IAsyncLifetime
         var account = await Client.PostJsonAsync("/api/v1/payouts/account", Trainer, new { country = "US" });
         var accountId = account.GetProperty("connectedAccountId").GetString()!;
         var (_, json) = FakeStripeEvents.Create("account.updated", Stripe.EnableAccount(accountId), account: accountId);
+        using var enabled = await DeliverSignedAsync(json);
+        Assert.Equal(HttpStatusCode.OK, enabled.StatusCode);
+        await Factory.DrainOutboxAsync();
+    }
+
+    /// <summary>An event's JSON to POST /webhooks/stripe, signed as Stripe signs it.</summary>
+    public async Task<HttpResponseMessage> DeliverSignedAsync(string json)
+    {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/stripe") { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
         request.Headers.TryAddWithoutValidation("Stripe-Signature", FakeStripeEvents.Sign(json));
-        Assert.Equal(HttpStatusCode.OK, (await Client.SendAsync(request, null)).StatusCode);
-        await Factory.DrainOutboxAsync();
+        var response = await Client.SendAsync(request, null);
+        await response.Content.LoadIntoBufferAsync();
+        return response;
     }
 
     public async Task DisposeAsync()

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using System.Text.Json.Nodes;
 using OpenTrain.Clean.Api.FunctionalTests.Infrastructure;
 using OpenTrain.Clean.TestSupport.FakeStripe;
@@ -169,9 +168,7 @@ public sealed class MoneyWorld
                 return;
         }
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/stripe") { Content = new StringContent(next.Json, Encoding.UTF8, "application/json") };
-        request.Headers.TryAddWithoutValidation("Stripe-Signature", FakeStripeEvents.Sign(next.Json));
-        using var response = await Api.SendAsync(request, null);
+        using var response = await _host.DeliverSignedAsync(next.Json);
         var body = await response.Content.ReadAsStringAsync();
         switch (response.StatusCode)
         {
