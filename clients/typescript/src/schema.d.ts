@@ -3617,7 +3617,7 @@ export interface components {
              * @description The machine-readable reason; stable across versions.
              * @enum {string}
              */
-            code: "amount_out_of_range" | "bad_request" | "cannot_hire_self" | "card_declined" | "concurrency_conflict" | "conflict" | "contract_ended" | "currency_mismatch" | "customer_already_linked" | "customer_required" | "delivery_not_found" | "description_required" | "domain_error" | "error" | "event_not_found" | "forbidden" | "idempotency_key_invalid" | "idempotency_key_reused" | "idempotency_request_in_progress" | "integrator_event_published" | "internal_error" | "invalid_currency" | "invalid_fee_schedule" | "invalid_signature" | "invoice_number_required" | "invoice_paid" | "invoice_refunded" | "job_archived" | "job_has_unresolved_milestones" | "malformed_event" | "malformed_request" | "method_not_allowed" | "milestone_disputed" | "milestone_not_approvable" | "milestone_not_awaiting_approval" | "milestone_not_cancellable" | "milestone_not_disputable" | "milestone_not_disputed" | "milestone_not_editable" | "milestone_not_fundable" | "milestone_not_funding" | "milestone_not_refundable" | "milestone_not_releasing" | "milestone_not_submittable" | "milestone_refund_pending" | "milestone_wrong_party" | "no_active_subscription" | "not_acceptable" | "not_found" | "payload_too_large" | "payment_method_invalid" | "payment_method_required" | "payment_provider_unavailable" | "payout_account" | "payout_account_exists" | "payout_account_not_started" | "payout_country_unsupported" | "payout_not_due" | "payout_parked" | "rate_limited" | "refund_failed" | "role_mismatch" | "service_unavailable" | "subscription_required" | "text_too_long" | "title_required" | "trainer_not_found" | "unauthorized" | "unsupported_media_type" | "validation_failed" | "webhook_conflict" | "webhook_delivery_not_pending" | "webhook_description_too_long" | "webhook_endpoint_disabled" | "webhook_endpoint_limit_reached" | "webhook_event_types_required" | "webhook_url_invalid" | "webhook_url_refused";
+            code: "amount_out_of_range" | "bad_request" | "cannot_hire_self" | "card_declined" | "concurrency_conflict" | "conflict" | "contract_ended" | "currency_mismatch" | "customer_already_linked" | "customer_required" | "delivery_not_found" | "description_required" | "domain_error" | "error" | "event_not_found" | "forbidden" | "idempotency_key_invalid" | "idempotency_key_reused" | "idempotency_request_in_progress" | "integrator_event_published" | "internal_error" | "invalid_currency" | "invalid_fee_schedule" | "invalid_signature" | "invoice_number_required" | "invoice_paid" | "invoice_refunded" | "job_archived" | "job_has_unresolved_milestones" | "malformed_event" | "malformed_request" | "method_not_allowed" | "milestone_disputed" | "milestone_not_approvable" | "milestone_not_awaiting_approval" | "milestone_not_cancellable" | "milestone_not_disputable" | "milestone_not_disputed" | "milestone_not_editable" | "milestone_not_fundable" | "milestone_not_funding" | "milestone_not_refundable" | "milestone_not_releasing" | "milestone_not_submittable" | "milestone_refund_pending" | "milestone_wrong_party" | "no_active_subscription" | "not_acceptable" | "not_found" | "payload_too_large" | "payment_method_invalid" | "payment_method_required" | "payment_provider_unavailable" | "payout_account" | "payout_account_exists" | "payout_account_not_started" | "payout_country_unsupported" | "payout_not_due" | "payout_parked" | "rate_limited" | "refund_failed" | "role_mismatch" | "subscription_required" | "text_too_long" | "title_required" | "trainer_not_found" | "unauthorized" | "unsupported_media_type" | "validation_failed" | "webhook_conflict" | "webhook_delivery_not_pending" | "webhook_description_too_long" | "webhook_endpoint_disabled" | "webhook_endpoint_limit_reached" | "webhook_event_types_required" | "webhook_url_invalid" | "webhook_url_refused";
             /** @description Identifies this request in our logs and traces. */
             traceId: string;
             /** @description Per field (a JSON path such as `firstMilestone.amount`, a query parameter, or `body`): what is wrong with it. */
@@ -3960,27 +3960,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:opentrain:problem:service_unavailable",
-                     *       "title": "Service Unavailable",
-                     *       "status": 503,
-                     *       "detail": "The database is unavailable for a moment; try again shortly.",
-                     *       "code": "service_unavailable",
-                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     attachPaymentMethod: {
@@ -4100,7 +4079,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -4218,27 +4197,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:opentrain:problem:service_unavailable",
-                     *       "title": "Service Unavailable",
-                     *       "status": 503,
-                     *       "detail": "The database is unavailable for a moment; try again shortly.",
-                     *       "code": "service_unavailable",
-                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     createSetupIntent: {
@@ -4339,7 +4297,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -4436,27 +4394,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:opentrain:problem:service_unavailable",
-                     *       "title": "Service Unavailable",
-                     *       "status": 503,
-                     *       "detail": "The database is unavailable for a moment; try again shortly.",
-                     *       "code": "service_unavailable",
-                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     getSubscription: {
@@ -4516,27 +4453,6 @@ export interface operations {
                      *       "status": 403,
                      *       "detail": "Only an employer may do this; your token's role is trainer.",
                      *       "code": "forbidden",
-                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:opentrain:problem:service_unavailable",
-                     *       "title": "Service Unavailable",
-                     *       "status": 503,
-                     *       "detail": "The database is unavailable for a moment; try again shortly.",
-                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -4649,7 +4565,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -4767,27 +4683,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:opentrain:problem:service_unavailable",
-                     *       "title": "Service Unavailable",
-                     *       "status": 503,
-                     *       "detail": "The database is unavailable for a moment; try again shortly.",
-                     *       "code": "service_unavailable",
-                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     cancelSubscription: {
@@ -4885,7 +4780,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -4938,27 +4833,6 @@ export interface operations {
                      *       "status": 502,
                      *       "detail": "The payment provider could not be reached; try again shortly.",
                      *       "code": "payment_provider_unavailable",
-                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:opentrain:problem:service_unavailable",
-                     *       "title": "Service Unavailable",
-                     *       "status": 503,
-                     *       "detail": "The database is unavailable for a moment; try again shortly.",
-                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -5053,33 +4927,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:opentrain:problem:service_unavailable",
-                     *       "title": "Service Unavailable",
-                     *       "status": 503,
-                     *       "detail": "The database is unavailable for a moment; try again shortly.",
-                     *       "code": "service_unavailable",
-                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     getContract: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The `ETag` of a copy you hold: 304 with no body while the resource is unchanged.
+                 * @example "3b1f0c2a9d8e7f6a5b4c3d2e1f0a9b8c"
+                 */
+                "If-None-Match"?: string;
+            };
             path: {
                 contractId: string;
             };
@@ -5090,6 +4949,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description A strong validator of this representation: send it back in If-None-Match. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5181,6 +5042,15 @@ export interface operations {
                     "application/json": components["schemas"]["ContractDetailsResponse"];
                 };
             };
+            /** @description Not modified: `If-None-Match` names the current `ETag`. No body. */
+            304: {
+                headers: {
+                    /** @description A strong validator of this representation: send it back in If-None-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description The bearer token is missing, malformed, expired or not issued by this API (`unauthorized`); `detail` says which. */
             401: {
                 headers: {
@@ -5213,27 +5083,6 @@ export interface operations {
                      *       "status": 404,
                      *       "detail": "There is nothing at this address, or it is not yours.",
                      *       "code": "not_found",
-                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:opentrain:problem:service_unavailable",
-                     *       "title": "Service Unavailable",
-                     *       "status": 503,
-                     *       "detail": "The database is unavailable for a moment; try again shortly.",
-                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -5322,27 +5171,6 @@ export interface operations {
                      *       "status": 404,
                      *       "detail": "There is nothing at this address, or it is not yours.",
                      *       "code": "not_found",
-                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:opentrain:problem:service_unavailable",
-                     *       "title": "Service Unavailable",
-                     *       "status": 503,
-                     *       "detail": "The database is unavailable for a moment; try again shortly.",
-                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -5500,27 +5328,6 @@ export interface operations {
                      *       "status": 404,
                      *       "detail": "There is nothing at this address, or it is not yours.",
                      *       "code": "not_found",
-                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:opentrain:problem:service_unavailable",
-                     *       "title": "Service Unavailable",
-                     *       "status": 503,
-                     *       "detail": "The database is unavailable for a moment; try again shortly.",
-                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -5713,7 +5520,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -5785,27 +5592,6 @@ export interface operations {
                      *       "status": 422,
                      *       "detail": "This Idempotency-Key was used for a different request; use a new key.",
                      *       "code": "idempotency_key_reused",
-                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:opentrain:problem:service_unavailable",
-                     *       "title": "Service Unavailable",
-                     *       "status": 503,
-                     *       "detail": "The database is unavailable for a moment; try again shortly.",
-                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -6034,27 +5820,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:opentrain:problem:service_unavailable",
-                     *       "title": "Service Unavailable",
-                     *       "status": 503,
-                     *       "detail": "The database is unavailable for a moment; try again shortly.",
-                     *       "code": "service_unavailable",
-                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     listInvoices: {
@@ -6160,33 +5925,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:opentrain:problem:service_unavailable",
-                     *       "title": "Service Unavailable",
-                     *       "status": 503,
-                     *       "detail": "The database is unavailable for a moment; try again shortly.",
-                     *       "code": "service_unavailable",
-                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     getInvoice: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The `ETag` of a copy you hold: 304 with no body while the resource is unchanged.
+                 * @example "3b1f0c2a9d8e7f6a5b4c3d2e1f0a9b8c"
+                 */
+                "If-None-Match"?: string;
+            };
             path: {
                 invoiceId: string;
             };
@@ -6197,6 +5947,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description A strong validator of this representation: send it back in If-None-Match. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6231,6 +5983,15 @@ export interface operations {
                     "application/json": components["schemas"]["InvoiceResponse"];
                 };
             };
+            /** @description Not modified: `If-None-Match` names the current `ETag`. No body. */
+            304: {
+                headers: {
+                    /** @description A strong validator of this representation: send it back in If-None-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description The bearer token is missing, malformed, expired or not issued by this API (`unauthorized`); `detail` says which. */
             401: {
                 headers: {
@@ -6263,27 +6024,6 @@ export interface operations {
                      *       "status": 404,
                      *       "detail": "There is nothing at this address, or it is not yours.",
                      *       "code": "not_found",
-                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:opentrain:problem:service_unavailable",
-                     *       "title": "Service Unavailable",
-                     *       "status": 503,
-                     *       "detail": "The database is unavailable for a moment; try again shortly.",
-                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -6350,8 +6090,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
-            503: {
+            /** @description Too many money-moving requests from this caller (`rate_limited`); retry after Retry-After seconds. */
+            429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
@@ -6360,11 +6100,11 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "type": "urn:opentrain:problem:service_unavailable",
-                     *       "title": "Service Unavailable",
-                     *       "status": 503,
-                     *       "detail": "The database is unavailable for a moment; try again shortly.",
-                     *       "code": "service_unavailable",
+                     *       "type": "urn:opentrain:problem:rate_limited",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many money-moving requests; retry after 42 s.",
+                     *       "code": "rate_limited",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -6450,27 +6190,6 @@ export interface operations {
                      *       "status": 401,
                      *       "detail": "The bearer token expired at 2026-03-02T15:04:05Z; get a new one.",
                      *       "code": "unauthorized",
-                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:opentrain:problem:service_unavailable",
-                     *       "title": "Service Unavailable",
-                     *       "status": 503,
-                     *       "detail": "The database is unavailable for a moment; try again shortly.",
-                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -6590,7 +6309,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -6668,33 +6387,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:opentrain:problem:service_unavailable",
-                     *       "title": "Service Unavailable",
-                     *       "status": 503,
-                     *       "detail": "The database is unavailable for a moment; try again shortly.",
-                     *       "code": "service_unavailable",
-                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     getJob: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The `ETag` of a copy you hold: 304 with no body while the resource is unchanged.
+                 * @example "3b1f0c2a9d8e7f6a5b4c3d2e1f0a9b8c"
+                 */
+                "If-None-Match"?: string;
+            };
             path: {
                 jobId: string;
             };
@@ -6705,6 +6409,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description A strong validator of this representation: send it back in If-None-Match. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6721,6 +6427,15 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["JobResponse"];
                 };
+            };
+            /** @description Not modified: `If-None-Match` names the current `ETag`. No body. */
+            304: {
+                headers: {
+                    /** @description A strong validator of this representation: send it back in If-None-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description The bearer token is missing, malformed, expired or not issued by this API (`unauthorized`); `detail` says which. */
             401: {
@@ -6754,27 +6469,6 @@ export interface operations {
                      *       "status": 404,
                      *       "detail": "There is nothing at this address, or it is not yours.",
                      *       "code": "not_found",
-                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:opentrain:problem:service_unavailable",
-                     *       "title": "Service Unavailable",
-                     *       "status": 503,
-                     *       "detail": "The database is unavailable for a moment; try again shortly.",
-                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -6907,7 +6601,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -6979,27 +6673,6 @@ export interface operations {
                      *       "status": 422,
                      *       "detail": "This Idempotency-Key was used for a different request; use a new key.",
                      *       "code": "idempotency_key_reused",
-                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:opentrain:problem:service_unavailable",
-                     *       "title": "Service Unavailable",
-                     *       "status": 503,
-                     *       "detail": "The database is unavailable for a moment; try again shortly.",
-                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -7329,7 +7002,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -7447,27 +7120,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:opentrain:problem:service_unavailable",
-                     *       "title": "Service Unavailable",
-                     *       "status": 503,
-                     *       "detail": "The database is unavailable for a moment; try again shortly.",
-                     *       "code": "service_unavailable",
-                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     getMe: {
@@ -7516,33 +7168,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:opentrain:problem:service_unavailable",
-                     *       "title": "Service Unavailable",
-                     *       "status": 503,
-                     *       "detail": "The database is unavailable for a moment; try again shortly.",
-                     *       "code": "service_unavailable",
-                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     getMilestone: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The `ETag` of a copy you hold: 304 with no body while the resource is unchanged.
+                 * @example "3b1f0c2a9d8e7f6a5b4c3d2e1f0a9b8c"
+                 */
+                "If-None-Match"?: string;
+            };
             path: {
                 milestoneId: string;
             };
@@ -7553,6 +7190,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description A strong validator of this representation: send it back in If-None-Match. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7621,6 +7260,15 @@ export interface operations {
                     "application/json": components["schemas"]["MilestoneResponse"];
                 };
             };
+            /** @description Not modified: `If-None-Match` names the current `ETag`. No body. */
+            304: {
+                headers: {
+                    /** @description A strong validator of this representation: send it back in If-None-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description The bearer token is missing, malformed, expired or not issued by this API (`unauthorized`); `detail` says which. */
             401: {
                 headers: {
@@ -7653,27 +7301,6 @@ export interface operations {
                      *       "status": 404,
                      *       "detail": "There is nothing at this address, or it is not yours.",
                      *       "code": "not_found",
-                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:opentrain:problem:service_unavailable",
-                     *       "title": "Service Unavailable",
-                     *       "status": 503,
-                     *       "detail": "The database is unavailable for a moment; try again shortly.",
-                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -7863,7 +7490,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -7935,27 +7562,6 @@ export interface operations {
                      *       "status": 422,
                      *       "detail": "This Idempotency-Key was used for a different request; use a new key.",
                      *       "code": "idempotency_key_reused",
-                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:opentrain:problem:service_unavailable",
-                     *       "title": "Service Unavailable",
-                     *       "status": 503,
-                     *       "detail": "The database is unavailable for a moment; try again shortly.",
-                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -8247,7 +7853,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -8359,27 +7965,6 @@ export interface operations {
                      *       "status": 502,
                      *       "detail": "The payment provider could not be reached; try again shortly.",
                      *       "code": "payment_provider_unavailable",
-                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:opentrain:problem:service_unavailable",
-                     *       "title": "Service Unavailable",
-                     *       "status": 503,
-                     *       "detail": "The database is unavailable for a moment; try again shortly.",
-                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -8568,7 +8153,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -8640,27 +8225,6 @@ export interface operations {
                      *       "status": 422,
                      *       "detail": "This Idempotency-Key was used for a different request; use a new key.",
                      *       "code": "idempotency_key_reused",
-                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:opentrain:problem:service_unavailable",
-                     *       "title": "Service Unavailable",
-                     *       "status": 503,
-                     *       "detail": "The database is unavailable for a moment; try again shortly.",
-                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -8849,7 +8413,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -8921,27 +8485,6 @@ export interface operations {
                      *       "status": 422,
                      *       "detail": "This Idempotency-Key was used for a different request; use a new key.",
                      *       "code": "idempotency_key_reused",
-                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:opentrain:problem:service_unavailable",
-                     *       "title": "Service Unavailable",
-                     *       "status": 503,
-                     *       "detail": "The database is unavailable for a moment; try again shortly.",
-                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -9125,7 +8668,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -9218,27 +8761,6 @@ export interface operations {
                      *       "status": 429,
                      *       "detail": "Too many money-moving requests; retry after 42 s.",
                      *       "code": "rate_limited",
-                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:opentrain:problem:service_unavailable",
-                     *       "title": "Service Unavailable",
-                     *       "status": 503,
-                     *       "detail": "The database is unavailable for a moment; try again shortly.",
-                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -9426,7 +8948,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -9538,27 +9060,6 @@ export interface operations {
                      *       "status": 502,
                      *       "detail": "The payment provider could not be reached; try again shortly.",
                      *       "code": "payment_provider_unavailable",
-                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:opentrain:problem:service_unavailable",
-                     *       "title": "Service Unavailable",
-                     *       "status": 503,
-                     *       "detail": "The database is unavailable for a moment; try again shortly.",
-                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -9742,7 +9243,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -9814,27 +9315,6 @@ export interface operations {
                      *       "status": 422,
                      *       "detail": "This Idempotency-Key was used for a different request; use a new key.",
                      *       "code": "idempotency_key_reused",
-                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:opentrain:problem:service_unavailable",
-                     *       "title": "Service Unavailable",
-                     *       "status": 503,
-                     *       "detail": "The database is unavailable for a moment; try again shortly.",
-                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -9917,27 +9397,6 @@ export interface operations {
                      *       "status": 401,
                      *       "detail": "The bearer token expired at 2026-03-02T15:04:05Z; get a new one.",
                      *       "code": "unauthorized",
-                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:opentrain:problem:service_unavailable",
-                     *       "title": "Service Unavailable",
-                     *       "status": 503,
-                     *       "detail": "The database is unavailable for a moment; try again shortly.",
-                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -10051,7 +9510,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -10123,27 +9582,6 @@ export interface operations {
                      *       "status": 422,
                      *       "detail": "This Idempotency-Key was used for a different request; use a new key.",
                      *       "code": "idempotency_key_reused",
-                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:opentrain:problem:service_unavailable",
-                     *       "title": "Service Unavailable",
-                     *       "status": 503,
-                     *       "detail": "The database is unavailable for a moment; try again shortly.",
-                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -10247,27 +9685,6 @@ export interface operations {
                      *       "status": 403,
                      *       "detail": "Only an admin may do this; your token's role is trainer.",
                      *       "code": "forbidden",
-                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:opentrain:problem:service_unavailable",
-                     *       "title": "Service Unavailable",
-                     *       "status": 503,
-                     *       "detail": "The database is unavailable for a moment; try again shortly.",
-                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -10416,27 +9833,6 @@ export interface operations {
                      *       "status": 403,
                      *       "detail": "Only an admin may do this; your token's role is trainer.",
                      *       "code": "forbidden",
-                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:opentrain:problem:service_unavailable",
-                     *       "title": "Service Unavailable",
-                     *       "status": 503,
-                     *       "detail": "The database is unavailable for a moment; try again shortly.",
-                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -10620,7 +10016,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -10692,27 +10088,6 @@ export interface operations {
                      *       "status": 422,
                      *       "detail": "This Idempotency-Key was used for a different request; use a new key.",
                      *       "code": "idempotency_key_reused",
-                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:opentrain:problem:service_unavailable",
-                     *       "title": "Service Unavailable",
-                     *       "status": 503,
-                     *       "detail": "The database is unavailable for a moment; try again shortly.",
-                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -10849,7 +10224,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -10927,27 +10302,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:opentrain:problem:service_unavailable",
-                     *       "title": "Service Unavailable",
-                     *       "status": 503,
-                     *       "detail": "The database is unavailable for a moment; try again shortly.",
-                     *       "code": "service_unavailable",
-                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     listPayoutCountries: {
@@ -10988,27 +10342,6 @@ export interface operations {
                      *       "status": 401,
                      *       "detail": "The bearer token expired at 2026-03-02T15:04:05Z; get a new one.",
                      *       "code": "unauthorized",
-                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:opentrain:problem:service_unavailable",
-                     *       "title": "Service Unavailable",
-                     *       "status": 503,
-                     *       "detail": "The database is unavailable for a moment; try again shortly.",
-                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -11079,27 +10412,6 @@ export interface operations {
                      *       "status": 403,
                      *       "detail": "Only an trainer may do this; your token's role is trainer.",
                      *       "code": "forbidden",
-                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:opentrain:problem:service_unavailable",
-                     *       "title": "Service Unavailable",
-                     *       "status": 503,
-                     *       "detail": "The database is unavailable for a moment; try again shortly.",
-                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -11217,7 +10529,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -11308,27 +10620,6 @@ export interface operations {
                      *       "status": 502,
                      *       "detail": "The payment provider could not be reached; try again shortly.",
                      *       "code": "payment_provider_unavailable",
-                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:opentrain:problem:service_unavailable",
-                     *       "title": "Service Unavailable",
-                     *       "status": 503,
-                     *       "detail": "The database is unavailable for a moment; try again shortly.",
-                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -11434,7 +10725,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -11525,27 +10816,6 @@ export interface operations {
                      *       "status": 502,
                      *       "detail": "The payment provider could not be reached; try again shortly.",
                      *       "code": "payment_provider_unavailable",
-                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:opentrain:problem:service_unavailable",
-                     *       "title": "Service Unavailable",
-                     *       "status": 503,
-                     *       "detail": "The database is unavailable for a moment; try again shortly.",
-                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -11668,27 +10938,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:opentrain:problem:service_unavailable",
-                     *       "title": "Service Unavailable",
-                     *       "status": 503,
-                     *       "detail": "The database is unavailable for a moment; try again shortly.",
-                     *       "code": "service_unavailable",
-                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     listWebhookEndpoints: {
@@ -11746,27 +10995,6 @@ export interface operations {
                      *       "status": 401,
                      *       "detail": "The bearer token expired at 2026-03-02T15:04:05Z; get a new one.",
                      *       "code": "unauthorized",
-                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:opentrain:problem:service_unavailable",
-                     *       "title": "Service Unavailable",
-                     *       "status": 503,
-                     *       "detail": "The database is unavailable for a moment; try again shortly.",
-                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -11882,7 +11110,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -11954,27 +11182,6 @@ export interface operations {
                      *       "status": 422,
                      *       "detail": "This Idempotency-Key was used for a different request; use a new key.",
                      *       "code": "idempotency_key_reused",
-                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:opentrain:problem:service_unavailable",
-                     *       "title": "Service Unavailable",
-                     *       "status": 503,
-                     *       "detail": "The database is unavailable for a moment; try again shortly.",
-                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -12053,27 +11260,6 @@ export interface operations {
                      *       "status": 404,
                      *       "detail": "There is nothing at this address, or it is not yours.",
                      *       "code": "not_found",
-                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:opentrain:problem:service_unavailable",
-                     *       "title": "Service Unavailable",
-                     *       "status": 503,
-                     *       "detail": "The database is unavailable for a moment; try again shortly.",
-                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -12178,7 +11364,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -12212,27 +11398,6 @@ export interface operations {
                      *       "status": 422,
                      *       "detail": "This Idempotency-Key was used for a different request; use a new key.",
                      *       "code": "idempotency_key_reused",
-                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:opentrain:problem:service_unavailable",
-                     *       "title": "Service Unavailable",
-                     *       "status": 503,
-                     *       "detail": "The database is unavailable for a moment; try again shortly.",
-                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -12353,7 +11518,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -12425,27 +11590,6 @@ export interface operations {
                      *       "status": 422,
                      *       "detail": "This Idempotency-Key was used for a different request; use a new key.",
                      *       "code": "idempotency_key_reused",
-                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:opentrain:problem:service_unavailable",
-                     *       "title": "Service Unavailable",
-                     *       "status": 503,
-                     *       "detail": "The database is unavailable for a moment; try again shortly.",
-                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -12570,7 +11714,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -12642,27 +11786,6 @@ export interface operations {
                      *       "status": 422,
                      *       "detail": "This Idempotency-Key was used for a different request; use a new key.",
                      *       "code": "idempotency_key_reused",
-                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:opentrain:problem:service_unavailable",
-                     *       "title": "Service Unavailable",
-                     *       "status": 503,
-                     *       "detail": "The database is unavailable for a moment; try again shortly.",
-                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -12807,27 +11930,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:opentrain:problem:service_unavailable",
-                     *       "title": "Service Unavailable",
-                     *       "status": 503,
-                     *       "detail": "The database is unavailable for a moment; try again shortly.",
-                     *       "code": "service_unavailable",
-                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     getWebhookDelivery: {
@@ -12907,27 +12009,6 @@ export interface operations {
                      *       "status": 404,
                      *       "detail": "There is nothing at this address, or it is not yours.",
                      *       "code": "not_found",
-                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:opentrain:problem:service_unavailable",
-                     *       "title": "Service Unavailable",
-                     *       "status": 503,
-                     *       "detail": "The database is unavailable for a moment; try again shortly.",
-                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -13057,7 +12138,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -13129,27 +12210,6 @@ export interface operations {
                      *       "status": 422,
                      *       "detail": "This Idempotency-Key was used for a different request; use a new key.",
                      *       "code": "idempotency_key_reused",
-                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:opentrain:problem:service_unavailable",
-                     *       "title": "Service Unavailable",
-                     *       "status": 503,
-                     *       "detail": "The database is unavailable for a moment; try again shortly.",
-                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */

@@ -1,8 +1,6 @@
 using System.Net;
 using Mediator;
 using Microsoft.AspNetCore.Mvc;
-using OpenTrain.Clean.Application.Milestones.Funding;
-using OpenTrain.Clean.Application.Payouts.Accounts;
 using OpenTrain.Clean.Infrastructure.Payments.Simulator;
 
 namespace OpenTrain.Clean.Api.Endpoints;
@@ -13,7 +11,7 @@ namespace OpenTrain.Clean.Api.Endpoints;
 /// holder of its link: the onboarding link's token, or the payment's client secret handed to the
 /// employer. Mapped only in Development, when the simulator is the payment gateway.
 /// </summary>
-internal static class SimulatorEndpoints
+internal static partial class SimulatorEndpoints
 {
     public static void MapSimulatorPages(this IEndpointRouteBuilder app)
     {
@@ -22,6 +20,7 @@ internal static class SimulatorEndpoints
         pages.MapPost("/onboarding/{accountId}/complete", CompleteOnboarding);
         pages.MapGet("/payments/{paymentIntentId}/authenticate", AuthenticationPage);
         pages.MapPost("/payments/{paymentIntentId}/complete", CompleteAuthentication);
+        pages.MapSimulatorTriggers();
     }
 
     private static IResult OnboardingPage(string accountId, string? token, PaymentSimulator simulator) =>
@@ -33,21 +32,26 @@ internal static class SimulatorEndpoints
                 <p>This page plays Stripe's hosted Connect onboarding for account <code>{Encode(accountId)}</code>:
                 identity, tax and bank details are taken as submitted.</p>
                 <form method="post" action="/simulator/onboarding/{Encode(accountId)}/complete?token={Uri.EscapeDataString(token!)}"><button type="submit">Complete payout setup</button></form>
+                <form method="post" action="/simulator/onboarding/{Encode(accountId)}/complete?token={Uri.EscapeDataString(token!)}&amp;transfers=false"><button type="submit">Submit, transfers capability not yet active</button></form>
                 """);
 
-    private static async Task<IResult> CompleteOnboarding(string accountId, string? token, PaymentSimulator simulator, ISender sender, CancellationToken ct)
+    private static async Task<IResult> CompleteOnboarding(string accountId, string? token, PaymentSimulator simulator, ISender sender, CancellationToken ct, bool transfers = true)
     {
-        if (simulator.CompleteOnboarding(accountId, token) is null)
+        if (simulator.CompleteOnboarding(accountId, token, transfers) is null)
         {
             return InvalidLink();
         }
 
-        await sender.Send(new SyncPayoutAccountCommand(accountId), ct);
-        return Page("Payout setup complete", "<p>Payouts are enabled. Pending payouts are sent within one job interval; you can close this page.</p>");
+        await DeliverEventsAsync(simulator, sender, ct);
+        return Page("Payout setup complete", transfers
+            ? "<p>Payouts are enabled. Pending payouts are sent within one job interval; you can close this page.</p>"
+            : "<p>Details submitted, but the transfers capability is not active yet: payouts wait until it is (complete again to activate it).</p>");
     }
 
     private static IResult AuthenticationPage(string paymentIntentId, [FromQuery(Name = "client_secret")] string? clientSecret, PaymentSimulator simulator) =>
-        !simulator.IsClientSecretValid(paymentIntentId, clientSecret) || simulator.FindPaymentIntent(paymentIntentId) is not { Status: "requires_action" } intent
+        !simulator.IsClientSecretValid(paymentIntentId, clientSecret)
+            || simulator.FindPaymentIntent(paymentIntentId) is not { Status: "requires_action" or "requires_payment_method" } intent
+            || (intent.Status == "requires_payment_method" && intent.DeclineCode != "authentication_failed")
             ? Page("Nothing to authenticate", "<p>This payment does not need authentication, or the link is not valid.</p>", StatusCodes.Status404NotFound)
             : Page(
                 "Authenticate payment (simulated 3-D Secure)",
@@ -57,6 +61,10 @@ internal static class SimulatorEndpoints
                 <form method="post" action="/simulator/payments/{Encode(intent.Id)}/complete?client_secret={Uri.EscapeDataString(clientSecret!)}&amp;outcome=fail"><button type="submit">Fail authentication</button></form>
                 """);
 
+    /// <summary>
+    /// The customer completes (or fails) 3-D Secure; after a failure, "succeed" plays the customer retrying in
+    /// Stripe.js with the first answer's client secret. The outcome reaches us as Stripe's would: as an event.
+    /// </summary>
     private static async Task<IResult> CompleteAuthentication(
         string paymentIntentId, string? outcome, [FromQuery(Name = "client_secret")] string? clientSecret, PaymentSimulator simulator, ISender sender, CancellationToken ct)
     {
@@ -66,13 +74,13 @@ internal static class SimulatorEndpoints
         }
 
         var intent = simulator.CompleteAuthentication(paymentIntentId, succeed: outcome != "fail");
-        if (intent is null || !intent.Metadata.TryGetValue("milestone_id", out var milestone) || !Guid.TryParse(milestone, out var milestoneId))
+        if (intent is null)
         {
             return Page("Unknown payment", "<p>This payment is not known.</p>", StatusCodes.Status404NotFound);
         }
 
-        var result = await sender.Send(new ReconcileFundingCommand(milestoneId), ct);
-        return Page("Authentication finished", $"<p>The milestone is now <strong>{Encode(result?.Milestone.Status.ToString() ?? "unchanged")}</strong>. You can close this page.</p>");
+        await DeliverEventsAsync(simulator, sender, ct);
+        return Page("Authentication finished", $"<p>The payment is now <strong>{Encode(intent.Status)}</strong>. You can close this page.</p>");
     }
 
     private static IResult InvalidLink() =>

@@ -22,6 +22,11 @@ public enum NotificationKind
     FundingFailed,
     MilestoneRefunded,
     WebhookEndpointDisabled,
+    PayoutRetrying,
+    DisputeOpened,
+    DisputeClosed,
+    FundedByLatePayment,
+    DuplicateChargeRefunded,
 }
 
 /// <summary>A feed entry was committed: its e-mail goes out from here, after the commit, once.</summary>

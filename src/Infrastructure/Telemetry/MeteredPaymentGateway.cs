@@ -58,6 +58,10 @@ internal sealed class MeteredPaymentGateway(IPaymentGateway inner) : IPaymentGat
 
     public Task<SubscriptionResult> GetSubscriptionAsync(string subscriptionId, CancellationToken cancellationToken) => inner.GetSubscriptionAsync(subscriptionId, cancellationToken);
 
+    public Task<string?> FindRefundAsync(string chargeId, CancellationToken cancellationToken) => inner.FindRefundAsync(chargeId, cancellationToken);
+
+    public Task<IReadOnlyList<RecordedProviderEvent>> ListEventsAsync(DateTimeOffset since, CancellationToken cancellationToken) => inner.ListEventsAsync(since, cancellationToken);
+
     public Task<RefundResult> RefundAsync(RefundRequest request, CancellationToken cancellationToken) => inner.RefundAsync(request, cancellationToken);
 
     /// <summary>An exception is an answer too (the outcome is unknown): counted as "error", never swallowed.</summary>
