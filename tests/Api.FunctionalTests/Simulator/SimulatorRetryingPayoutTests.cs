@@ -75,7 +75,7 @@ public sealed class SimulatorPayoutTests(ApiFactory factory) : IClassFixture<Api
         var admin = await _walk.SignInAsync("admin", "Sam Support");
         Assert.Single((await _walk.GetAsync(admin, $"/api/v1/ops/payouts?reason=payout_setup_incomplete&trainerId={trainer.Id}")).EnumerateArray());
 
-        Assert.Equal(HttpStatusCode.OK, (await _walk.Api.PostAsync($"/simulator/onboarding/{accountId}/complete", null)).StatusCode);
+        await _walk.CompleteOnboardingPageAsync(trainer, accountId);
         await _walk.RunJobsAsync();
 
         Assert.Equal("paid", (await _walk.MilestoneAsync(trainer, hire.MilestoneId)).Str("status"));

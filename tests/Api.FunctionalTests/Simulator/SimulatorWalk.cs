@@ -44,10 +44,17 @@ internal sealed class SimulatorWalk(ApiFactory factory)
         var trainer = await SignInAsync("trainer", "Tom Trainer");
         var account = await Expect.StatusAsync(await Api.PostAsync("/api/v1/payouts/account", trainer, new { country = "US" }), HttpStatusCode.OK);
         var accountId = account.Str("connectedAccountId")!;
-        var completed = await Api.PostAsync($"/simulator/onboarding/{accountId}/complete{(transfersActive ? string.Empty : "?transfers=false")}", null);
-        Assert.Equal(HttpStatusCode.OK, completed.StatusCode);
+        await CompleteOnboardingPageAsync(trainer, accountId, transfersActive);
         await DrainOutboxAsync();
         return (trainer, accountId);
+    }
+
+    /// <summary>Submits the simulator's hosted onboarding page, as the holder of a fresh onboarding link (its token).</summary>
+    public async Task CompleteOnboardingPageAsync(Actor trainer, string accountId, bool transfersActive = true)
+    {
+        var link = new Uri((await Expect.StatusAsync(await Api.PostAsync("/api/v1/payouts/account/onboarding-link", trainer, null), HttpStatusCode.OK)).Str("url")!);
+        var completed = await Api.PostAsync($"/simulator/onboarding/{accountId}/complete{link.Query}{(transfersActive ? string.Empty : "&transfers=false")}", null);
+        Assert.Equal(HttpStatusCode.OK, completed.StatusCode);
     }
 
     public async Task<Hired> HireAsync(Actor employer, Actor trainer, long amount = 50_000, HttpStatusCode expected = HttpStatusCode.Created)
