@@ -601,10 +601,10 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Parked payouts (admin)
-         * @description Approved milestones whose payout the provider refused for good (payout.status failed), with the last error.
+         * Unpaid payouts (admin)
+         * @description Every approved payout that is not paid, with why it waits: queued, payout_setup_incomplete, retrying (with the next attempt), disputed or parked (refused for good, retry it). Filters: reason, trainerId.
          */
-        get: operations["listParkedPayouts"];
+        get: operations["listUnpaidPayouts"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2736,7 +2736,7 @@ export interface components {
          *         "payout": {
          *           "status": "paid",
          *           "reason": null,
-         *           "attempts": 3,
+         *           "attempts": 2,
          *           "nextAttemptAt": null,
          *           "lastError": null,
          *           "transferId": "tr_1PqExample0001",
@@ -2910,7 +2910,7 @@ export interface components {
          *         "payout": {
          *           "status": "pending",
          *           "reason": "payout_setup_incomplete",
-         *           "attempts": 1,
+         *           "attempts": 0,
          *           "nextAttemptAt": null,
          *           "lastError": null,
          *           "transferId": null,
@@ -3060,7 +3060,7 @@ export interface components {
          *         "payout": {
          *           "status": "pending",
          *           "reason": "retrying",
-         *           "attempts": 2,
+         *           "attempts": 1,
          *           "nextAttemptAt": "2026-06-16T18:17:10+00:00",
          *           "lastError": "Stripe rate limit; trying again.",
          *           "transferId": null,
@@ -3218,7 +3218,8 @@ export interface components {
          *       "data": {
          *         "plan": "agency",
          *         "status": "active",
-         *         "subscriptionId": "sub_1PqExample0001"
+         *         "subscriptionId": "sub_1PqExample0001",
+         *         "clientSecret": null
          *       }
          *     }
          */
@@ -3474,7 +3475,7 @@ export interface components {
             data: components["schemas"]["NotificationResponse"][];
         };
         /** @enum {string} */
-        NotificationKind: "milestone_funded" | "milestone_submitted" | "milestone_changes_requested" | "milestone_approved" | "payout_sent" | "payout_waiting_for_setup" | "payout_failed" | "funding_failed" | "milestone_refunded" | "webhook_endpoint_disabled";
+        NotificationKind: "milestone_funded" | "milestone_submitted" | "milestone_changes_requested" | "milestone_approved" | "payout_sent" | "payout_waiting_for_setup" | "payout_failed" | "funding_failed" | "milestone_refunded" | "webhook_endpoint_disabled" | "payout_retrying" | "dispute_opened" | "dispute_closed" | "funded_by_late_payment" | "duplicate_charge_refunded";
         NotificationResponse: {
             /** Format: uuid */
             id: string;
@@ -3617,7 +3618,7 @@ export interface components {
              * @description The machine-readable reason; stable across versions.
              * @enum {string}
              */
-            code: "amount_out_of_range" | "bad_request" | "cannot_hire_self" | "card_declined" | "concurrency_conflict" | "conflict" | "contract_ended" | "currency_mismatch" | "customer_already_linked" | "customer_required" | "delivery_not_found" | "description_required" | "domain_error" | "error" | "event_not_found" | "forbidden" | "idempotency_key_invalid" | "idempotency_key_reused" | "idempotency_request_in_progress" | "integrator_event_published" | "internal_error" | "invalid_currency" | "invalid_fee_schedule" | "invalid_signature" | "invoice_number_required" | "invoice_paid" | "invoice_refunded" | "job_archived" | "job_has_unresolved_milestones" | "malformed_event" | "malformed_request" | "method_not_allowed" | "milestone_disputed" | "milestone_not_approvable" | "milestone_not_awaiting_approval" | "milestone_not_cancellable" | "milestone_not_disputable" | "milestone_not_disputed" | "milestone_not_editable" | "milestone_not_fundable" | "milestone_not_funding" | "milestone_not_refundable" | "milestone_not_releasing" | "milestone_not_submittable" | "milestone_refund_pending" | "milestone_wrong_party" | "no_active_subscription" | "not_acceptable" | "not_found" | "payload_too_large" | "payment_method_invalid" | "payment_method_required" | "payment_provider_unavailable" | "payout_account" | "payout_account_exists" | "payout_account_not_started" | "payout_country_unsupported" | "payout_not_due" | "payout_parked" | "rate_limited" | "refund_failed" | "role_mismatch" | "subscription_required" | "text_too_long" | "title_required" | "trainer_not_found" | "unauthorized" | "unsupported_media_type" | "validation_failed" | "webhook_conflict" | "webhook_delivery_not_pending" | "webhook_description_too_long" | "webhook_endpoint_disabled" | "webhook_endpoint_limit_reached" | "webhook_event_types_required" | "webhook_url_invalid" | "webhook_url_refused";
+            code: "amount_out_of_range" | "bad_request" | "cannot_hire_self" | "card_declined" | "concurrency_conflict" | "conflict" | "contract_ended" | "currency_mismatch" | "customer_already_linked" | "customer_required" | "delivery_not_found" | "description_required" | "domain_error" | "error" | "event_not_found" | "event_not_understood" | "forbidden" | "idempotency_key_invalid" | "idempotency_key_reused" | "idempotency_request_in_progress" | "integrator_event_published" | "internal_error" | "invalid_currency" | "invalid_fee_schedule" | "invalid_signature" | "invoice_number_required" | "invoice_paid" | "invoice_refunded" | "job_archived" | "job_has_unresolved_milestones" | "malformed_event" | "malformed_request" | "method_not_allowed" | "milestone_disputed" | "milestone_not_approvable" | "milestone_not_awaiting_approval" | "milestone_not_cancellable" | "milestone_not_disputable" | "milestone_not_disputed" | "milestone_not_editable" | "milestone_not_fundable" | "milestone_not_funding" | "milestone_not_refundable" | "milestone_not_releasing" | "milestone_not_submittable" | "milestone_refund_pending" | "milestone_wrong_party" | "no_active_subscription" | "not_acceptable" | "not_found" | "payload_too_large" | "payment_method_invalid" | "payment_method_required" | "payment_provider_unavailable" | "payout_account" | "payout_account_exists" | "payout_account_not_started" | "payout_country_unsupported" | "payout_not_due" | "payout_parked" | "rate_limited" | "refund_failed" | "role_mismatch" | "service_unavailable" | "subscription_required" | "text_too_long" | "title_required" | "trainer_not_found" | "unauthorized" | "unsupported_media_type" | "validation_failed" | "webhook_conflict" | "webhook_delivery_not_pending" | "webhook_description_too_long" | "webhook_endpoint_disabled" | "webhook_endpoint_limit_reached" | "webhook_event_types_required" | "webhook_url_invalid" | "webhook_url_refused";
             /** @description Identifies this request in our logs and traces. */
             traceId: string;
             /** @description Per field (a JSON path such as `firstMilestone.amount`, a query parameter, or `body`): what is wrong with it. */
@@ -3711,6 +3712,11 @@ export interface components {
             plan: components["schemas"]["BillingPlan"];
             status: components["schemas"]["SubscriptionStatus"];
             subscriptionId: null | string;
+            /**
+             * @description While the first payment needs the customer (3-D Secure, status incomplete): confirm it with Stripe.js
+             *     (`stripe.confirmCardPayment(clientSecret)`), then POST the same plan again to read the outcome.
+             */
+            clientSecret: null | string;
         };
         /** @enum {string} */
         SubscriptionStatus: "none" | "incomplete" | "active" | "past_due" | "canceled";
@@ -3723,6 +3729,40 @@ export interface components {
             /** Format: uuid */
             actorId: null | string;
             note: null | string;
+        };
+        /**
+         * @description Why an approved payout is not paid yet, as operators filter by it.
+         * @enum {string}
+         */
+        UnpaidPayoutReason: "queued" | "payout_setup_incomplete" | "retrying" | "disputed" | "parked";
+        UnpaidPayoutResponse: {
+            /** Format: uuid */
+            milestoneId: string;
+            /** Format: uuid */
+            contractId: string;
+            /** Format: uuid */
+            trainerId: string;
+            /**
+             * Format: int64
+             * @description Integer minor units of the currency (50000 = $500.00).
+             */
+            amount: number;
+            currency: string;
+            /** @description Why it is not paid yet. */
+            reason: components["schemas"]["UnpaidPayoutReason"];
+            /**
+             * Format: int32
+             * @description Transfer attempts that failed for a retryable reason so far.
+             */
+            attempts: number;
+            /**
+             * Format: date-time
+             * @description When the payout job tries again (none while it waits for setup, a dispute or an admin).
+             */
+            nextAttemptAt: null | string;
+            lastError: null | string;
+            /** Format: date-time */
+            approvedAt: null | string;
         };
         /** @description Changes to a milestone that is not funded yet; members left out stay as they are. */
         UpdateMilestoneRequest: {
@@ -3960,6 +4000,27 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     attachPaymentMethod: {
@@ -4079,7 +4140,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -4197,6 +4258,27 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     createSetupIntent: {
@@ -4297,7 +4379,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -4394,6 +4476,27 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getSubscription: {
@@ -4415,7 +4518,8 @@ export interface operations {
                      * @example {
                      *       "plan": "none",
                      *       "status": "none",
-                     *       "subscriptionId": "sub_1QxAmple00000001"
+                     *       "subscriptionId": "sub_1QxAmple00000001",
+                     *       "clientSecret": "pi_3QxAmple00000001_secret_s3cr3t"
                      *     }
                      */
                     "application/json": components["schemas"]["SubscriptionResponse"];
@@ -4453,6 +4557,27 @@ export interface operations {
                      *       "status": 403,
                      *       "detail": "Only an employer may do this; your token's role is trainer.",
                      *       "code": "forbidden",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -4497,7 +4622,8 @@ export interface operations {
                      * @example {
                      *       "plan": "none",
                      *       "status": "none",
-                     *       "subscriptionId": "sub_1QxAmple00000001"
+                     *       "subscriptionId": "sub_1QxAmple00000001",
+                     *       "clientSecret": "pi_3QxAmple00000001_secret_s3cr3t"
                      *     }
                      */
                     "application/json": components["schemas"]["SubscriptionResponse"];
@@ -4565,7 +4691,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -4683,6 +4809,27 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     cancelSubscription: {
@@ -4712,7 +4859,8 @@ export interface operations {
                      * @example {
                      *       "plan": "none",
                      *       "status": "none",
-                     *       "subscriptionId": "sub_1QxAmple00000001"
+                     *       "subscriptionId": "sub_1QxAmple00000001",
+                     *       "clientSecret": "pi_3QxAmple00000001_secret_s3cr3t"
                      *     }
                      */
                     "application/json": components["schemas"]["SubscriptionResponse"];
@@ -4780,7 +4928,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -4833,6 +4981,27 @@ export interface operations {
                      *       "status": 502,
                      *       "detail": "The payment provider could not be reached; try again shortly.",
                      *       "code": "payment_provider_unavailable",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -4927,18 +5096,33 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getContract: {
         parameters: {
             query?: never;
-            header?: {
-                /**
-                 * @description The `ETag` of a copy you hold: 304 with no body while the resource is unchanged.
-                 * @example "3b1f0c2a9d8e7f6a5b4c3d2e1f0a9b8c"
-                 */
-                "If-None-Match"?: string;
-            };
+            header?: never;
             path: {
                 contractId: string;
             };
@@ -4949,8 +5133,6 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
-                    /** @description A strong validator of this representation: send it back in If-None-Match. */
-                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5042,15 +5224,6 @@ export interface operations {
                     "application/json": components["schemas"]["ContractDetailsResponse"];
                 };
             };
-            /** @description Not modified: `If-None-Match` names the current `ETag`. No body. */
-            304: {
-                headers: {
-                    /** @description A strong validator of this representation: send it back in If-None-Match. */
-                    ETag?: string;
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
             /** @description The bearer token is missing, malformed, expired or not issued by this API (`unauthorized`); `detail` says which. */
             401: {
                 headers: {
@@ -5083,6 +5256,27 @@ export interface operations {
                      *       "status": 404,
                      *       "detail": "There is nothing at this address, or it is not yours.",
                      *       "code": "not_found",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -5171,6 +5365,27 @@ export interface operations {
                      *       "status": 404,
                      *       "detail": "There is nothing at this address, or it is not yours.",
                      *       "code": "not_found",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -5328,6 +5543,27 @@ export interface operations {
                      *       "status": 404,
                      *       "detail": "There is nothing at this address, or it is not yours.",
                      *       "code": "not_found",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -5520,7 +5756,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -5592,6 +5828,27 @@ export interface operations {
                      *       "status": 422,
                      *       "detail": "This Idempotency-Key was used for a different request; use a new key.",
                      *       "code": "idempotency_key_reused",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -5820,6 +6077,27 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     listInvoices: {
@@ -5925,18 +6203,33 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getInvoice: {
         parameters: {
             query?: never;
-            header?: {
-                /**
-                 * @description The `ETag` of a copy you hold: 304 with no body while the resource is unchanged.
-                 * @example "3b1f0c2a9d8e7f6a5b4c3d2e1f0a9b8c"
-                 */
-                "If-None-Match"?: string;
-            };
+            header?: never;
             path: {
                 invoiceId: string;
             };
@@ -5947,8 +6240,6 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
-                    /** @description A strong validator of this representation: send it back in If-None-Match. */
-                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5983,15 +6274,6 @@ export interface operations {
                     "application/json": components["schemas"]["InvoiceResponse"];
                 };
             };
-            /** @description Not modified: `If-None-Match` names the current `ETag`. No body. */
-            304: {
-                headers: {
-                    /** @description A strong validator of this representation: send it back in If-None-Match. */
-                    ETag?: string;
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
             /** @description The bearer token is missing, malformed, expired or not issued by this API (`unauthorized`); `detail` says which. */
             401: {
                 headers: {
@@ -6024,6 +6306,27 @@ export interface operations {
                      *       "status": 404,
                      *       "detail": "There is nothing at this address, or it is not yours.",
                      *       "code": "not_found",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -6090,8 +6393,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many money-moving requests from this caller (`rate_limited`); retry after Retry-After seconds. */
-            429: {
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
@@ -6100,11 +6403,11 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "type": "urn:opentrain:problem:rate_limited",
-                     *       "title": "Too Many Requests",
-                     *       "status": 429,
-                     *       "detail": "Too many money-moving requests; retry after 42 s.",
-                     *       "code": "rate_limited",
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -6190,6 +6493,27 @@ export interface operations {
                      *       "status": 401,
                      *       "detail": "The bearer token expired at 2026-03-02T15:04:05Z; get a new one.",
                      *       "code": "unauthorized",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -6309,7 +6633,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -6387,18 +6711,33 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getJob: {
         parameters: {
             query?: never;
-            header?: {
-                /**
-                 * @description The `ETag` of a copy you hold: 304 with no body while the resource is unchanged.
-                 * @example "3b1f0c2a9d8e7f6a5b4c3d2e1f0a9b8c"
-                 */
-                "If-None-Match"?: string;
-            };
+            header?: never;
             path: {
                 jobId: string;
             };
@@ -6409,8 +6748,6 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
-                    /** @description A strong validator of this representation: send it back in If-None-Match. */
-                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6427,15 +6764,6 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["JobResponse"];
                 };
-            };
-            /** @description Not modified: `If-None-Match` names the current `ETag`. No body. */
-            304: {
-                headers: {
-                    /** @description A strong validator of this representation: send it back in If-None-Match. */
-                    ETag?: string;
-                    [name: string]: unknown;
-                };
-                content?: never;
             };
             /** @description The bearer token is missing, malformed, expired or not issued by this API (`unauthorized`); `detail` says which. */
             401: {
@@ -6469,6 +6797,27 @@ export interface operations {
                      *       "status": 404,
                      *       "detail": "There is nothing at this address, or it is not yours.",
                      *       "code": "not_found",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -6601,7 +6950,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -6673,6 +7022,27 @@ export interface operations {
                      *       "status": 422,
                      *       "detail": "This Idempotency-Key was used for a different request; use a new key.",
                      *       "code": "idempotency_key_reused",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -7002,7 +7372,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -7120,6 +7490,27 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getMe: {
@@ -7168,18 +7559,33 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getMilestone: {
         parameters: {
             query?: never;
-            header?: {
-                /**
-                 * @description The `ETag` of a copy you hold: 304 with no body while the resource is unchanged.
-                 * @example "3b1f0c2a9d8e7f6a5b4c3d2e1f0a9b8c"
-                 */
-                "If-None-Match"?: string;
-            };
+            header?: never;
             path: {
                 milestoneId: string;
             };
@@ -7190,8 +7596,6 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
-                    /** @description A strong validator of this representation: send it back in If-None-Match. */
-                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7260,15 +7664,6 @@ export interface operations {
                     "application/json": components["schemas"]["MilestoneResponse"];
                 };
             };
-            /** @description Not modified: `If-None-Match` names the current `ETag`. No body. */
-            304: {
-                headers: {
-                    /** @description A strong validator of this representation: send it back in If-None-Match. */
-                    ETag?: string;
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
             /** @description The bearer token is missing, malformed, expired or not issued by this API (`unauthorized`); `detail` says which. */
             401: {
                 headers: {
@@ -7301,6 +7696,27 @@ export interface operations {
                      *       "status": 404,
                      *       "detail": "There is nothing at this address, or it is not yours.",
                      *       "code": "not_found",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -7490,7 +7906,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -7562,6 +7978,27 @@ export interface operations {
                      *       "status": 422,
                      *       "detail": "This Idempotency-Key was used for a different request; use a new key.",
                      *       "code": "idempotency_key_reused",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -7853,7 +8290,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -7965,6 +8402,27 @@ export interface operations {
                      *       "status": 502,
                      *       "detail": "The payment provider could not be reached; try again shortly.",
                      *       "code": "payment_provider_unavailable",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -8153,7 +8611,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -8225,6 +8683,27 @@ export interface operations {
                      *       "status": 422,
                      *       "detail": "This Idempotency-Key was used for a different request; use a new key.",
                      *       "code": "idempotency_key_reused",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -8413,7 +8892,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -8485,6 +8964,27 @@ export interface operations {
                      *       "status": 422,
                      *       "detail": "This Idempotency-Key was used for a different request; use a new key.",
                      *       "code": "idempotency_key_reused",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -8668,7 +9168,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -8761,6 +9261,27 @@ export interface operations {
                      *       "status": 429,
                      *       "detail": "Too many money-moving requests; retry after 42 s.",
                      *       "code": "rate_limited",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -8948,7 +9469,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -9060,6 +9581,27 @@ export interface operations {
                      *       "status": 502,
                      *       "detail": "The payment provider could not be reached; try again shortly.",
                      *       "code": "payment_provider_unavailable",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -9243,7 +9785,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -9315,6 +9857,27 @@ export interface operations {
                      *       "status": 422,
                      *       "detail": "This Idempotency-Key was used for a different request; use a new key.",
                      *       "code": "idempotency_key_reused",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -9397,6 +9960,27 @@ export interface operations {
                      *       "status": 401,
                      *       "detail": "The bearer token expired at 2026-03-02T15:04:05Z; get a new one.",
                      *       "code": "unauthorized",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -9510,7 +10094,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -9582,6 +10166,27 @@ export interface operations {
                      *       "status": 422,
                      *       "detail": "This Idempotency-Key was used for a different request; use a new key.",
                      *       "code": "idempotency_key_reused",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -9691,12 +10296,36 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    listParkedPayouts: {
+    listUnpaidPayouts: {
         parameters: {
             query?: {
+                trainerId?: string;
                 limit?: number;
+                /** @description Only items with this reason. */
+                reason?: components["schemas"]["UnpaidPayoutReason"];
             };
             header?: never;
             path?: never;
@@ -9713,68 +10342,20 @@ export interface operations {
                     /**
                      * @example [
                      *       {
-                     *         "id": "44d38d45-5e2d-7c45-81b4-218019eab39a",
+                     *         "milestoneId": "44d38d45-5e2d-7c45-81b4-218019eab39a",
                      *         "contractId": "3eac7195-c2fe-7a05-b3be-9eb7aefa6cfd",
-                     *         "jobId": "929b1b24-73c7-76b0-8301-037571375bf4",
-                     *         "employerId": "7f797efe-a5e3-7eed-9aca-39cc4c20c71e",
                      *         "trainerId": "71faad56-a1a9-76cb-a5ba-ac3ceab8ff37",
-                     *         "sequence": 1,
-                     *         "title": "Label 5,000 RLHF preference pairs",
-                     *         "description": "Pairwise preference labelling for a coding assistant, with a written rationale per pair.",
                      *         "amount": 50000,
                      *         "currency": "USD",
-                     *         "fees": {
-                     *           "marketplaceFee": 5000,
-                     *           "contractInitiationFee": 995,
-                     *           "employerTotal": 55995
-                     *         },
-                     *         "dueDate": "2026-04-15",
-                     *         "status": "not_funded",
-                     *         "disputed": false,
-                     *         "createdAt": "2026-03-02T15:04:05Z",
-                     *         "funding": {
-                     *           "attempts": 1,
-                     *           "paymentIntentId": "pi_3QxAmple00000001",
-                     *           "chargeId": "ch_3QxAmple00000001",
-                     *           "fundedAt": "2026-03-02T15:04:05Z",
-                     *           "clientSecret": "pi_3QxAmple00000001_secret_s3cr3t",
-                     *           "lastError": {
-                     *             "code": "card_declined",
-                     *             "message": "Your card was declined."
-                     *           }
-                     *         },
-                     *         "submission": {
-                     *           "submittedAt": "2026-03-02T15:04:05Z",
-                     *           "note": "All 5,000 pairs are labelled; the rationale file is in the shared folder."
-                     *         },
-                     *         "changesRequestedReason": "Please add rationales to the last 200 pairs.",
-                     *         "approval": {
-                     *           "approvedAt": "2026-03-02T15:04:05Z",
-                     *           "approvedBy": "76f8f2c4-b5c2-775b-959c-d8e2f5ea6603"
-                     *         },
-                     *         "payout": {
-                     *           "status": "not_requested",
-                     *           "reason": "queued",
-                     *           "attempts": 1,
-                     *           "nextAttemptAt": "2026-03-02T15:04:05Z",
-                     *           "lastError": "The trainer's payout account cannot receive transfers yet.",
-                     *           "transferId": "tr_1QxAmple00000001",
-                     *           "paidAt": "2026-03-02T15:04:05Z"
-                     *         },
-                     *         "timeline": [
-                     *           {
-                     *             "at": "2026-03-02T15:04:05Z",
-                     *             "action": "approved",
-                     *             "from": "not_funded",
-                     *             "to": "not_funded",
-                     *             "actorId": "db3a4f11-a05a-7313-923f-c9e9017521d5",
-                     *             "note": "All 5,000 pairs are labelled; the rationale file is in the shared folder."
-                     *           }
-                     *         ]
+                     *         "reason": "queued",
+                     *         "attempts": 1,
+                     *         "nextAttemptAt": "2026-03-02T15:04:05Z",
+                     *         "lastError": "The trainer's payout account cannot receive transfers yet.",
+                     *         "approvedAt": "2026-03-02T15:04:05Z"
                      *       }
                      *     ]
                      */
-                    "application/json": components["schemas"]["MilestoneResponse"][];
+                    "application/json": components["schemas"]["UnpaidPayoutResponse"][];
                 };
             };
             /** @description The request is malformed or invalid (`validation_failed`, `malformed_request`, `idempotency_key_invalid`); `errors` names each field at fault. Nothing was changed. */
@@ -9833,6 +10414,27 @@ export interface operations {
                      *       "status": 403,
                      *       "detail": "Only an admin may do this; your token's role is trainer.",
                      *       "code": "forbidden",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -10016,7 +10618,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -10088,6 +10690,27 @@ export interface operations {
                      *       "status": 422,
                      *       "detail": "This Idempotency-Key was used for a different request; use a new key.",
                      *       "code": "idempotency_key_reused",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -10224,7 +10847,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -10302,6 +10925,27 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     listPayoutCountries: {
@@ -10342,6 +10986,27 @@ export interface operations {
                      *       "status": 401,
                      *       "detail": "The bearer token expired at 2026-03-02T15:04:05Z; get a new one.",
                      *       "code": "unauthorized",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -10412,6 +11077,27 @@ export interface operations {
                      *       "status": 403,
                      *       "detail": "Only an trainer may do this; your token's role is trainer.",
                      *       "code": "forbidden",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -10529,7 +11215,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -10620,6 +11306,27 @@ export interface operations {
                      *       "status": 502,
                      *       "detail": "The payment provider could not be reached; try again shortly.",
                      *       "code": "payment_provider_unavailable",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -10725,7 +11432,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -10816,6 +11523,27 @@ export interface operations {
                      *       "status": 502,
                      *       "detail": "The payment provider could not be reached; try again shortly.",
                      *       "code": "payment_provider_unavailable",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -10938,6 +11666,27 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     listWebhookEndpoints: {
@@ -10995,6 +11744,27 @@ export interface operations {
                      *       "status": 401,
                      *       "detail": "The bearer token expired at 2026-03-02T15:04:05Z; get a new one.",
                      *       "code": "unauthorized",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -11110,7 +11880,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -11182,6 +11952,27 @@ export interface operations {
                      *       "status": 422,
                      *       "detail": "This Idempotency-Key was used for a different request; use a new key.",
                      *       "code": "idempotency_key_reused",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -11260,6 +12051,27 @@ export interface operations {
                      *       "status": 404,
                      *       "detail": "There is nothing at this address, or it is not yours.",
                      *       "code": "not_found",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -11364,7 +12176,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -11398,6 +12210,27 @@ export interface operations {
                      *       "status": 422,
                      *       "detail": "This Idempotency-Key was used for a different request; use a new key.",
                      *       "code": "idempotency_key_reused",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -11518,7 +12351,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -11590,6 +12423,27 @@ export interface operations {
                      *       "status": 422,
                      *       "detail": "This Idempotency-Key was used for a different request; use a new key.",
                      *       "code": "idempotency_key_reused",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -11714,7 +12568,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -11786,6 +12640,27 @@ export interface operations {
                      *       "status": 422,
                      *       "detail": "This Idempotency-Key was used for a different request; use a new key.",
                      *       "code": "idempotency_key_reused",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -11930,6 +12805,27 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getWebhookDelivery: {
@@ -12009,6 +12905,27 @@ export interface operations {
                      *       "status": 404,
                      *       "detail": "There is nothing at this address, or it is not yours.",
                      *       "code": "not_found",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -12138,7 +13055,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
+            /** @description Refused in the resource's current state (the `code` names the rule; `milestoneStatus` says where it stands), a concurrent change won (`concurrency_conflict`, also when the database chose this request as a deadlock victim or a lock wait timed out: retry), or the first request with this Idempotency-Key is still running (`idempotency_request_in_progress`, with Retry-After). Nothing was changed. */
             409: {
                 headers: {
                     /** @description Seconds to wait, when the first request with this Idempotency-Key is still running. */
@@ -12210,6 +13127,27 @@ export interface operations {
                      *       "status": 422,
                      *       "detail": "This Idempotency-Key was used for a different request; use a new key.",
                      *       "code": "idempotency_key_reused",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not available right now: the database could not be reached (`service_unavailable`), or a Stripe event could not be applied yet (`webhook_conflict`). Nothing was changed; retry after Retry-After seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unavailable for a moment; try again shortly.",
+                     *       "code": "service_unavailable",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */

@@ -19,10 +19,10 @@ public sealed class SimulatorLateChargeTests(ApiFactory factory) : IClassFixture
         var trainer = await _walk.SignInAsync("trainer", "Tom Trainer");
         var hire = await _walk.HireAsync(employer, trainer, expected: HttpStatusCode.Accepted);
         var intent = hire.Body.Str("funding.milestone.funding.paymentIntentId")!;
-        await _walk.PressAsync($"/simulator/payments/{intent}/complete?outcome=fail");
+        await _walk.PressAsync($"/simulator/payments/{intent}/complete?client_secret={SecretOf(intent)}&outcome=fail");
         Assert.Equal("not_funded", (await _walk.MilestoneAsync(employer, hire.MilestoneId)).Str("status"));
 
-        await _walk.PressAsync($"/simulator/payments/{intent}/complete?outcome=succeed");
+        await _walk.PressAsync($"/simulator/payments/{intent}/complete?client_secret={SecretOf(intent)}&outcome=succeed");
         await _walk.RunJobsAsync();
 
         Assert.Equal("active_funded", (await _walk.MilestoneAsync(employer, hire.MilestoneId)).Str("status"));
@@ -37,11 +37,11 @@ public sealed class SimulatorLateChargeTests(ApiFactory factory) : IClassFixture
         var trainer = await _walk.SignInAsync("trainer", "Tom Trainer");
         var hire = await _walk.HireAsync(employer, trainer, expected: HttpStatusCode.Accepted);
         var intent = hire.Body.Str("funding.milestone.funding.paymentIntentId")!;
-        await _walk.PressAsync($"/simulator/payments/{intent}/complete?outcome=fail");
+        await _walk.PressAsync($"/simulator/payments/{intent}/complete?client_secret={SecretOf(intent)}&outcome=fail");
         await _walk.AttachAsync(employer, "pm_card_visa");
         await Expect.StatusAsync(await _walk.Api.PostAsync($"/api/v1/milestones/{hire.MilestoneId}/fund", employer, new { }), HttpStatusCode.OK);
 
-        await _walk.PressAsync($"/simulator/payments/{intent}/complete?outcome=succeed");
+        await _walk.PressAsync($"/simulator/payments/{intent}/complete?client_secret={SecretOf(intent)}&outcome=succeed");
         await _walk.RunJobsAsync();
         await _walk.RunJobsAsync();
 
@@ -52,4 +52,7 @@ public sealed class SimulatorLateChargeTests(ApiFactory factory) : IClassFixture
         Assert.Contains(milestone.Get("timeline").EnumerateArray(), e => e.Str("action") == "duplicate_charge_refunded");
         Assert.Contains(await _walk.NotificationsAsync(employer), n => n.Str("kind") == "duplicate_charge_refunded");
     }
+
+    /// <summary>The 3-D Secure page answers the holder of the payment's client secret (the employer's browser).</summary>
+    private string SecretOf(string intent) => Uri.EscapeDataString(_walk.Simulator.FindPaymentIntent(intent)!.ClientSecret!);
 }

@@ -48,7 +48,7 @@ public sealed class SimulatorSubscriptionTests(ApiFactory factory) : IClassFixtu
         var secret = incomplete.Str("clientSecret")!;
         Assert.Matches("^pi_.+_secret_.+$", secret);
         var intentId = secret[..secret.IndexOf("_secret_", StringComparison.Ordinal)];
-        await _walk.PressAsync($"/simulator/payments/{intentId}/complete?outcome=succeed");
+        await _walk.PressAsync($"/simulator/payments/{intentId}/complete?client_secret={Uri.EscapeDataString(secret)}&outcome=succeed");
 
         var active = await Expect.StatusAsync(await _walk.Api.PostAsync("/api/v1/billing/subscription", employer, new { plan = "agency" }), HttpStatusCode.OK);
         Assert.Equal("active", active.Str("status"));
