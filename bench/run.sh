@@ -10,7 +10,8 @@
 #
 # Knobs (environment): BENCH_DURATION (s per measured wrk run, default 10), BENCH_CONNECTIONS (32),
 # BENCH_GROWTH_SECONDS (8), BENCH_LIFECYCLE_CLIENTS (16), BENCH_OUTBOX_MESSAGES (30000), BENCH_LARGE_MILESTONES (1000000),
-# BENCH_LARGE_INVOICES (100000), BENCH_SKIP_BUILD=1, BENCH_SKIP_MICRO=1, BENCH_DEADLINE (1200).
+# BENCH_LARGE_INVOICES (100000), BENCH_SKIP_BUILD=1, BENCH_SKIP_MICRO=1, BENCH_DEADLINE (1200),
+# BENCH_SECTIONS ("read pdf profile growth lifecycle outbox micro": the parts to run; read always runs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -25,6 +26,9 @@ LARGE_MILESTONES=${BENCH_LARGE_MILESTONES:-1000000}
 LARGE_INVOICES=${BENCH_LARGE_INVOICES:-100000}
 DEADLINE=${BENCH_DEADLINE:-1200}
 LUA=$BENCH/wrk/load.lua
+# Which parts run (all by default); e.g. BENCH_SECTIONS="read pdf" for the read figures with their floor only.
+SECTIONS=" ${BENCH_SECTIONS:-read pdf profile growth lifecycle outbox micro} "
+section() { [[ $SECTIONS == *" $1 "* ]]; }
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 mkdir -p "$OUT"
@@ -78,7 +82,7 @@ fi
 # --- build ---------------------------------------------------------------------------------------
 if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
     log "building Release into bench/out"
-    for project in src/Api:api src/Worker:worker bench/Driver:driver bench/Micro:micro; do
+    for project in src/Api:api src/Worker:worker bench/Driver:driver bench/Micro:micro bench/Floor:floor; do
         if ! dotnet publish "${project%%:*}" -c Release -o "$OUT/${project##*:}" >"$WORK/build.log" 2>&1; then
             tail -40 "$WORK/build.log" >&2
             exit 1
@@ -124,6 +128,18 @@ start_api() {
     driver wait-http --url "$API/health/live" --timeout 60 || { tail -20 "$WORK/api-$name.log" >&2; exit 1; }
 }
 stop_api() { [ -n "$API_PID" ] && stop_pid "$API_PID"; API_PID=; }
+
+# The floor (bench/Floor): the same reads written by hand on the same database file, beside the API.
+FLOOR_PORT=$(free_port $((PORT + 1)))
+FLOOR=http://127.0.0.1:$FLOOR_PORT
+FLOOR_PID=
+start_floor() {
+    (cd "$OUT/floor" && exec dotnet OpenTrain.Clean.Bench.Floor.dll --db "$1" --urls "$FLOOR") >"$WORK/floor.log" 2>&1 &
+    FLOOR_PID=$!
+    PIDS+=("$FLOOR_PID")
+    driver wait-http --url "$FLOOR/health/live" --timeout 60 || { tail -20 "$WORK/floor.log" >&2; exit 1; }
+}
+stop_floor() { [ -n "$FLOOR_PID" ] && stop_pid "$FLOOR_PID"; FLOOR_PID=; }
 
 start_worker() {
     local name=$1 data=$2
@@ -236,21 +252,41 @@ sleep_profile() {
     rm -f "$WORK/sleep.data" "$WORK/sleep.txt" "$WORK/trace.txt"
 }
 
-# The read routes, side by side; /health/live before and after, the ratio against their mean.
+# route_load ROUTE BASE: the wrk arguments (URL TOKEN [PATHS]) of one read route against BASE (the API or the floor).
+READ_ROUTES="milestone contract_milestones invoices report report_admin"
+route_load() {
+    case $1 in
+        milestone) echo "$2/ $EMPLOYER_TOKEN $WORK/milestone-paths.txt" ;;
+        contract_milestones) echo "$2/api/v1/contracts/$CONTRACT_ID/milestones $EMPLOYER_TOKEN" ;;
+        invoices) echo "$2/api/v1/invoices $EMPLOYER_TOKEN" ;;
+        report) echo "$2/api/v1/reports/invoices?limit=20 $EMPLOYER_TOKEN" ;;
+        report_admin) echo "$2/api/v1/reports/invoices?limit=20 $ADMIN_TOKEN" ;;
+    esac
+}
+# floor_run NAME ARGS...: wrk_run against the floor, its CPU accounted to the floor's process.
+floor_run() { local API_PID=$FLOOR_PID; wrk_run "$@"; }
+
+# The read routes, side by side with their floor; /health/live before and after, the ratios
+# against its mean and against the floor measured right after the route.
 read_routes() {
-    local prefix=$1
+    local prefix=$1 route
     wrk_run "$prefix.live" "$API/health/live" -
-    wrk_run "$prefix.milestone" "$API/" "$EMPLOYER_TOKEN" "$WORK/milestone-paths.txt"
-    wrk_run "$prefix.contract_milestones" "$API/api/v1/contracts/$CONTRACT_ID/milestones" "$EMPLOYER_TOKEN"
-    wrk_run "$prefix.report" "$API/api/v1/reports/invoices?limit=20" "$EMPLOYER_TOKEN"
-    wrk_run "$prefix.report_admin" "$API/api/v1/reports/invoices?limit=20" "$ADMIN_TOKEN"
+    for route in $READ_ROUTES; do
+        # shellcheck disable=SC2046
+        wrk_run "$prefix.$route" $(route_load "$route" "$API")
+        # shellcheck disable=SC2046
+        floor_run "$prefix.floor.$route" $(route_load "$route" "$FLOOR")
+    done
     wrk_run "$prefix.live_after" "$API/health/live" -
     local live live_per_core
     live=$(mean "${RPS[$prefix.live]}" "${RPS[$prefix.live_after]}")
     live_per_core=$(mean "${PER_CORE[$prefix.live]}" "${PER_CORE[$prefix.live_after]}")
-    for route in milestone contract_milestones report report_admin; do
+    for route in $READ_ROUTES; do
+        figure "$prefix.$route.ratio_to_floor" "$(ratio "${RPS[$prefix.$route]}" "${RPS[$prefix.floor.$route]}")" x
+        figure "$prefix.$route.ratio_to_floor_per_core" "$(ratio "${PER_CORE[$prefix.$route]}" "${PER_CORE[$prefix.floor.$route]}")" x
         figure "$prefix.$route.ratio_to_live" "$(ratio "${RPS[$prefix.$route]}" "$live")" x
         figure "$prefix.$route.ratio_to_live_per_api_core" "$(ratio "${PER_CORE[$prefix.$route]}" "$live_per_core")" x
+        figure "$prefix.floor.$route.ratio_to_live" "$(ratio "${RPS[$prefix.floor.$route]}" "$live")" x
     done
 }
 
@@ -276,8 +312,38 @@ warm_up() {
         wrk_run warm.report "$API/api/v1/reports/invoices?limit=20" "$EMPLOYER_TOKEN" "" "$CONNECTIONS" 3 quiet
         wrk_run warm.list "$API/api/v1/contracts/$CONTRACT_ID/milestones" "$EMPLOYER_TOKEN" "" "$CONNECTIONS" 3 quiet
         wrk_run warm.milestone "$API/" "$EMPLOYER_TOKEN" "$WORK/milestone-paths.txt" "$CONNECTIONS" 3 quiet
+        wrk_run warm.invoices "$API/api/v1/invoices" "$EMPLOYER_TOKEN" "" "$CONNECTIONS" 3 quiet
         wrk_run warm.live "$API/health/live" - "" "$CONNECTIONS" 3 quiet
+        for route in $READ_ROUTES; do
+            # shellcheck disable=SC2046
+            floor_run "warm.floor.$route" $(route_load "$route" "$FLOOR") "$CONNECTIONS" 2 quiet
+        done
     done
+}
+
+# The read mix (every read route as the employer, cycled) alone, then while another caller (the
+# admin) downloads invoice PDFs over 8 connections: what an expensive route takes from the rest.
+pdf_starvation() {
+    python3 - "$API" "$ADMIN_TOKEN" >"$WORK/pdf-paths.txt" <<'PY'
+import json, sys, urllib.request
+api, token = sys.argv[1], sys.argv[2]
+request = urllib.request.Request(f"{api}/api/v1/invoices?limit=100", headers={"Authorization": f"Bearer {token}"})
+for invoice in json.load(urllib.request.urlopen(request))["data"]:
+    print(f"/api/v1/invoices/{invoice['id']}/pdf")
+PY
+    { cat "$WORK/milestone-paths.txt"; printf '%s\n' "/api/v1/contracts/$CONTRACT_ID/milestones" /api/v1/invoices "/api/v1/reports/invoices?limit=20"; } >"$WORK/mix-paths.txt"
+    figure pdf.invoices "$(wc -l <"$WORK/pdf-paths.txt")" invoices
+    wrk_run pdf.alone "$API/" "$ADMIN_TOKEN" "$WORK/pdf-paths.txt" 8
+    wrk_run pdf.mix_alone "$API/" "$EMPLOYER_TOKEN" "$WORK/mix-paths.txt"
+    wrk -t1 -c8 -d"$((DURATION + 2))s" --timeout 5s -s "$LUA" "$API/" -- "$ADMIN_TOKEN" "$WORK/pdf-paths.txt" >"$WORK/wrk-pdf-background.txt" &
+    local background=$!
+    sleep 1
+    wrk_run pdf.mix_with_pdf "$API/" "$EMPLOYER_TOKEN" "$WORK/mix-paths.txt"
+    wait "$background" || true
+    local line
+    line=$(grep '^WRK ' "$WORK/wrk-pdf-background.txt") || true
+    figure pdf.with_mix.rps "$(awk '{printf "%.0f", $2}' <<<"$line")" req/s
+    figure pdf.mix_with_pdf.ratio_to_mix_alone "$(ratio "${RPS[pdf.mix_with_pdf]}" "${RPS[pdf.mix_alone]}")" x
 }
 
 # === read, memory, growth at 1,000 milestones =====================================================
@@ -294,17 +360,26 @@ driver sql-cost --db "$READ_DATA/opentrain.db" --employer "$EMPLOYER_ID" --miles
 
 log "read: measuring at 1,000 milestones"
 start_api read "$READ_DATA"
+start_floor "$READ_DATA/opentrain.db"
 warm_up
 read_routes read
 figure memory.read.peak_working_set "$(peak_memory)" MB
 figure memory.read.working_set_after "$(current_memory)" MB
-log "read: profiling"
-profile read.milestone "$API/" "$EMPLOYER_TOKEN" "$WORK/milestone-paths.txt"
-profile read.contract_milestones "$API/api/v1/contracts/$CONTRACT_ID/milestones" "$EMPLOYER_TOKEN"
-growth_latency small
+if section pdf; then
+    log "pdf: the read mix alone and beside 8 connections of PDF downloads"
+    pdf_starvation
+fi
+if section profile; then
+    log "read: profiling"
+    profile read.milestone "$API/" "$EMPLOYER_TOKEN" "$WORK/milestone-paths.txt"
+    profile read.contract_milestones "$API/api/v1/contracts/$CONTRACT_ID/milestones" "$EMPLOYER_TOKEN"
+fi
+section growth && growth_latency small
 stop_api
+stop_floor
 
 # === growth to 1,000,000 milestones and 100,000 invoices =========================================
+if section growth; then
 log "growth: bulk insert to $LARGE_MILESTONES milestones and $LARGE_INVOICES invoices"
 driver grow --db "$READ_DATA/opentrain.db" --milestones "$LARGE_MILESTONES" --invoices "$LARGE_INVOICES" --label large | figures
 driver report-query --db "$READ_DATA/opentrain.db" --label large | figures
@@ -315,11 +390,15 @@ for route in milestone contract_milestones report report_admin; do
     figure "growth.$route.p50_ratio" "$(ratio "${P50[growth.large.$route]}" "${P50[growth.small.$route]}")" x
     figure "growth.$route.p99_ratio" "$(ratio "${P99[growth.large.$route]}" "${P99[growth.small.$route]}")" x
 done
+start_floor "$READ_DATA/opentrain.db"
 read_routes large
 figure memory.large.peak_working_set "$(peak_memory)" MB
 stop_api
+stop_floor
+fi
 
 # === lifecycle: hire -> fund -> submit -> approve -> paid, in-process jobs ========================
+if section lifecycle; then
 log "lifecycle: $CLIENTS clients, in-process jobs with fast intervals"
 LIFECYCLE_JOBS=(Worker__PayoutInterval=00:00:00.200 Worker__OutboxInterval=00:00:00.100)
 start_api lifecycle "$WORK/lifecycle" "${LIFECYCLE_JOBS[@]}"
@@ -342,7 +421,10 @@ if [ "$PERF" = 1 ]; then
 fi
 stop_api
 
+fi
+
 # === outbox: messages/s dispatched by one worker, then by two ====================================
+if section outbox; then
 WORKER_PIDS=()
 outbox_run() {
     local label=$1 workers=$2 tag=$3 count=$4
@@ -379,8 +461,10 @@ if [ "$PERF" = 1 ]; then
     stop_workers
 fi
 
+fi
+
 # === micro benchmarks (BenchmarkDotNet, in-process, short job) ===================================
-if [ "${BENCH_SKIP_MICRO:-0}" != 1 ]; then
+if section micro && [ "${BENCH_SKIP_MICRO:-0}" != 1 ]; then
     log "micro: BenchmarkDotNet"
     (cd "$WORK" && "$OUT/micro/OpenTrain.Clean.Bench.Micro") 2>"$WORK/micro.log" | figures || { tail -30 "$WORK/micro.log" >&2; exit 1; }
 fi
