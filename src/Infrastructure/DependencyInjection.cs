@@ -81,6 +81,7 @@ public static class DependencyInjection
                 services.AddDbContextPool<AppDbContext, SqliteAppDbContext>((sp, options) => options
                     .UseSqlite(connectionString)
                     .AddInterceptors(sp.GetRequiredService<DomainEventsToOutboxInterceptor>(), new SqlitePragmas()));
+                services.AddSingleton(new SqliteReadConnections(connectionString));
                 break;
             case DatabaseProvider.SqlServer:
                 if (string.IsNullOrWhiteSpace(connectionString))
