@@ -4932,7 +4932,13 @@ export interface operations {
     getContract: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The `ETag` of a copy you hold: 304 with no body while the resource is unchanged.
+                 * @example "3b1f0c2a9d8e7f6a5b4c3d2e1f0a9b8c"
+                 */
+                "If-None-Match"?: string;
+            };
             path: {
                 contractId: string;
             };
@@ -4943,6 +4949,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description A strong validator of this representation: send it back in If-None-Match. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5033,6 +5041,15 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["ContractDetailsResponse"];
                 };
+            };
+            /** @description Not modified: `If-None-Match` names the current `ETag`. No body. */
+            304: {
+                headers: {
+                    /** @description A strong validator of this representation: send it back in If-None-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description The bearer token is missing, malformed, expired or not issued by this API (`unauthorized`); `detail` says which. */
             401: {
@@ -5913,7 +5930,13 @@ export interface operations {
     getInvoice: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The `ETag` of a copy you hold: 304 with no body while the resource is unchanged.
+                 * @example "3b1f0c2a9d8e7f6a5b4c3d2e1f0a9b8c"
+                 */
+                "If-None-Match"?: string;
+            };
             path: {
                 invoiceId: string;
             };
@@ -5924,6 +5947,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description A strong validator of this representation: send it back in If-None-Match. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5957,6 +5982,15 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["InvoiceResponse"];
                 };
+            };
+            /** @description Not modified: `If-None-Match` names the current `ETag`. No body. */
+            304: {
+                headers: {
+                    /** @description A strong validator of this representation: send it back in If-None-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description The bearer token is missing, malformed, expired or not issued by this API (`unauthorized`); `detail` says which. */
             401: {
@@ -6337,7 +6371,13 @@ export interface operations {
     getJob: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The `ETag` of a copy you hold: 304 with no body while the resource is unchanged.
+                 * @example "3b1f0c2a9d8e7f6a5b4c3d2e1f0a9b8c"
+                 */
+                "If-None-Match"?: string;
+            };
             path: {
                 jobId: string;
             };
@@ -6348,6 +6388,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description A strong validator of this representation: send it back in If-None-Match. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6364,6 +6406,15 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["JobResponse"];
                 };
+            };
+            /** @description Not modified: `If-None-Match` names the current `ETag`. No body. */
+            304: {
+                headers: {
+                    /** @description A strong validator of this representation: send it back in If-None-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description The bearer token is missing, malformed, expired or not issued by this API (`unauthorized`); `detail` says which. */
             401: {
@@ -7101,7 +7152,13 @@ export interface operations {
     getMilestone: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The `ETag` of a copy you hold: 304 with no body while the resource is unchanged.
+                 * @example "3b1f0c2a9d8e7f6a5b4c3d2e1f0a9b8c"
+                 */
+                "If-None-Match"?: string;
+            };
             path: {
                 milestoneId: string;
             };
@@ -7112,6 +7169,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description A strong validator of this representation: send it back in If-None-Match. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7179,6 +7238,15 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["MilestoneResponse"];
                 };
+            };
+            /** @description Not modified: `If-None-Match` names the current `ETag`. No body. */
+            304: {
+                headers: {
+                    /** @description A strong validator of this representation: send it back in If-None-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description The bearer token is missing, malformed, expired or not issued by this API (`unauthorized`); `detail` says which. */
             401: {
