@@ -111,7 +111,7 @@ public static class DependencyInjection
         services.AddScoped<IOutboxAdmin, OutboxAdmin>();
         services.AddScoped<IWebhookInbox, WebhookInbox>();
         services.AddSingleton<IIdempotencyStore, IdempotencyStore>();
-        services.AddSingleton<IInvoicePdfRenderer, Invoices.PdfInvoiceRenderer>();
+        services.AddSingleton<IInvoicePdfRenderer>(_ => new Invoices.CachedInvoicePdfRenderer(new Invoices.PdfInvoiceRenderer()));
         services.AddOptions<Application.Common.InvoiceOptions>().Bind(configuration.GetSection(Application.Common.InvoiceOptions.SectionName));
         services.AddSingleton<OutboxDispatcher>();
         services.AddOptions<OutboxOptions>().Bind(configuration.GetSection(OutboxOptions.SectionName));
