@@ -257,11 +257,15 @@ READ_ROUTES="milestone contract_milestones invoices report report_admin"
 route_load() {
     case $1 in
         milestone) echo "$2/ $EMPLOYER_TOKEN $WORK/milestone-paths.txt" ;;
-        contract_milestones) echo "$2/api/v1/contracts/$CONTRACT_ID/milestones $EMPLOYER_TOKEN" ;;
-        invoices) echo "$2/api/v1/invoices $EMPLOYER_TOKEN" ;;
-        report) echo "$2/api/v1/reports/invoices?limit=20 $EMPLOYER_TOKEN" ;;
-        report_admin) echo "$2/api/v1/reports/invoices?limit=20 $ADMIN_TOKEN" ;;
+        report_admin) echo "$2/ $ADMIN_TOKEN $WORK/paths-report.txt" ;;
+        *) echo "$2/ $EMPLOYER_TOKEN $WORK/paths-$1.txt" ;;
     esac
+}
+# One file of paths per route (wrk cycles through a route's file), so every load has the same arguments.
+route_paths() {
+    echo "/api/v1/contracts/$CONTRACT_ID/milestones" >"$WORK/paths-contract_milestones.txt"
+    echo "/api/v1/invoices" >"$WORK/paths-invoices.txt"
+    echo "/api/v1/reports/invoices?limit=20" >"$WORK/paths-report.txt"
 }
 # floor_run NAME ARGS...: wrk_run against the floor, its CPU accounted to the floor's process.
 floor_run() { local API_PID=$FLOOR_PID; wrk_run "$@"; }
@@ -354,6 +358,7 @@ driver seed --api "$API" --out "$WORK" --milestones 30
 stop_api
 # shellcheck disable=SC1091
 . "$WORK/seed.env"
+route_paths
 driver grow --db "$READ_DATA/opentrain.db" --milestones 1000 --invoices 100 --label small | figures
 driver report-query --db "$READ_DATA/opentrain.db" --label small | figures
 driver sql-cost --db "$READ_DATA/opentrain.db" --employer "$EMPLOYER_ID" --milestone "$MILESTONE_ID" --contract "$CONTRACT_ID" | figures
