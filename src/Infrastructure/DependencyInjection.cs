@@ -80,8 +80,9 @@ public static class DependencyInjection
                 connectionString ??= $"Data Source={Path.Combine(DataDirectory(configuration, environment), "opentrain.db")}";
                 services.AddDbContextPool<AppDbContext, SqliteAppDbContext>((sp, options) => options
                     .UseSqlite(connectionString)
-                    .AddInterceptors(sp.GetRequiredService<DomainEventsToOutboxInterceptor>(), new SqlitePragmas()));
+                    .AddInterceptors(sp.GetRequiredService<DomainEventsToOutboxInterceptor>(), new SqlitePragmas(), sp.GetRequiredService<SqliteWriterGate>()));
                 services.AddSingleton(new SqliteReadConnections(connectionString));
+                services.AddSingleton<SqliteWriterGate>();
                 break;
             case DatabaseProvider.SqlServer:
                 if (string.IsNullOrWhiteSpace(connectionString))
