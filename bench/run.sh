@@ -10,7 +10,7 @@
 #
 # Knobs (environment): BENCH_DURATION (s per measured wrk run, default 10), BENCH_CONNECTIONS (32),
 # BENCH_GROWTH_SECONDS (8), BENCH_LIFECYCLE_CLIENTS (16), BENCH_OUTBOX_MESSAGES (30000), BENCH_LARGE_MILESTONES (1000000),
-# BENCH_LARGE_INVOICES (100000), BENCH_SKIP_BUILD=1, BENCH_SKIP_MICRO=1, BENCH_DEADLINE (1200),
+# BENCH_LIFECYCLE_SECONDS (20), BENCH_LARGE_INVOICES (100000), BENCH_SKIP_BUILD=1, BENCH_SKIP_MICRO=1, BENCH_DEADLINE (1200),
 # BENCH_SECTIONS ("read pdf profile growth lifecycle outbox micro": the parts to run; read always runs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +21,7 @@ DURATION=${BENCH_DURATION:-10}
 GROWTH_SECONDS=${BENCH_GROWTH_SECONDS:-8}
 CONNECTIONS=${BENCH_CONNECTIONS:-32}
 CLIENTS=${BENCH_LIFECYCLE_CLIENTS:-16}
+LIFECYCLE_SECONDS=${BENCH_LIFECYCLE_SECONDS:-20}
 OUTBOX_MESSAGES=${BENCH_OUTBOX_MESSAGES:-30000}
 LARGE_MILESTONES=${BENCH_LARGE_MILESTONES:-1000000}
 LARGE_INVOICES=${BENCH_LARGE_INVOICES:-100000}
@@ -404,17 +405,28 @@ fi
 
 # === lifecycle: hire -> fund -> submit -> approve -> paid, in-process jobs ========================
 if section lifecycle; then
-log "lifecycle: $CLIENTS clients, in-process jobs with fast intervals"
 LIFECYCLE_JOBS=(Worker__PayoutInterval=00:00:00.200 Worker__OutboxInterval=00:00:00.100)
-start_api lifecycle "$WORK/lifecycle" "${LIFECYCLE_JOBS[@]}"
-driver lifecycle --api "$API" --clients "$CLIENTS" --duration 5 --drain 15 >/dev/null 2>&1 || true   # warm-up, not measured
-a0=$(pid_jiffies "$API_PID"); m0=$(machine_jiffies); t0=$(now_ms)
-driver lifecycle --api "$API" --clients "$CLIENTS" --duration 20 --drain 40 --db "$WORK/lifecycle/opentrain.db" | figures
-a1=$(pid_jiffies "$API_PID"); m1=$(machine_jiffies); t1=$(now_ms)
-figure lifecycle.api_cpu "$(cores $((a1 - a0)) $((t1 - t0)))" cores
-figure lifecycle.machine_cpu "$(cores $((m1 - m0)) $((t1 - t0)))" cores
-figure lifecycle.api_log_warnings "$(grep -c -E '^(warn|fail)' "$WORK/api-lifecycle.log" || true)" lines
-if [ "$PERF" = 1 ]; then
+# lifecycle_run PREFIX [Key=Value ...]: a fresh API with in-process jobs, a warm-up, then the measured run.
+lifecycle_run() {
+    local prefix=$1
+    shift
+    start_api "$prefix" "$WORK/$prefix" "${LIFECYCLE_JOBS[@]}" "$@"
+    driver lifecycle --api "$API" --clients "$CLIENTS" --duration 5 --drain 15 >/dev/null 2>&1 || true   # warm-up, not measured
+    a0=$(pid_jiffies "$API_PID"); m0=$(machine_jiffies); t0=$(now_ms)
+    driver lifecycle --api "$API" --clients "$CLIENTS" --duration "$LIFECYCLE_SECONDS" --drain 40 --db "$WORK/$prefix/opentrain.db" | sed "s/^lifecycle\./$prefix./" | figures
+    a1=$(pid_jiffies "$API_PID"); m1=$(machine_jiffies); t1=$(now_ms)
+    figure "$prefix.api_cpu" "$(cores $((a1 - a0)) $((t1 - t0)))" cores
+    figure "$prefix.machine_cpu" "$(cores $((m1 - m0)) $((t1 - t0)))" cores
+    figure "$prefix.api_log_warnings" "$(grep -c -E '^(warn|fail)' "$WORK/api-$prefix.log" || true)" lines
+}
+# The same run without the writer gate first: SQLite's sleeping busy handler, for the ratio.
+log "lifecycle: $CLIENTS clients, in-process jobs with fast intervals, without the writer gate"
+lifecycle_run lifecycle_without_gate Database__SqliteWriterGate=false
+stop_api
+log "lifecycle: $CLIENTS clients, in-process jobs with fast intervals"
+lifecycle_run lifecycle
+figure lifecycle.approved_rate_ratio_to_without_gate "$(ratio "$(awk '$1 == "lifecycle.approved_rate:" {print $2}' "$RESULTS")" "$(awk '$1 == "lifecycle_without_gate.approved_rate:" {print $2}' "$RESULTS")")" x
+if section profile && [ "$PERF" = 1 ]; then
     # Evidence, in a second run so the tracing does not touch the figures above.
     log "lifecycle: profiling a second run"
     driver lifecycle --api "$API" --clients "$CLIENTS" --duration 14 --drain 20 >/dev/null 2>&1 &

@@ -80,7 +80,8 @@ public static class DependencyInjection
                 connectionString ??= $"Data Source={Path.Combine(DataDirectory(configuration, environment), "opentrain.db")}";
                 services.AddDbContextPool<AppDbContext, SqliteAppDbContext>((sp, options) => options
                     .UseSqlite(connectionString)
-                    .AddInterceptors(sp.GetRequiredService<DomainEventsToOutboxInterceptor>(), new SqlitePragmas(), sp.GetRequiredService<SqliteWriterGate>()));
+                    .AddInterceptors(sp.GetRequiredService<DomainEventsToOutboxInterceptor>(), new SqlitePragmas())
+                    .AddInterceptors(database.SqliteWriterGate ? [sp.GetRequiredService<SqliteWriterGate>()] : []));
                 services.AddSingleton(new SqliteReadConnections(connectionString));
                 services.AddSingleton<SqliteWriterGate>();
                 break;
