@@ -33,6 +33,8 @@ public static class DependencyInjection
         services.AddScoped<Payouts.Accounts.PayoutAccountSync>();
         services.AddScoped<Notifications.Notifier>();
         services.AddScoped<Billing.BillingProfiles>();
+        services.AddScoped<Webhooks.ProviderEventSweep>();
+        services.AddSingleton<Webhooks.ProviderEventCursor>();
         services.AddDomainEventHandlers();
         services.AddProviderEventHandlers();
         services.AddOptions<Common.FeeOptions>();

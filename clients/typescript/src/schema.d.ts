@@ -601,10 +601,10 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Parked payouts (admin)
-         * @description Approved milestones whose payout the provider refused for good (payout.status failed), with the last error.
+         * Unpaid payouts (admin)
+         * @description Every approved payout that is not paid, with why it waits: queued, payout_setup_incomplete, retrying (with the next attempt), disputed or parked (refused for good, retry it). Filters: reason, trainerId.
          */
-        get: operations["listParkedPayouts"];
+        get: operations["listUnpaidPayouts"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2736,7 +2736,7 @@ export interface components {
          *         "payout": {
          *           "status": "paid",
          *           "reason": null,
-         *           "attempts": 3,
+         *           "attempts": 2,
          *           "nextAttemptAt": null,
          *           "lastError": null,
          *           "transferId": "tr_1PqExample0001",
@@ -2910,7 +2910,7 @@ export interface components {
          *         "payout": {
          *           "status": "pending",
          *           "reason": "payout_setup_incomplete",
-         *           "attempts": 1,
+         *           "attempts": 0,
          *           "nextAttemptAt": null,
          *           "lastError": null,
          *           "transferId": null,
@@ -3060,7 +3060,7 @@ export interface components {
          *         "payout": {
          *           "status": "pending",
          *           "reason": "retrying",
-         *           "attempts": 2,
+         *           "attempts": 1,
          *           "nextAttemptAt": "2026-06-16T18:17:10+00:00",
          *           "lastError": "Stripe rate limit; trying again.",
          *           "transferId": null,
@@ -3218,7 +3218,8 @@ export interface components {
          *       "data": {
          *         "plan": "agency",
          *         "status": "active",
-         *         "subscriptionId": "sub_1PqExample0001"
+         *         "subscriptionId": "sub_1PqExample0001",
+         *         "clientSecret": null
          *       }
          *     }
          */
@@ -3474,7 +3475,7 @@ export interface components {
             data: components["schemas"]["NotificationResponse"][];
         };
         /** @enum {string} */
-        NotificationKind: "milestone_funded" | "milestone_submitted" | "milestone_changes_requested" | "milestone_approved" | "payout_sent" | "payout_waiting_for_setup" | "payout_failed" | "funding_failed" | "milestone_refunded" | "webhook_endpoint_disabled";
+        NotificationKind: "milestone_funded" | "milestone_submitted" | "milestone_changes_requested" | "milestone_approved" | "payout_sent" | "payout_waiting_for_setup" | "payout_failed" | "funding_failed" | "milestone_refunded" | "webhook_endpoint_disabled" | "payout_retrying" | "dispute_opened" | "dispute_closed" | "funded_by_late_payment" | "duplicate_charge_refunded";
         NotificationResponse: {
             /** Format: uuid */
             id: string;
@@ -3617,7 +3618,7 @@ export interface components {
              * @description The machine-readable reason; stable across versions.
              * @enum {string}
              */
-            code: "amount_out_of_range" | "bad_request" | "cannot_hire_self" | "card_declined" | "concurrency_conflict" | "conflict" | "contract_ended" | "currency_mismatch" | "customer_already_linked" | "customer_required" | "delivery_not_found" | "description_required" | "domain_error" | "error" | "event_not_found" | "forbidden" | "idempotency_key_invalid" | "idempotency_key_reused" | "idempotency_request_in_progress" | "integrator_event_published" | "internal_error" | "invalid_currency" | "invalid_fee_schedule" | "invalid_signature" | "invoice_number_required" | "invoice_paid" | "invoice_refunded" | "job_archived" | "job_has_unresolved_milestones" | "malformed_event" | "malformed_request" | "method_not_allowed" | "milestone_disputed" | "milestone_not_approvable" | "milestone_not_awaiting_approval" | "milestone_not_cancellable" | "milestone_not_disputable" | "milestone_not_disputed" | "milestone_not_editable" | "milestone_not_fundable" | "milestone_not_funding" | "milestone_not_refundable" | "milestone_not_releasing" | "milestone_not_submittable" | "milestone_refund_pending" | "milestone_wrong_party" | "no_active_subscription" | "not_acceptable" | "not_found" | "payload_too_large" | "payment_method_invalid" | "payment_method_required" | "payment_provider_unavailable" | "payout_account" | "payout_account_exists" | "payout_account_not_started" | "payout_country_unsupported" | "payout_not_due" | "payout_parked" | "rate_limited" | "refund_failed" | "role_mismatch" | "subscription_required" | "text_too_long" | "title_required" | "trainer_not_found" | "unauthorized" | "unsupported_media_type" | "validation_failed" | "webhook_conflict" | "webhook_delivery_not_pending" | "webhook_description_too_long" | "webhook_endpoint_disabled" | "webhook_endpoint_limit_reached" | "webhook_event_types_required" | "webhook_url_invalid" | "webhook_url_refused";
+            code: "amount_out_of_range" | "bad_request" | "cannot_hire_self" | "card_declined" | "concurrency_conflict" | "conflict" | "contract_ended" | "currency_mismatch" | "customer_already_linked" | "customer_required" | "delivery_not_found" | "description_required" | "domain_error" | "error" | "event_not_found" | "event_not_understood" | "forbidden" | "idempotency_key_invalid" | "idempotency_key_reused" | "idempotency_request_in_progress" | "integrator_event_published" | "internal_error" | "invalid_currency" | "invalid_fee_schedule" | "invalid_signature" | "invoice_number_required" | "invoice_paid" | "invoice_refunded" | "job_archived" | "job_has_unresolved_milestones" | "malformed_event" | "malformed_request" | "method_not_allowed" | "milestone_disputed" | "milestone_not_approvable" | "milestone_not_awaiting_approval" | "milestone_not_cancellable" | "milestone_not_disputable" | "milestone_not_disputed" | "milestone_not_editable" | "milestone_not_fundable" | "milestone_not_funding" | "milestone_not_refundable" | "milestone_not_releasing" | "milestone_not_submittable" | "milestone_refund_pending" | "milestone_wrong_party" | "no_active_subscription" | "not_acceptable" | "not_found" | "payload_too_large" | "payment_method_invalid" | "payment_method_required" | "payment_provider_unavailable" | "payout_account" | "payout_account_exists" | "payout_account_not_started" | "payout_country_unsupported" | "payout_not_due" | "payout_parked" | "rate_limited" | "refund_failed" | "role_mismatch" | "subscription_required" | "text_too_long" | "title_required" | "trainer_not_found" | "unauthorized" | "unsupported_media_type" | "validation_failed" | "webhook_conflict" | "webhook_delivery_not_pending" | "webhook_description_too_long" | "webhook_endpoint_disabled" | "webhook_endpoint_limit_reached" | "webhook_event_types_required" | "webhook_url_invalid" | "webhook_url_refused";
             /** @description Identifies this request in our logs and traces. */
             traceId: string;
             /** @description Per field (a JSON path such as `firstMilestone.amount`, a query parameter, or `body`): what is wrong with it. */
@@ -3711,6 +3712,11 @@ export interface components {
             plan: components["schemas"]["BillingPlan"];
             status: components["schemas"]["SubscriptionStatus"];
             subscriptionId: null | string;
+            /**
+             * @description While the first payment needs the customer (3-D Secure, status incomplete): confirm it with Stripe.js
+             *     (`stripe.confirmCardPayment(clientSecret)`), then POST the same plan again to read the outcome.
+             */
+            clientSecret: null | string;
         };
         /** @enum {string} */
         SubscriptionStatus: "none" | "incomplete" | "active" | "past_due" | "canceled";
@@ -3723,6 +3729,40 @@ export interface components {
             /** Format: uuid */
             actorId: null | string;
             note: null | string;
+        };
+        /**
+         * @description Why an approved payout is not paid yet, as operators filter by it.
+         * @enum {string}
+         */
+        UnpaidPayoutReason: "queued" | "payout_setup_incomplete" | "retrying" | "disputed" | "parked";
+        UnpaidPayoutResponse: {
+            /** Format: uuid */
+            milestoneId: string;
+            /** Format: uuid */
+            contractId: string;
+            /** Format: uuid */
+            trainerId: string;
+            /**
+             * Format: int64
+             * @description Integer minor units of the currency (50000 = $500.00).
+             */
+            amount: number;
+            currency: string;
+            /** @description Why it is not paid yet. */
+            reason: components["schemas"]["UnpaidPayoutReason"];
+            /**
+             * Format: int32
+             * @description Transfer attempts that failed for a retryable reason so far.
+             */
+            attempts: number;
+            /**
+             * Format: date-time
+             * @description When the payout job tries again (none while it waits for setup, a dispute or an admin).
+             */
+            nextAttemptAt: null | string;
+            lastError: null | string;
+            /** Format: date-time */
+            approvedAt: null | string;
         };
         /** @description Changes to a milestone that is not funded yet; members left out stay as they are. */
         UpdateMilestoneRequest: {
@@ -4415,7 +4455,8 @@ export interface operations {
                      * @example {
                      *       "plan": "none",
                      *       "status": "none",
-                     *       "subscriptionId": "sub_1QxAmple00000001"
+                     *       "subscriptionId": "sub_1QxAmple00000001",
+                     *       "clientSecret": "pi_3QxAmple00000001_secret_s3cr3t"
                      *     }
                      */
                     "application/json": components["schemas"]["SubscriptionResponse"];
@@ -4497,7 +4538,8 @@ export interface operations {
                      * @example {
                      *       "plan": "none",
                      *       "status": "none",
-                     *       "subscriptionId": "sub_1QxAmple00000001"
+                     *       "subscriptionId": "sub_1QxAmple00000001",
+                     *       "clientSecret": "pi_3QxAmple00000001_secret_s3cr3t"
                      *     }
                      */
                     "application/json": components["schemas"]["SubscriptionResponse"];
@@ -4712,7 +4754,8 @@ export interface operations {
                      * @example {
                      *       "plan": "none",
                      *       "status": "none",
-                     *       "subscriptionId": "sub_1QxAmple00000001"
+                     *       "subscriptionId": "sub_1QxAmple00000001",
+                     *       "clientSecret": "pi_3QxAmple00000001_secret_s3cr3t"
                      *     }
                      */
                     "application/json": components["schemas"]["SubscriptionResponse"];
@@ -9693,10 +9736,13 @@ export interface operations {
             };
         };
     };
-    listParkedPayouts: {
+    listUnpaidPayouts: {
         parameters: {
             query?: {
+                trainerId?: string;
                 limit?: number;
+                /** @description Only items with this reason. */
+                reason?: components["schemas"]["UnpaidPayoutReason"];
             };
             header?: never;
             path?: never;
@@ -9713,68 +9759,20 @@ export interface operations {
                     /**
                      * @example [
                      *       {
-                     *         "id": "44d38d45-5e2d-7c45-81b4-218019eab39a",
+                     *         "milestoneId": "44d38d45-5e2d-7c45-81b4-218019eab39a",
                      *         "contractId": "3eac7195-c2fe-7a05-b3be-9eb7aefa6cfd",
-                     *         "jobId": "929b1b24-73c7-76b0-8301-037571375bf4",
-                     *         "employerId": "7f797efe-a5e3-7eed-9aca-39cc4c20c71e",
                      *         "trainerId": "71faad56-a1a9-76cb-a5ba-ac3ceab8ff37",
-                     *         "sequence": 1,
-                     *         "title": "Label 5,000 RLHF preference pairs",
-                     *         "description": "Pairwise preference labelling for a coding assistant, with a written rationale per pair.",
                      *         "amount": 50000,
                      *         "currency": "USD",
-                     *         "fees": {
-                     *           "marketplaceFee": 5000,
-                     *           "contractInitiationFee": 995,
-                     *           "employerTotal": 55995
-                     *         },
-                     *         "dueDate": "2026-04-15",
-                     *         "status": "not_funded",
-                     *         "disputed": false,
-                     *         "createdAt": "2026-03-02T15:04:05Z",
-                     *         "funding": {
-                     *           "attempts": 1,
-                     *           "paymentIntentId": "pi_3QxAmple00000001",
-                     *           "chargeId": "ch_3QxAmple00000001",
-                     *           "fundedAt": "2026-03-02T15:04:05Z",
-                     *           "clientSecret": "pi_3QxAmple00000001_secret_s3cr3t",
-                     *           "lastError": {
-                     *             "code": "card_declined",
-                     *             "message": "Your card was declined."
-                     *           }
-                     *         },
-                     *         "submission": {
-                     *           "submittedAt": "2026-03-02T15:04:05Z",
-                     *           "note": "All 5,000 pairs are labelled; the rationale file is in the shared folder."
-                     *         },
-                     *         "changesRequestedReason": "Please add rationales to the last 200 pairs.",
-                     *         "approval": {
-                     *           "approvedAt": "2026-03-02T15:04:05Z",
-                     *           "approvedBy": "76f8f2c4-b5c2-775b-959c-d8e2f5ea6603"
-                     *         },
-                     *         "payout": {
-                     *           "status": "not_requested",
-                     *           "reason": "queued",
-                     *           "attempts": 1,
-                     *           "nextAttemptAt": "2026-03-02T15:04:05Z",
-                     *           "lastError": "The trainer's payout account cannot receive transfers yet.",
-                     *           "transferId": "tr_1QxAmple00000001",
-                     *           "paidAt": "2026-03-02T15:04:05Z"
-                     *         },
-                     *         "timeline": [
-                     *           {
-                     *             "at": "2026-03-02T15:04:05Z",
-                     *             "action": "approved",
-                     *             "from": "not_funded",
-                     *             "to": "not_funded",
-                     *             "actorId": "db3a4f11-a05a-7313-923f-c9e9017521d5",
-                     *             "note": "All 5,000 pairs are labelled; the rationale file is in the shared folder."
-                     *           }
-                     *         ]
+                     *         "reason": "queued",
+                     *         "attempts": 1,
+                     *         "nextAttemptAt": "2026-03-02T15:04:05Z",
+                     *         "lastError": "The trainer's payout account cannot receive transfers yet.",
+                     *         "approvedAt": "2026-03-02T15:04:05Z"
                      *       }
                      *     ]
                      */
-                    "application/json": components["schemas"]["MilestoneResponse"][];
+                    "application/json": components["schemas"]["UnpaidPayoutResponse"][];
                 };
             };
             /** @description The request is malformed or invalid (`validation_failed`, `malformed_request`, `idempotency_key_invalid`); `errors` names each field at fault. Nothing was changed. */

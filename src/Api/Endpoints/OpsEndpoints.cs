@@ -13,8 +13,8 @@ internal static class OpsEndpoints
         var ops = app.MapGroup("/api/v1/ops").WithTag("Operations", "Admin only: parked outbox messages and payouts, and putting them back in the queue.").RequireAuthorization(Authentication.AdminOnly);
         ops.MapGet("/outbox", ListOutboxMessages).WithSummary("Outbox messages by status (admin)")
             .WithDescription("status=parked shows messages that failed every attempt; status=pending those waiting or retrying.");
-        ops.MapGet("/payouts", ListParkedPayouts).WithSummary("Parked payouts (admin)")
-            .WithDescription("Approved milestones whose payout the provider refused for good (payout.status failed), with the last error.");
+        ops.MapGet("/payouts", ListUnpaidPayouts).WithSummary("Unpaid payouts (admin)")
+            .WithDescription("Every approved payout that is not paid, with why it waits: queued, payout_setup_incomplete, retrying (with the next attempt), disputed or parked (refused for good, retry it). Filters: reason, trainerId.");
         ops.MapPost("/payouts/{milestoneId:guid}/retry", RetryPayout).WithSummary("Send a parked payout again (admin)")
             .WithDescription("Puts the payout back in the queue; the payout job sends it with the milestone's idempotency key, so it can never pay twice.")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
@@ -26,8 +26,9 @@ internal static class OpsEndpoints
     private static async Task<Ok<IReadOnlyList<OutboxMessageResponse>>> ListOutboxMessages(ISender sender, CancellationToken ct, QueryEnum<OutboxMessageState>? status = null, int limit = 100) =>
         TypedResults.Ok(await sender.Send(new ListOutboxMessagesQuery(status?.Value ?? OutboxMessageState.Pending, limit), ct));
 
-    private static async Task<Ok<IReadOnlyList<Application.Milestones.MilestoneResponse>>> ListParkedPayouts(ISender sender, CancellationToken ct, int limit = 100) =>
-        TypedResults.Ok(await sender.Send(new ListParkedPayoutsQuery(limit), ct));
+    private static async Task<Ok<IReadOnlyList<UnpaidPayoutResponse>>> ListUnpaidPayouts(
+        ISender sender, CancellationToken ct, QueryEnum<UnpaidPayoutReason>? reason = null, Guid? trainerId = null, int limit = 100) =>
+        TypedResults.Ok(await sender.Send(new ListUnpaidPayoutsQuery(reason?.Value, trainerId, limit), ct));
 
     private static async Task<Ok<Application.Milestones.MilestoneResponse>> RetryPayout(Guid milestoneId, NoInput? request, ISender sender, CancellationToken ct) =>
         TypedResults.Ok(await sender.Send(new RetryPayoutCommand(milestoneId), ct));

@@ -1,7 +1,5 @@
 using System.Net;
 using Mediator;
-using OpenTrain.Clean.Application.Milestones.Funding;
-using OpenTrain.Clean.Application.Payouts.Accounts;
 using OpenTrain.Clean.Infrastructure.Payments.Simulator;
 
 namespace OpenTrain.Clean.Api.Endpoints;
@@ -11,7 +9,7 @@ namespace OpenTrain.Clean.Api.Endpoints;
 /// Each completes through the same application path Stripe's webhooks will use.
 /// Mapped only when the simulator is the payment gateway.
 /// </summary>
-internal static class SimulatorEndpoints
+internal static partial class SimulatorEndpoints
 {
     public static void MapSimulatorPages(this IEndpointRouteBuilder app)
     {
@@ -20,6 +18,7 @@ internal static class SimulatorEndpoints
         pages.MapPost("/onboarding/{accountId}/complete", CompleteOnboarding);
         pages.MapGet("/payments/{paymentIntentId}/authenticate", AuthenticationPage);
         pages.MapPost("/payments/{paymentIntentId}/complete", CompleteAuthentication);
+        pages.MapSimulatorTriggers();
     }
 
     private static IResult OnboardingPage(string accountId, PaymentSimulator simulator) =>
@@ -31,21 +30,25 @@ internal static class SimulatorEndpoints
                 <p>This page plays Stripe's hosted Connect onboarding for account <code>{Encode(accountId)}</code>:
                 identity, tax and bank details are taken as submitted.</p>
                 <form method="post" action="/simulator/onboarding/{Encode(accountId)}/complete"><button type="submit">Complete payout setup</button></form>
+                <form method="post" action="/simulator/onboarding/{Encode(accountId)}/complete?transfers=false"><button type="submit">Submit, transfers capability not yet active</button></form>
                 """);
 
-    private static async Task<IResult> CompleteOnboarding(string accountId, PaymentSimulator simulator, ISender sender, CancellationToken ct)
+    private static async Task<IResult> CompleteOnboarding(string accountId, PaymentSimulator simulator, ISender sender, CancellationToken ct, bool transfers = true)
     {
-        if (simulator.CompleteOnboarding(accountId) is null)
+        if (simulator.CompleteOnboarding(accountId, transfers) is null)
         {
             return Page("Unknown account", "<p>This onboarding link is not valid.</p>", StatusCodes.Status404NotFound);
         }
 
-        await sender.Send(new SyncPayoutAccountCommand(accountId), ct);
-        return Page("Payout setup complete", "<p>Payouts are enabled. Pending payouts are sent within one job interval; you can close this page.</p>");
+        await DeliverEventsAsync(simulator, sender, ct);
+        return Page("Payout setup complete", transfers
+            ? "<p>Payouts are enabled. Pending payouts are sent within one job interval; you can close this page.</p>"
+            : "<p>Details submitted, but the transfers capability is not active yet: payouts wait until it is (complete again to activate it).</p>");
     }
 
     private static IResult AuthenticationPage(string paymentIntentId, PaymentSimulator simulator) =>
-        simulator.FindPaymentIntent(paymentIntentId) is not { Status: "requires_action" } intent
+        simulator.FindPaymentIntent(paymentIntentId) is not { Status: "requires_action" or "requires_payment_method" } intent
+            || (intent.Status == "requires_payment_method" && intent.DeclineCode != "authentication_failed")
             ? Page("Nothing to authenticate", "<p>This payment does not need authentication.</p>", StatusCodes.Status404NotFound)
             : Page(
                 "Authenticate payment (simulated 3-D Secure)",
@@ -55,16 +58,20 @@ internal static class SimulatorEndpoints
                 <form method="post" action="/simulator/payments/{Encode(intent.Id)}/complete?outcome=fail"><button type="submit">Fail authentication</button></form>
                 """);
 
+    /// <summary>
+    /// The customer completes (or fails) 3-D Secure; after a failure, "succeed" plays the customer retrying in
+    /// Stripe.js with the first answer's client secret. The outcome reaches us as Stripe's would: as an event.
+    /// </summary>
     private static async Task<IResult> CompleteAuthentication(string paymentIntentId, string? outcome, PaymentSimulator simulator, ISender sender, CancellationToken ct)
     {
         var intent = simulator.CompleteAuthentication(paymentIntentId, succeed: outcome != "fail");
-        if (intent is null || !intent.Metadata.TryGetValue("milestone_id", out var milestone) || !Guid.TryParse(milestone, out var milestoneId))
+        if (intent is null)
         {
             return Page("Unknown payment", "<p>This payment is not known.</p>", StatusCodes.Status404NotFound);
         }
 
-        var result = await sender.Send(new ReconcileFundingCommand(milestoneId), ct);
-        return Page("Authentication finished", $"<p>The milestone is now <strong>{Encode(result?.Milestone.Status.ToString() ?? "unchanged")}</strong>. You can close this page.</p>");
+        await DeliverEventsAsync(simulator, sender, ct);
+        return Page("Authentication finished", $"<p>The payment is now <strong>{Encode(intent.Status)}</strong>. You can close this page.</p>");
     }
 
     private static IResult Page(string title, string body, int status = StatusCodes.Status200OK) => Results.Content(

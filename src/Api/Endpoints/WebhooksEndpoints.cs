@@ -19,7 +19,8 @@ internal static partial class WebhooksEndpoints
             .WithSummary("Stripe webhook endpoint")
             .WithDescription("Verifies Stripe-Signature against Stripe:WebhookSecrets (300 s tolerance). Each event id is applied once; a replay answers 200 and changes nothing.")
             .Accepts<object>("application/json")
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }
 
     private static async Task<IResult> ReceiveStripeEvent(HttpRequest request, StripeWebhookParser parser, ISender sender, ILoggerFactory loggers, CancellationToken ct)
@@ -58,6 +59,12 @@ internal static partial class WebhooksEndpoints
             {
                 LogConflict(loggers.CreateLogger("OpenTrain.Clean.Api.Webhooks"), providerEvent.EventId, attempt);
             }
+            catch (ProviderEventNotUnderstoodException exception)
+            {
+                // Never 2xx: Stripe redelivers it and an operator sees it; the inbox did not record it.
+                LogNotUnderstood(loggers.CreateLogger("OpenTrain.Clean.Api.Webhooks"), exception, providerEvent.EventId, providerEvent.Type);
+                return Problem(StatusCodes.Status422UnprocessableEntity, ProblemCodes.EventNotUnderstood, exception.Message);
+            }
         }
 
         // Not applied: Stripe redelivers on anything but 2xx.
@@ -66,6 +73,9 @@ internal static partial class WebhooksEndpoints
 
     private static IResult Problem(int status, string code, string detail) =>
         TypedResults.Problem(ProblemExceptionHandler.Problem(status, code, "Webhook refused", detail));
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Stripe event {EventId} ({Type}) is not understood; answered 422 so that Stripe redelivers it")]
+    private static partial void LogNotUnderstood(ILogger logger, Exception exception, string eventId, string type);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stripe event {EventId} met a concurrent change (attempt {Attempt})")]
     private static partial void LogConflict(ILogger logger, string eventId, int attempt);

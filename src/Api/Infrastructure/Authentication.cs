@@ -42,11 +42,14 @@ internal static class Authentication
                 // A validly signed token must still name a user (a GUID subject) and a known role.
                 OnTokenValidated = context =>
                 {
+                    // Exactly one role: a token naming two would pass both roles' policies (an employer acting as admin).
                     var principal = context.Principal;
+                    var roles = principal?.FindAll(AuthClaims.Role).ToList() ?? [];
                     if (!Guid.TryParse(principal?.FindFirst(AuthClaims.Subject)?.Value, out _)
-                        || AuthClaims.ParseRole(principal?.FindFirst(AuthClaims.Role)?.Value) is null)
+                        || roles.Count != 1
+                        || AuthClaims.ParseRole(roles[0].Value) is null)
                     {
-                        context.Fail("The token must carry a GUID subject and a role of employer, trainer or admin.");
+                        context.Fail("The token must carry a GUID subject and exactly one role: employer, trainer or admin.");
                     }
 
                     return Task.CompletedTask;

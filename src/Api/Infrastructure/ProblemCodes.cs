@@ -34,6 +34,7 @@ public static partial class ProblemCodes
     public const string InvalidSignature = "invalid_signature";
     public const string MalformedEvent = "malformed_event";
     public const string WebhookConflict = "webhook_conflict";
+    public const string EventNotUnderstood = "event_not_understood";
     public const string InternalError = "internal_error";
     public const string Error = "error";
 

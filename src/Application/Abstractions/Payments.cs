@@ -47,9 +47,34 @@ public interface IPaymentGateway
 
     /// <summary>Returns a held funding to the employer (a Refund on the funding charge); one per idempotency key.</summary>
     Task<RefundResult> RefundAsync(RefundRequest request, CancellationToken cancellationToken);
+
+    /// <summary>The newest refund of a charge (a refund made in the provider's dashboard names none in its event).</summary>
+    Task<string?> FindRefundAsync(string chargeId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The events the provider recorded from <paramref name="since"/> on, oldest first, translated as its webhooks
+    /// are: reconciliation applies any whose delivery was lost (a late success of any funding attempt among them).
+    /// </summary>
+    Task<IReadOnlyList<RecordedProviderEvent>> ListEventsAsync(DateTimeOffset since, CancellationToken cancellationToken);
 }
 
-public sealed record RefundRequest(string PaymentIntentId, string? ChargeId, Money Amount, string IdempotencyKey, IReadOnlyDictionary<string, string> Metadata);
+/// <summary>A provider event as the provider lists it: the event and when it happened there.</summary>
+public sealed record RecordedProviderEvent(Webhooks.ProviderEvent Event, DateTimeOffset CreatedAt);
+
+public sealed record RefundRequest(
+    string PaymentIntentId,
+    string? ChargeId,
+    Money Amount,
+    string IdempotencyKey,
+    IReadOnlyDictionary<string, string> Metadata,
+    RefundReason Reason = RefundReason.RequestedByCustomer);
+
+/// <summary>Why money goes back, in the provider's words: support's refund, or a charge that funds nothing.</summary>
+public enum RefundReason
+{
+    RequestedByCustomer,
+    Duplicate,
+}
 
 public enum RefundOutcome
 {
@@ -124,7 +149,8 @@ public sealed record FundingResult(
     string? ChargeId = null,
     string? ClientSecret = null,
     string? DeclineCode = null,
-    string? Message = null);
+    string? Message = null,
+    long? Amount = null);
 
 /// <summary>The provider refused a payment method id (unknown, wrong type, not attachable).</summary>
 public sealed class PaymentMethodRejectedException(string code, string message) : Exception(message)

@@ -22,11 +22,19 @@ public sealed class BillingProfiles(
             profiles.Add(profile);
         }
 
+        // The employer is known by the token's name and e-mail from the first billing step on, so that the invoices
+        // of their fundings are issued to that name (frozen at issue), whether or not they ever called /me.
+        var employer = await users.FindAsync(user.Id, cancellationToken);
+        if (employer is null)
+        {
+            employer = UserProfile.Register(user.Id, user.Role, user.Name, user.Email, clock.GetUtcNow());
+            users.Add(employer);
+        }
+
         if (profile.CustomerId is null)
         {
-            var employer = await users.FindAsync(user.Id, cancellationToken);
             var customerId = await payments.EnsureCustomerAsync(
-                new CustomerRequest(user.Id, employer?.Name ?? user.Name ?? string.Empty, employer?.Email ?? user.Email ?? string.Empty),
+                new CustomerRequest(user.Id, employer.Name, employer.Email),
                 cancellationToken);
             profile.LinkCustomer(customerId);
         }

@@ -11,5 +11,12 @@ public sealed class FundingOptions
     public static readonly TimeSpan[] DefaultCheckSchedule =
         [TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(15), TimeSpan.FromHours(1)];
 
+    /// <summary>
+    /// Checks after which an attempt that never got a PaymentIntent (Stripe kept answering its own request with a
+    /// 500, which it replays under the same key) is failed with a visible error, so the employer can fund again.
+    /// A charge of that attempt that turns up later is a late charge (decision 010).
+    /// </summary>
+    public int UnknownChecksBeforeGivingUp { get; set; } = 8;
+
     public TimeSpan CheckDelay(int checks) => Schedules.Pick(CheckSchedule.Count > 0 ? CheckSchedule : DefaultCheckSchedule, checks);
 }

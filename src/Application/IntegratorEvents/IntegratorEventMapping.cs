@@ -57,7 +57,7 @@ public static class IntegratorEventMapping
             (TrainerPayoutAccount a, PayoutAccountUpdated) =>
                 [new IntegratorEventDraft(Catalog.PayoutAccountUpdated, a.Id, Catalog.PayoutAccount, a.Id.Value, await PayoutAccountDataAsync(a, facts, cancellationToken))],
             (EmployerBillingProfile p, EmployerSubscriptionUpdated) =>
-                [new IntegratorEventDraft(Catalog.SubscriptionUpdated, p.Id, Catalog.Subscription, p.Id.Value, new SubscriptionResponse(p.Plan, p.SubscriptionStatus, p.SubscriptionId))],
+                [new IntegratorEventDraft(Catalog.SubscriptionUpdated, p.Id, Catalog.Subscription, p.Id.Value, new SubscriptionResponse(p.Plan, p.SubscriptionStatus, p.SubscriptionId, null))],
             _ => [],
         };
     }

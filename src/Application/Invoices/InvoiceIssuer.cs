@@ -40,7 +40,7 @@ public sealed class InvoiceIssuer(IInvoiceRepository invoices, IInvoiceNumberSeq
     public async Task<Invoice> IssueSubscriptionAsync(
         UserId employerId, BillingPlan plan, Money amount, InvoicePaymentStatus status, string providerInvoiceId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var (name, email) = await store.NameOfAsync(employerId, cancellationToken);
+        var (name, email) = await store.NameOfAsync(employerId, UserRole.Employer, cancellationToken);
         var number = await numbers.NextAsync(InvoiceKind.Subscription, now.Year, cancellationToken);
         return Add(Invoice.IssueSubscription(number, employerId, plan.ToString(), amount, status, providerInvoiceId, now, name, email));
     }
@@ -55,7 +55,7 @@ public sealed class InvoiceIssuer(IInvoiceRepository invoices, IInvoiceNumberSeq
     private async Task<InvoiceSubject> SubjectAsync(Milestone milestone, UserId party, int? attempt, CancellationToken cancellationToken)
     {
         var job = await jobs.FindAsync(milestone.JobId, cancellationToken) ?? throw new NotFoundException("Job", milestone.JobId);
-        var (name, email) = await store.NameOfAsync(party, cancellationToken);
+        var (name, email) = await store.NameOfAsync(party, party == milestone.TrainerId ? UserRole.Trainer : UserRole.Employer, cancellationToken);
         return new InvoiceSubject(
             milestone.EmployerId, milestone.TrainerId, milestone.JobId, milestone.ContractId, milestone.Id, attempt, job.Title, milestone.Description, name, email);
     }

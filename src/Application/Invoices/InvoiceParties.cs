@@ -4,14 +4,24 @@ using OpenTrain.Clean.Domain.Users;
 
 namespace OpenTrain.Clean.Application.Invoices;
 
-/// <summary>The party an invoice is issued to, as named at that moment: an issued invoice never changes its bill-to.</summary>
+/// <summary>
+/// The party an invoice is issued to, named at that moment with the best name known (the profile's name from
+/// the token, else the e-mail, else the role), never a raw id: an issued invoice never changes its bill-to.
+/// </summary>
 internal static class InvoiceParties
 {
-    public static async Task<(string? Name, string? Email)> NameOfAsync(this IReadStore store, UserId party, CancellationToken cancellationToken)
+    public static async Task<(string Name, string? Email)> NameOfAsync(this IReadStore store, UserId party, UserRole role, CancellationToken cancellationToken)
     {
         var profile = await store.FirstOrDefaultAsync(
             store.Query<UserProfile>().Where(u => u.Id == party).Select(u => new { u.Name, u.Email }),
             cancellationToken);
-        return (profile?.Name, string.IsNullOrEmpty(profile?.Email) ? null : profile.Email);
+        var email = string.IsNullOrWhiteSpace(profile?.Email) ? null : profile.Email;
+        return (Label(profile?.Name, email, role), email);
     }
+
+    /// <summary>The name printed for a party: its name, else its e-mail, else its role (an invoice issued before names were frozen).</summary>
+    public static string Label(string? name, string? email, UserRole role) =>
+        !string.IsNullOrWhiteSpace(name) && !UserProfile.IsPlaceholderName(name) ? name
+        : !string.IsNullOrWhiteSpace(email) ? email
+        : role.ToString();
 }

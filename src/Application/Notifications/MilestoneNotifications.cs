@@ -15,7 +15,11 @@ public sealed class MilestoneNotifications(Notifier notifier, IMilestoneReposito
     IDomainEventHandler<MilestonePayoutDeferred>,
     IDomainEventHandler<MilestonePayoutFailed>,
     IDomainEventHandler<MilestoneFundingFailed>,
-    IDomainEventHandler<MilestoneRefunded>
+    IDomainEventHandler<MilestoneRefunded>,
+    IDomainEventHandler<MilestoneDisputeOpened>,
+    IDomainEventHandler<MilestoneDisputeClosed>,
+    IDomainEventHandler<MilestoneLatePaymentAccepted>,
+    IDomainEventHandler<MilestoneDuplicateChargeRefunded>
 {
     public async Task HandleAsync(MilestoneRefunded domainEvent, EventContext context, CancellationToken cancellationToken)
     {
@@ -49,11 +53,49 @@ public sealed class MilestoneNotifications(Notifier notifier, IMilestoneReposito
     public Task HandleAsync(MilestonePayoutDeferred domainEvent, EventContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(domainEvent);
-        return domainEvent.Reason != PayoutPendingReason.PayoutSetupIncomplete
-            ? Task.CompletedTask
-            : NotifyAsync(domainEvent.MilestoneId, m => m.TrainerId, NotificationKind.PayoutWaitingForSetup,
-                "Finish your payout setup", m => $"Your payout for {Notifier.Describe(m)} is waiting: finish setup in Settings -> Payouts and it is sent right away.", context, cancellationToken);
+        return domainEvent.Reason switch
+        {
+            PayoutPendingReason.PayoutSetupIncomplete => NotifyAsync(domainEvent.MilestoneId, m => m.TrainerId, NotificationKind.PayoutWaitingForSetup,
+                "Finish your payout setup", m => $"Your payout for {Notifier.Describe(m)} is waiting: finish setup in Settings -> Payouts and it is sent right away.", context, cancellationToken),
+            PayoutPendingReason.Retrying => NotifyAsync(domainEvent.MilestoneId, m => m.TrainerId, NotificationKind.PayoutRetrying,
+                "Payout delayed", m => $"Your payout for {Notifier.Describe(m)} could not be sent yet; it is retried automatically{NextAttempt(domainEvent.NextAttemptAt)}.", context, cancellationToken),
+            _ => Task.CompletedTask,
+        };
     }
+
+    public async Task HandleAsync(MilestoneDisputeOpened domainEvent, EventContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(domainEvent);
+        await NotifyAsync(domainEvent.MilestoneId, m => m.EmployerId, NotificationKind.DisputeOpened,
+            "Payment disputed", m => $"The card payment funding {Notifier.Describe(m)} is disputed with your bank (dispute {domainEvent.DisputeId}); its payout is held until the dispute closes.", context, cancellationToken);
+        await NotifyAsync(domainEvent.MilestoneId, m => m.TrainerId, NotificationKind.DisputeOpened,
+            "Payout on hold", m => $"The employer's payment for {Notifier.Describe(m)} is disputed; its payout is held until the dispute closes.", context, cancellationToken);
+    }
+
+    public async Task HandleAsync(MilestoneDisputeClosed domainEvent, EventContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(domainEvent);
+        await NotifyAsync(domainEvent.MilestoneId, m => m.EmployerId, NotificationKind.DisputeClosed,
+            "Dispute closed", m => $"The dispute {domainEvent.DisputeId} on {Notifier.Describe(m)} is closed; the milestone is {m.Status.ToApiName()}.", context, cancellationToken);
+        await NotifyAsync(domainEvent.MilestoneId, m => m.TrainerId, NotificationKind.DisputeClosed,
+            "Dispute closed", m => $"The dispute on {Notifier.Describe(m)} is closed; the milestone is {m.Status.ToApiName()}.", context, cancellationToken);
+    }
+
+    public Task HandleAsync(MilestoneLatePaymentAccepted domainEvent, EventContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(domainEvent);
+        return NotifyAsync(domainEvent.MilestoneId, m => m.EmployerId, NotificationKind.FundedByLatePayment,
+            "Milestone funded", m => $"Your earlier payment of {domainEvent.Charged} (attempt {domainEvent.Attempt}) went through after all: {Notifier.Describe(m)} is now funded. Nothing else was charged.", context, cancellationToken);
+    }
+
+    public Task HandleAsync(MilestoneDuplicateChargeRefunded domainEvent, EventContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(domainEvent);
+        return NotifyAsync(domainEvent.MilestoneId, m => m.EmployerId, NotificationKind.DuplicateChargeRefunded,
+            "Duplicate payment refunded", m => $"A payment of {domainEvent.Amount} for {Notifier.Describe(m)} went through when it no longer could fund it; it was refunded to your payment method (refund {domainEvent.RefundId ?? domainEvent.PaymentIntentId}).", context, cancellationToken);
+    }
+
+    private static string NextAttempt(DateTimeOffset? at) => at is { } next ? $" at {next.UtcDateTime:yyyy-MM-dd HH:mm} UTC" : string.Empty;
 
     public Task HandleAsync(MilestonePayoutFailed domainEvent, EventContext context, CancellationToken cancellationToken) =>
         NotifyAsync(domainEvent.MilestoneId, m => m.TrainerId, NotificationKind.PayoutFailed,

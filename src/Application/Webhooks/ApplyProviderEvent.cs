@@ -30,6 +30,12 @@ public sealed class ApplyProviderEventHandler(
     public async ValueTask<WebhookOutcome> Handle(ApplyProviderEventCommand command, CancellationToken cancellationToken)
     {
         var providerEvent = command.Event;
+        if (providerEvent is UnreadableProviderEvent unreadable)
+        {
+            // Never recorded: Stripe redelivers it, and reconciliation's sweep tries it again.
+            throw new ProviderEventNotUnderstoodException(unreadable, unreadable.Reason);
+        }
+
         if (!await inbox.TryRecordAsync(providerEvent.EventId, providerEvent.Type, cancellationToken))
         {
             return WebhookOutcome.Duplicate;

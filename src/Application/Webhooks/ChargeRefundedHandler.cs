@@ -7,7 +7,7 @@ namespace OpenTrain.Clean.Application.Webhooks;
 /// charge.refunded: a refund made in Stripe's dashboard. Held money becomes the milestone's refund
 /// (the refund process's own step); an approved payout waiting on that money is parked for support.
 /// </summary>
-public sealed class ChargeRefundedHandler(IMilestoneRepository milestones, IReadStore store, RefundSteps refunds, TimeProvider clock)
+public sealed class ChargeRefundedHandler(IMilestoneRepository milestones, IReadStore store, RefundSteps refunds, IPaymentGateway payments, TimeProvider clock)
     : IProviderEventHandler<ChargeRefunded>
 {
     public async Task<WebhookOutcome> ApplyAsync(ChargeRefunded providerEvent, CancellationToken cancellationToken)
@@ -31,7 +31,10 @@ public sealed class ChargeRefundedHandler(IMilestoneRepository milestones, IRead
             return WebhookOutcome.Ignored;
         }
 
-        await refunds.RecordAsync(milestone.Id, providerEvent.RefundId ?? providerEvent.ChargeId, cancellationToken);
+        // The event's charge lists its refunds only in some API versions (never expanded): ask the provider for the refund's id.
+        var refundId = providerEvent.RefundId ?? await payments.FindRefundAsync(providerEvent.ChargeId, cancellationToken)
+            ?? throw new ProviderEventNotUnderstoodException(providerEvent, $"no refund of charge {providerEvent.ChargeId} can be found");
+        await refunds.RecordAsync(milestone.Id, refundId, cancellationToken);
         return WebhookOutcome.Applied;
     }
 }

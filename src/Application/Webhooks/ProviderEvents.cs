@@ -31,6 +31,9 @@ public sealed record SubscriptionChanged(string EventId, string Type, string Cus
 /// <summary>invoice.paid / invoice.payment_failed of a subscription.</summary>
 public sealed record SubscriptionInvoiceChanged(string EventId, string Type, string CustomerId, string ProviderInvoiceId, long Amount, string Currency, bool Paid, BillingPlan? Plan) : ProviderEvent(EventId, Type);
 
+/// <summary>An event of a type we act on whose object the adapter could not read (another shape, a field missing).</summary>
+public sealed record UnreadableProviderEvent(string EventId, string Type, string Reason) : ProviderEvent(EventId, Type);
+
 /// <summary>Any other event type: acknowledged and ignored.</summary>
 public sealed record UnhandledProviderEvent(string EventId, string Type) : ProviderEvent(EventId, Type);
 
@@ -39,4 +42,14 @@ public interface IWebhookInbox
 {
     /// <summary>False when the event was already recorded: the caller then changes nothing.</summary>
     Task<bool> TryRecordAsync(string eventId, string type, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// An event of a kind that matters whose shape the code does not read (another API version, a field gone):
+/// the webhook answers non-2xx, so Stripe redelivers and an operator sees it; nothing is recorded.
+/// </summary>
+public sealed class ProviderEventNotUnderstoodException(ProviderEvent providerEvent, string reason)
+    : Exception($"Provider event {providerEvent?.EventId} ({providerEvent?.Type}) is not understood: {reason}.")
+{
+    public string EventId { get; } = providerEvent?.EventId ?? string.Empty;
 }

@@ -109,7 +109,24 @@ public sealed class EmployerBillingProfile : AggregateRoot<UserId>
 
         if (Plan != BillingPlan.None && SubscriptionStatus != SubscriptionStatus.Active)
         {
-            throw new DomainException(SubscriptionRequired, $"The {Plan} plan needs an active subscription before milestones can be funded.");
+            var plan = Plan.ToString().ToLowerInvariant();
+            var way = SubscriptionStatus switch
+            {
+                SubscriptionStatus.Incomplete =>
+                    $"Its first payment is not complete: confirm it with Stripe.js using the clientSecret that POST /api/v1/billing/subscription {{\"plan\":\"{plan}\"}} returns (call it again to get it and, once confirmed, to activate the plan), or attach another payment method and call it again.",
+                SubscriptionStatus.PastDue =>
+                    "Its latest invoice is unpaid: attach a working payment method (POST /api/v1/billing/payment-methods); the plan becomes active again when the invoice is paid.",
+                _ => $"It is {(SubscriptionStatus == SubscriptionStatus.Canceled ? "cancelled" : "not started")}: subscribe again with POST /api/v1/billing/subscription {{\"plan\":\"{plan}\"}}; funding works as soon as the subscription is active.",
+            };
+            throw new DomainException(
+                SubscriptionRequired,
+                $"The {plan} plan needs an active subscription before milestones can be funded. {way}",
+                new Dictionary<string, object?>
+                {
+                    ["plan"] = plan,
+                    ["subscriptionStatus"] = System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(SubscriptionStatus.ToString()),
+                    ["nextAction"] = SubscriptionStatus == SubscriptionStatus.PastDue ? "POST /api/v1/billing/payment-methods" : "POST /api/v1/billing/subscription",
+                });
         }
 
         return DefaultPaymentMethod;

@@ -38,3 +38,13 @@ public sealed record MilestoneRefunded(MilestoneId MilestoneId, string RefundRef
 public sealed record MilestoneDisputeOpened(MilestoneId MilestoneId, string DisputeId, DateTimeOffset OccurredAt) : IDomainEvent;
 
 public sealed record MilestoneDisputeClosed(MilestoneId MilestoneId, string DisputeId, DateTimeOffset OccurredAt) : IDomainEvent;
+
+/// <summary>A failed attempt's charge succeeded later and funded the milestone.</summary>
+public sealed record MilestoneLatePaymentAccepted(MilestoneId MilestoneId, UserId EmployerId, int Attempt, string PaymentIntentId, Money Charged, DateTimeOffset OccurredAt) : IDomainEvent;
+
+/// <summary>A succeeded charge that funds nothing: the worker refunds it (reason <c>duplicate</c>), once.</summary>
+public sealed record MilestoneDuplicateChargeDetected(
+    MilestoneId MilestoneId, UserId EmployerId, int Attempt, string PaymentIntentId, string? ChargeId, Money Charged, DateTimeOffset OccurredAt) : IDomainEvent;
+
+public sealed record MilestoneDuplicateChargeRefunded(
+    MilestoneId MilestoneId, UserId EmployerId, string PaymentIntentId, string? RefundId, Money Amount, DateTimeOffset OccurredAt) : IDomainEvent;

@@ -14,7 +14,10 @@ public sealed record PayoutFacts
 
     public PayoutPendingReason Reason { get; init; }
 
-    /// <summary>Provider calls made: deferrals, refusals and the transfer itself.</summary>
+    /// <summary>
+    /// Provider calls that counted: retryable refusals, the final refusal and the transfer itself. Waiting for the
+    /// trainer's payout setup is not an attempt, so the first retry after it waits the schedule's first step.
+    /// </summary>
     public int Attempts { get; init; }
 
     public string? LastError { get; init; }
@@ -35,7 +38,8 @@ public sealed record PayoutFacts
             throw new ArgumentOutOfRangeException(nameof(reason), reason, "A deferral needs a reason the trainer can act on or wait for.");
         }
 
-        return this with { Attempts = Attempts + 1, Status = PayoutStatus.Pending, Reason = disputed ? PayoutPendingReason.Disputed : reason, LastError = error };
+        var attempts = reason == PayoutPendingReason.Retrying ? Attempts + 1 : Attempts;
+        return this with { Attempts = attempts, Status = PayoutStatus.Pending, Reason = disputed ? PayoutPendingReason.Disputed : reason, LastError = error };
     }
 
     internal PayoutFacts Failed(string error) =>

@@ -22,6 +22,11 @@ public enum NotificationKind
     FundingFailed,
     MilestoneRefunded,
     WebhookEndpointDisabled,
+    PayoutRetrying,
+    DisputeOpened,
+    DisputeClosed,
+    FundedByLatePayment,
+    DuplicateChargeRefunded,
 }
 
 /// <summary>An entry of a user's in-app feed. Created once per event and recipient.</summary>

@@ -35,6 +35,10 @@ public sealed class UserProfile : AggregateRoot<UserId>
         return profile;
     }
 
+    /// <summary>The name given when the token carried none ("{role} {first id characters}"): not a name to print on an invoice.</summary>
+    public static bool IsPlaceholderName(string name) =>
+        name is not null && Enum.GetNames<UserRole>().Any(role => name.StartsWith(role + " ", StringComparison.Ordinal) && name.Length == role.Length + 9);
+
     /// <summary>Names and e-mails follow the identity provider; the role never changes.</summary>
     public void RefreshFromClaims(string? name, string? email)
     {

@@ -7,7 +7,9 @@ namespace OpenTrain.Clean.Infrastructure.Logging;
 
 /// <summary>
 /// The console log with secrets masked in every line and exception (third-party messages included):
-/// card-number-like digits, bearer tokens, Stripe keys and client secrets.
+/// card-number-like digits, bearer tokens, Stripe keys and client secrets, password/secret values. One
+/// entry's message is one line: line breaks in it (user text, a provider's message) are written escaped,
+/// so nobody can forge an entry; an exception's stack trace follows on lines of its own, indented.
 /// </summary>
 public sealed class RedactingConsoleFormatter() : ConsoleFormatter(FormatterName)
 {
@@ -32,10 +34,14 @@ public sealed class RedactingConsoleFormatter() : ConsoleFormatter(FormatterName
             _ => "none",
         };
         textWriter.Write($"{level}: {logEntry.Category}[{logEntry.EventId.Id}]{Environment.NewLine}      ");
-        textWriter.WriteLine(SensitiveText.Redact(message));
-        if (logEntry.Exception is not null)
+        textWriter.WriteLine(SensitiveText.ForLog(message));
+        for (var exception = logEntry.Exception; exception is not null; exception = exception.InnerException)
         {
-            textWriter.WriteLine(SensitiveText.Redact(logEntry.Exception.ToString()));
+            textWriter.WriteLine($"      {(exception == logEntry.Exception ? string.Empty : "---> ")}{exception.GetType().FullName}: {SensitiveText.ForLog(exception.Message)}");
+            foreach (var frame in (exception.StackTrace ?? string.Empty).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                textWriter.WriteLine($"         {SensitiveText.ForLog(frame)}");
+            }
         }
     }
 }

@@ -17,7 +17,7 @@ public sealed class SupersededChargeTests(ApiFactory factory) : IClassFixture<Ap
 {
     private readonly ApiClient _api = factory.CreateApiClient();
 
-    // Guards: ApplyProviderEventHandler refunds a succeeded charge of a superseded attempt, once (key orphan-refund-{intent}).
+    // Guards: a succeeded charge of a superseded attempt is refunded once after commit (key orphan-refund-{intent}, reason duplicate).
     [Fact]
     public async Task PaymentIntentSucceeded_ForASupersededAttempt_RefundsThatChargeOnceAndLeavesTheMilestoneFunded()
     {
@@ -41,8 +41,11 @@ public sealed class SupersededChargeTests(ApiFactory factory) : IClassFixture<Ap
 
         await DeliverAsync("evt_late_1", late);
         await DeliverAsync("evt_late_2", late);
+        await factory.Services.GetRequiredService<OpenTrain.Clean.Infrastructure.Persistence.Outbox.OutboxDispatcher>().DrainAsync(CancellationToken.None);
+        await factory.Services.GetRequiredService<OpenTrain.Clean.Infrastructure.Persistence.Outbox.OutboxDispatcher>().DrainAsync(CancellationToken.None);
 
         var refund = Assert.Single(factory.Services.GetRequiredService<PaymentSimulator>().Refunds());
+        Assert.Equal("duplicate", refund.Reason);
         Assert.Equal("ch_sim_late", refund.Charge);
         Assert.Equal(late.Amount, refund.Amount);
         var after = await factory.LoadMilestoneAsync(hired.MilestoneId);

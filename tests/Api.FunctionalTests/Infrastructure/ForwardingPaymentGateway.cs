@@ -45,4 +45,9 @@ public abstract class ForwardingPaymentGateway(IPaymentGateway inner) : IPayment
         Inner.GetSubscriptionAsync(subscriptionId, cancellationToken);
 
     public virtual Task<RefundResult> RefundAsync(RefundRequest request, CancellationToken cancellationToken) => Inner.RefundAsync(request, cancellationToken);
+
+    public virtual Task<string?> FindRefundAsync(string chargeId, CancellationToken cancellationToken) => Inner.FindRefundAsync(chargeId, cancellationToken);
+
+    public virtual Task<IReadOnlyList<RecordedProviderEvent>> ListEventsAsync(DateTimeOffset since, CancellationToken cancellationToken) =>
+        Inner.ListEventsAsync(since, cancellationToken);
 }

@@ -102,7 +102,9 @@ public sealed class InvoicePdfDownloadTests(InvoicingHost factory) : IClassFixtu
         AssertBlock(pdf, "Pay to", ["Tomasz Trainer", "tomasz@example.test"]);
         Assert.DoesNotContain(pdf.Lines, l => l.StartsWith("Bill to", StringComparison.Ordinal) || l.Contains("Ada Employer", StringComparison.Ordinal));
         Assert.Equal("Safety evals", pdf.ValueOf("Project"));
-        await Expect.ProblemAsync(await _api.PdfAsync(employer, payout.Id()), HttpStatusCode.NotFound, "not_found");
+        // The contract's employer reads the payout record (issue 12: it answered 404); nobody else does.
+        Assert.Equal(HttpStatusCode.OK, (await _api.PdfAsync(employer, payout.Id())).StatusCode);
+        await Expect.ProblemAsync(await _api.PdfAsync(await _api.EmployerAsync(name: "Other Employer"), payout.Id()), HttpStatusCode.NotFound, "not_found");
         await Expect.ProblemAsync(await _api.PdfAsync(await _api.TrainerAsync(name: "Other Trainer"), payout.Id()), HttpStatusCode.NotFound, "not_found");
         Assert.Equal($"1,234.50 USD", pdf.ValueOf($"Milestone: {ApiClient.FirstMilestoneDescription}"));
         Assert.Equal("1,234.50 USD", pdf.ValueOf("Total"));

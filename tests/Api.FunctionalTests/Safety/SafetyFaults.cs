@@ -198,6 +198,11 @@ internal sealed class SafetyFaultyGateway(IPaymentGateway inner, SafetyFaults fa
 
     public Task<RefundResult> RefundAsync(RefundRequest request, CancellationToken cancellationToken) =>
         faults.AroundGatewayAsync(nameof(RefundAsync), () => inner.RefundAsync(request, cancellationToken));
+
+    public Task<string?> FindRefundAsync(string chargeId, CancellationToken cancellationToken) => inner.FindRefundAsync(chargeId, cancellationToken);
+
+    public Task<IReadOnlyList<RecordedProviderEvent>> ListEventsAsync(DateTimeOffset since, CancellationToken cancellationToken) =>
+        faults.AroundGatewayAsync(nameof(ListEventsAsync), () => inner.ListEventsAsync(since, cancellationToken));
 }
 
 /// <summary>

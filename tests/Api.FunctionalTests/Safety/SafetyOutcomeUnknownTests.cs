@@ -24,6 +24,9 @@ public sealed class SafetyOutcomeUnknownTests
         var (employer, milestoneId) = await SafetyCrashPoints.FundableMilestoneAsync(factory);
         factory.Faults.FailGateway("FundAsync", SafetyFaultPoint.AfterProviderSucceeded, () => new PaymentProviderException("The request to the provider timed out."));
 
+        // The provider's events are not listed either (its webhooks lost too): only asking about the attempt can settle it.
+        factory.Faults.FailGateway("ListEventsAsync", SafetyFaultPoint.BeforeProviderCall, () => new PaymentProviderException("events unavailable"), times: 100);
+
         var response = await api.FundAsync(employer, milestoneId);
 
         var body = await Expect.StatusAsync(response, HttpStatusCode.Accepted);
@@ -54,6 +57,7 @@ public sealed class SafetyOutcomeUnknownTests
         using var factory = SafetyHost.Start();
         var (employer, milestoneId) = await SafetyCrashPoints.FundableMilestoneAsync(factory);
         factory.Faults.FailGateway("FundAsync", SafetyFaultPoint.AfterProviderSucceeded, () => new PaymentProviderException("timeout"), times: 2);
+        factory.Faults.FailGateway("ListEventsAsync", SafetyFaultPoint.BeforeProviderCall, () => new PaymentProviderException("events unavailable"), times: 100);
         var calls = factory.Faults.GatewayCalls("FundAsync");
         await Expect.StatusAsync(await factory.CreateApiClient().FundAsync(employer, milestoneId), HttpStatusCode.Accepted);
 

@@ -135,25 +135,92 @@ public sealed class RecordFundingResultHandlerTests
     }
 
     [Fact]
-    public async Task Handle_WhenTheResultIsForAStaleAttempt_ChangesNothingAndIssuesNoInvoice()
+    public async Task Handle_WhenAStaleAttemptIsDeclined_ChangesNothingAndIssuesNoInvoice()
     {
         await Record(1, new FundingResult(FundingOutcome.Declined, "pi_1", DeclineCode: "generic_decline"));
         Milestone.BeginFunding(Parties.Employer, RecordedAt);
         var timelineBefore = Milestone.Timeline.Count;
+        Milestone.ClearDomainEvents();
         _numbers.ClearReceivedCalls();
         _invoices.ClearReceivedCalls();
 
-        var response = await Record(1, new FundingResult(FundingOutcome.Succeeded, "pi_1", "ch_1"));
+        var response = await Record(1, new FundingResult(FundingOutcome.Declined, "pi_1", DeclineCode: "generic_decline"));
 
         Assert.Equal(MilestoneStatus.Funding, Milestone.Status);
         Assert.Equal(2, Milestone.Funding.Attempts);
         Assert.Null(Milestone.Funding.ChargeId);
         Assert.Equal(timelineBefore, Milestone.Timeline.Count);
-        Assert.Equal(ContractStatus.Pending, _escrow.Contract.Status);
-        Assert.Equal(InvoicePaymentStatus.Failed, Assert.Single(_added).PaymentStatus);
+        Assert.Empty(Milestone.DomainEvents);
         await _numbers.DidNotReceiveWithAnyArgs().NextAsync(default, default, default);
         _invoices.DidNotReceiveWithAnyArgs().Add(default!);
         Assert.Equal(MilestoneStatus.Funding, response.Milestone.Status);
+    }
+
+    // Regression (issue 12): 3-D Secure failed (payment_failed, milestone back to not_funded), then the employer
+    // completed the same PaymentIntent with the first answer's client secret: charged, not funded, nothing refunded.
+    [Fact]
+    public async Task Handle_WhenAFailedAttemptSucceedsLateAndTheMilestoneIsUnfunded_FundsItWithThatCharge()
+    {
+        await Record(1, new FundingResult(FundingOutcome.RequiresAction, "pi_1", ClientSecret: "pi_1_secret_a", Amount: Milestone.EmployerTotal.Amount));
+        await Record(1, new FundingResult(FundingOutcome.Declined, "pi_1", DeclineCode: "authentication_failed", Amount: Milestone.EmployerTotal.Amount));
+        Assert.Equal(MilestoneStatus.NotFunded, Milestone.Status);
+        Milestone.ClearDomainEvents();
+
+        var response = await Record(1, new FundingResult(FundingOutcome.Succeeded, "pi_1", "ch_late", Amount: Milestone.EmployerTotal.Amount));
+
+        Assert.Equal(MilestoneStatus.ActiveFunded, Milestone.Status);
+        Assert.Equal("ch_late", Milestone.Funding.ChargeId);
+        Assert.Equal(ContractStatus.Active, _escrow.Contract.Status);
+        Assert.Equal(InvoicePaymentStatus.Paid, Assert.Single(_added).PaymentStatus);
+        var accepted = Assert.Single(Milestone.DomainEvents.OfType<MilestoneLatePaymentAccepted>());
+        Assert.Equal(Parties.Employer, accepted.EmployerId);
+        Assert.Empty(Milestone.DomainEvents.OfType<MilestoneDuplicateChargeDetected>());
+        Assert.Equal(MilestoneStatus.ActiveFunded, response.Milestone.Status);
+    }
+
+    [Fact]
+    public async Task Handle_WhenAStaleAttemptSucceedsWhileAnotherIsInFlight_RecordsADuplicateChargeOnce()
+    {
+        await Record(1, new FundingResult(FundingOutcome.Declined, "pi_1", DeclineCode: "generic_decline"));
+        Milestone.BeginFunding(Parties.Employer, RecordedAt);
+        Milestone.ClearDomainEvents();
+
+        await Record(1, new FundingResult(FundingOutcome.Succeeded, "pi_1", "ch_1", Amount: Milestone.EmployerTotal.Amount));
+        await Record(1, new FundingResult(FundingOutcome.Succeeded, "pi_1", "ch_1", Amount: Milestone.EmployerTotal.Amount));
+
+        Assert.Equal(MilestoneStatus.Funding, Milestone.Status);
+        Assert.Null(Milestone.Funding.ChargeId);
+        var duplicate = Assert.Single(Milestone.DomainEvents.OfType<MilestoneDuplicateChargeDetected>());
+        Assert.Equal(("pi_1", "ch_1", Milestone.EmployerTotal), (duplicate.PaymentIntentId, duplicate.ChargeId, duplicate.Charged));
+        Assert.True(Milestone.IsDuplicateChargeOutstanding("pi_1"));
+        Assert.Single(_added);
+    }
+
+    [Fact]
+    public async Task Handle_WhenALateSuccessChargedAnotherPriceThanTheMilestoneNow_RecordsADuplicateInsteadOfFunding()
+    {
+        await Record(1, new FundingResult(FundingOutcome.Declined, "pi_1", DeclineCode: "generic_decline"));
+        Milestone.ClearDomainEvents();
+
+        await Record(1, new FundingResult(FundingOutcome.Succeeded, "pi_1", "ch_1", Amount: Milestone.EmployerTotal.Amount - 100));
+
+        Assert.Equal(MilestoneStatus.NotFunded, Milestone.Status);
+        Assert.Single(Milestone.DomainEvents.OfType<MilestoneDuplicateChargeDetected>());
+    }
+
+    [Fact]
+    public async Task Handle_WhenADuplicateIsReportedAgainAfterTheMilestoneBecameFundable_NeverFundsItWithTheChargeBeingRefunded()
+    {
+        await Record(1, new FundingResult(FundingOutcome.Declined, "pi_1", DeclineCode: "generic_decline"));
+        Milestone.BeginFunding(Parties.Employer, RecordedAt);
+        await Record(1, new FundingResult(FundingOutcome.Succeeded, "pi_1", "ch_1", Amount: Milestone.EmployerTotal.Amount));
+        await Record(2, new FundingResult(FundingOutcome.Declined, "pi_2", DeclineCode: "generic_decline"));
+        Assert.Equal(MilestoneStatus.NotFunded, Milestone.Status);
+
+        await Record(1, new FundingResult(FundingOutcome.Succeeded, "pi_1", "ch_1", Amount: Milestone.EmployerTotal.Amount));
+
+        Assert.Equal(MilestoneStatus.NotFunded, Milestone.Status);
+        Assert.Null(Milestone.Funding.ChargeId);
     }
 
     [Fact]

@@ -66,6 +66,22 @@ public sealed class RecordPayoutResultHandlerTests
         _invoices.DidNotReceiveWithAnyArgs().Add(default!);
     }
 
+    // Regression (issue 12): a payout that first waited for the trainer's setup retried 5 minutes after its first retryable failure, not 1.
+    [Fact]
+    public async Task Handle_WhenTheFirstRetryableFailureFollowsSetupDeferrals_WaitsTheSchedulesFirstStep()
+    {
+        var steps = Steps();
+        _milestone.DeferPayout(PayoutPendingReason.PayoutSetupIncomplete, null, "setup unfinished", _clock.GetUtcNow());
+        _milestone.DeferPayout(PayoutPendingReason.PayoutSetupIncomplete, null, "setup unfinished", _clock.GetUtcNow());
+        _milestone.RetryPayout(_clock.GetUtcNow());
+        var now = _clock.GetUtcNow();
+        _milestone.ClaimPayoutAttempt(now, now.AddMinutes(2));
+
+        await steps.RecordOutcomeAsync(_milestone.Id, new TransferResult(TransferOutcome.Retryable, Error: "balance_insufficient"), CancellationToken.None);
+
+        Assert.Equal(now + TimeSpan.FromMinutes(1), _milestone.NextPayoutAttemptAt);
+    }
+
     // Guards: the schedule comes from configuration (Payouts:RetrySchedule), not a hard-coded list.
     [Fact]
     public async Task Handle_WhenRetryScheduleConfigured_UsesItAndRepeatsItsLastStep()

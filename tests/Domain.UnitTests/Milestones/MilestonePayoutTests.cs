@@ -49,7 +49,7 @@ public sealed class MilestonePayoutTests
         Assert.Equal(MilestoneStatus.PayoutPending, milestone.Status);
         Assert.Equal(PayoutStatus.Pending, milestone.Payout.Status);
         Assert.Equal(reason, milestone.Payout.Reason);
-        Assert.Equal(1, milestone.Payout.Attempts);
+        Assert.Equal(reason == PayoutPendingReason.Retrying ? 1 : 0, milestone.Payout.Attempts);
         Assert.Equal(next, milestone.NextPayoutAttemptAt);
         Assert.Equal(error, milestone.Payout.LastError);
         var deferred = Assert.IsType<MilestonePayoutDeferred>(milestone.DomainEvents[^1]);
@@ -59,14 +59,16 @@ public sealed class MilestonePayoutTests
     }
 
     [Fact]
-    public void DeferPayout_WhenDeferredAgain_CountsEveryAttemptAndKeepsTheLatestFacts()
+    // Regression (issue 12): a payout that waited for setup spent the first step of the retry schedule (its first retry waited 5 minutes, not 1).
+    public void DeferPayout_WhenSetupDeferralsPrecedeARetry_CountsOnlyTheRetryAndKeepsTheLatestFacts()
     {
         var milestone = MilestoneBuilder.InState(MilestoneStatus.PayoutPending);
+        milestone.DeferPayout(PayoutPendingReason.PayoutSetupIncomplete, null, null, Moments.Later);
         milestone.DeferPayout(PayoutPendingReason.PayoutSetupIncomplete, null, null, Moments.Later);
 
         milestone.DeferPayout(PayoutPendingReason.Retrying, Moments.Later.AddMinutes(10), "api_connection_error", Moments.Later.AddMinutes(1));
 
-        Assert.Equal(2, milestone.Payout.Attempts);
+        Assert.Equal(1, milestone.Payout.Attempts);
         Assert.Equal(PayoutPendingReason.Retrying, milestone.Payout.Reason);
         Assert.Equal(Moments.Later.AddMinutes(10), milestone.NextPayoutAttemptAt);
         Assert.Equal("api_connection_error", milestone.Payout.LastError);

@@ -115,7 +115,7 @@ public sealed class StripeWebhookTranslationTests
 
         var parsed = Assert.IsType<PaymentIntentChanged>(Deliver("payment_intent.succeeded", intent));
 
-        Assert.Equal(new FundingResult(FundingOutcome.Succeeded, "pi_1FkIntent", "ch_1FkFunding"), parsed.Result);
+        Assert.Equal(new FundingResult(FundingOutcome.Succeeded, "pi_1FkIntent", "ch_1FkFunding", Amount: 55_995), parsed.Result);
         Assert.Equal(FundingMetadata, parsed.Metadata);
     }
 
@@ -145,7 +145,7 @@ public sealed class StripeWebhookTranslationTests
 
         var parsed = Assert.IsType<PaymentIntentChanged>(Deliver("payment_intent.payment_failed", intent));
 
-        Assert.Equal(new FundingResult(FundingOutcome.Declined, "pi_1FkIntent", DeclineCode: "insufficient_funds", Message: "Your card has insufficient funds."), parsed.Result);
+        Assert.Equal(new FundingResult(FundingOutcome.Declined, "pi_1FkIntent", DeclineCode: "insufficient_funds", Message: "Your card has insufficient funds.", Amount: 55_995), parsed.Result);
     }
 
     [Fact]
@@ -275,8 +275,49 @@ public sealed class StripeWebhookTranslationTests
     {
         var invoice = FakeStripeObjects.SubscriptionInvoice("in_1FkOneOff", "cus_1FkEmployer", "sub_unused", new JsonObject(), 1_000, paid: true);
         invoice["parent"] = null;
+        invoice["billing_reason"] = "manual";
 
         Assert.IsType<UnhandledProviderEvent>(Deliver("invoice.paid", invoice));
+    }
+
+    // Regression (issue 12): an invoice.paid in the shape of API versions before `parent` existed was answered 200 ignored.
+    [Theory]
+    [InlineData("invoice.paid", true)]
+    [InlineData("invoice.payment_failed", false)]
+    public void InvoiceEvent_InTheShapeBeforeParentExisted_IsTheSubscriptionsInvoice(string type, bool paid)
+    {
+        var invoice = FakeStripeObjects.SubscriptionInvoice("in_1FkLegacy", "cus_1FkEmployer", "sub_1FkPlan", new JsonObject(), 4_900, paid);
+        invoice["parent"] = null;
+        invoice["billing_reason"] = "subscription_cycle";
+        invoice["subscription"] = "sub_1FkPlan";
+        invoice["subscription_details"] = new JsonObject { ["metadata"] = new JsonObject { ["plan"] = "agency" } };
+
+        var parsed = Assert.IsType<SubscriptionInvoiceChanged>(Deliver(type, invoice, apiVersion: "2024-06-20"));
+
+        Assert.Equal("in_1FkLegacy", parsed.ProviderInvoiceId);
+        Assert.Equal("cus_1FkEmployer", parsed.CustomerId);
+        Assert.Equal(paid, parsed.Paid);
+        Assert.Equal(BillingPlan.Agency, parsed.Plan);
+    }
+
+    [Fact]
+    public void InvoicePaid_WhenASubscriptionInvoiceNamesNoSubscriptionWeCanRead_IsNotUnderstood()
+    {
+        var invoice = FakeStripeObjects.SubscriptionInvoice("in_1FkFuture", "cus_1FkEmployer", "sub_1FkPlan", new JsonObject(), 4_900, paid: true);
+        invoice["parent"] = null;
+        invoice["billing_reason"] = "subscription_cycle";
+
+        var parsed = Assert.IsType<UnreadableProviderEvent>(Deliver("invoice.paid", invoice));
+
+        Assert.Contains("names no subscription", parsed.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PaymentIntentSucceeded_WhenTheObjectIsNotAPaymentIntent_IsNotUnderstood()
+    {
+        var parsed = Deliver("payment_intent.succeeded", new JsonObject { ["id"] = "pi_1FkOdd", ["object"] = "payment_intent_v2" });
+
+        Assert.IsType<UnreadableProviderEvent>(parsed);
     }
 
     [Fact]
@@ -299,9 +340,9 @@ public sealed class StripeWebhookTranslationTests
         return FakeStripeObjects.Charge("ch_1FkFunding", intent, "succeeded");
     }
 
-    private static ProviderEvent Deliver(string type, JsonObject dataObject)
+    private static ProviderEvent Deliver(string type, JsonObject dataObject, string? apiVersion = null)
     {
-        var (id, json) = FakeStripeEvents.Create(type, dataObject);
+        var (id, json) = FakeStripeEvents.Create(type, dataObject, apiVersion: apiVersion);
         var parsed = StripeWebhookSamples.Parser().Parse(json, FakeStripeEvents.Sign(json));
         Assert.Equal(id, parsed.EventId);
         Assert.Equal(type, parsed.Type);

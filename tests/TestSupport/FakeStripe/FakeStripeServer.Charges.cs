@@ -185,6 +185,17 @@ public sealed partial class FakeStripeServer
         return new Answer(200, page.ToJsonString(), null, NewRequestId());
     }
 
+    private Answer ListRefunds(Dictionary<string, string> query)
+    {
+        var refunds = _objects.Values
+            .Where(o => o["object"]?.GetValue<string>() == "refund")
+            .Where(r => !query.TryGetValue("charge", out var charge) || r["charge"]?.GetValue<string>() == charge)
+            .Reverse()
+            .Select(r => (JsonObject)r.DeepClone())
+            .ToList();
+        return new Answer(200, FakeStripeObjects.List("/v1/refunds", [.. refunds]).ToJsonString(), null, NewRequestId());
+    }
+
     private Answer CreateRefund(Dictionary<string, string> form)
     {
         if (UnknownParameter(form, RefundParameters) is { } unknown)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 
 namespace OpenTrain.Clean.TestSupport.FakeStripe;
@@ -114,5 +115,35 @@ public sealed partial class FakeStripeServer
             invoice["amount_remaining"] = paid ? 0 : amount;
             return (JsonObject)invoice.DeepClone();
         }
+    }
+
+    /// <summary>
+    /// Stripe records an event, at <paramref name="created"/>: GET /v1/events lists it from now on, whether or not its
+    /// webhook is ever delivered. Returns its id and the JSON to deliver.
+    /// </summary>
+    public (string Id, string Json) RecordEvent(string type, JsonObject dataObject, DateTimeOffset created)
+    {
+        var (id, json) = FakeStripeEvents.Create(type, dataObject, created: created);
+        lock (_gate)
+        {
+            _objects[id] = JsonNode.Parse(json)!.AsObject();
+        }
+
+        return (id, json);
+    }
+
+    /// <summary>GET /v1/events: the events this fake recorded (none unless a test records them), newest first, filtered like Stripe's.</summary>
+    private Answer ListEvents(Dictionary<string, string> query)
+    {
+        var since = query.TryGetValue("created[gte]", out var gte) && long.TryParse(gte, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) ? seconds : 0;
+        var types = query.Where(q => q.Key.StartsWith("types[", StringComparison.Ordinal)).Select(q => q.Value).ToHashSet(StringComparer.Ordinal);
+        var events = _objects.Values
+            .Where(o => o["object"]?.GetValue<string>() == "event")
+            .Where(e => e["created"]!.GetValue<long>() >= since && (types.Count == 0 || types.Contains(e["type"]!.GetValue<string>())))
+            .Reverse()
+            .Select(e => (JsonObject)e.DeepClone())
+            .ToList();
+        var page = FakeStripeObjects.List("/v1/events", [.. events]);
+        return new Answer(200, page.ToJsonString(), null, NewRequestId());
     }
 }

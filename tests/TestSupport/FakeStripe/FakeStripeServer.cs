@@ -110,6 +110,15 @@ public sealed partial class FakeStripeServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Failures armed with <see cref="FailNext"/> that no call has met yet are forgotten.</summary>
+    public void ClearFailures()
+    {
+        lock (_gate)
+        {
+            _failures.Clear();
+        }
+    }
+
     /// <summary>A copy of a stored object (customer, payment_intent, charge, transfer, account, ...) by id.</summary>
     public JsonObject Object(string id)
     {
@@ -157,6 +166,8 @@ public sealed partial class FakeStripeServer : IAsyncDisposable
         ("GET", ["v1", "payment_intents", var id]) => Get(id, "payment_intent"),
         ("GET", ["v1", "payment_intents"]) => ListPaymentIntents(query),
         ("GET", ["v1", "transfers"]) => ListTransfers(query),
+        ("GET", ["v1", "events"]) => ListEvents(query),
+        ("GET", ["v1", "refunds"]) => ListRefunds(query),
         ("POST", ["v1", "transfers"]) => CreateTransfer(form),
         ("POST", ["v1", "refunds"]) => CreateRefund(form),
         ("GET", ["v1", "transfers", var id]) => Get(id, "transfer"),

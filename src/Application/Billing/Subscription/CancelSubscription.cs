@@ -24,6 +24,6 @@ public sealed class CancelSubscriptionHandler(IRepository<EmployerBillingProfile
 
         // The plan stays: an agency account keeps needing a subscription to fund milestones.
         profile.ChangePlan(profile.Plan, result.Status, result.SubscriptionId, clock.GetUtcNow());
-        return new SubscriptionResponse(profile.Plan, profile.SubscriptionStatus, profile.SubscriptionId);
+        return new SubscriptionResponse(profile.Plan, profile.SubscriptionStatus, profile.SubscriptionId, null);
     }
 }

@@ -13,6 +13,6 @@ public sealed class GetSubscriptionHandler(IReadStore store, ICurrentUser user) 
     {
         var employerId = user.Id;
         var profile = await store.FirstOrDefaultAsync(store.Query<EmployerBillingProfile>().Where(p => p.Id == employerId), cancellationToken);
-        return new SubscriptionResponse(profile?.Plan ?? BillingPlan.None, profile?.SubscriptionStatus ?? SubscriptionStatus.None, profile?.SubscriptionId);
+        return new SubscriptionResponse(profile?.Plan ?? BillingPlan.None, profile?.SubscriptionStatus ?? SubscriptionStatus.None, profile?.SubscriptionId, null);
     }
 }

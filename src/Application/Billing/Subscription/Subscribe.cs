@@ -22,7 +22,16 @@ public sealed class SubscribeHandler(BillingProfiles profiles, IPaymentGateway p
         var profile = await profiles.WithCustomerAsync(cancellationToken);
         if (profile.SubscriptionStatus == SubscriptionStatus.Active && profile.Plan == command.Plan)
         {
-            return new SubscriptionResponse(profile.Plan, profile.SubscriptionStatus, profile.SubscriptionId);
+            return new SubscriptionResponse(profile.Plan, profile.SubscriptionStatus, profile.SubscriptionId, null);
+        }
+
+        if (profile is { SubscriptionStatus: SubscriptionStatus.Incomplete, SubscriptionId: { } pending } && profile.Plan == command.Plan)
+        {
+            // The first payment was waiting for the customer (3-D Secure): the subscription as the provider has it now,
+            // active once they confirmed it, or still incomplete with the client secret to confirm it with.
+            var current = await payments.GetSubscriptionAsync(pending, cancellationToken);
+            profile.ChangePlan(command.Plan, current.Status, current.SubscriptionId, clock.GetUtcNow());
+            return new SubscriptionResponse(profile.Plan, profile.SubscriptionStatus, profile.SubscriptionId, ClientSecretWhileIncomplete(current));
         }
 
         if (profile.DefaultPaymentMethod is null)
@@ -34,6 +43,9 @@ public sealed class SubscribeHandler(BillingProfiles profiles, IPaymentGateway p
             new SubscriptionRequest(profile.CustomerId!, command.Plan, ProviderIdempotencyKeys.Subscription(user.Id, command.Plan, profile.Version)),
             cancellationToken);
         profile.ChangePlan(command.Plan, result.Status, result.SubscriptionId, clock.GetUtcNow());
-        return new SubscriptionResponse(profile.Plan, profile.SubscriptionStatus, profile.SubscriptionId);
+        return new SubscriptionResponse(profile.Plan, profile.SubscriptionStatus, profile.SubscriptionId, ClientSecretWhileIncomplete(result));
     }
+
+    private static string? ClientSecretWhileIncomplete(SubscriptionResult result) =>
+        result.Status == SubscriptionStatus.Incomplete ? result.ClientSecret : null;
 }

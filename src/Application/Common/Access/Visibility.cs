@@ -57,4 +57,15 @@ public static class Visibility
             _ => query.Where(i => i.TrainerId == id && i.Kind == InvoiceKind.TrainerPayout),
         };
     }
+
+    /// <summary>
+    /// One invoice read by id (and its PDF): what <see cref="VisibleTo(IQueryable{Invoice}, ICurrentUser)"/> shows, and
+    /// also, to the contract's employer, the trainer's payout record, which the payment history names and the
+    /// product documents tell employers to reference when reconciling. Read only: nothing changes an invoice here.
+    /// </summary>
+    public static IQueryable<Invoice> ReadableBy(this IQueryable<Invoice> query, ICurrentUser user)
+    {
+        var id = user.Id;
+        return user.Role == UserRole.Employer ? query.Where(i => i.EmployerId == id) : query.VisibleTo(user);
+    }
 }

@@ -14,7 +14,7 @@ public sealed class GetInvoiceHandler(IReadStore store, ICurrentUser user) : IQu
     public async ValueTask<InvoiceResponse> Handle(GetInvoiceQuery query, CancellationToken cancellationToken)
     {
         var id = new InvoiceId(query.InvoiceId);
-        var invoice = await store.FirstOrDefaultAsync(store.Query<Invoice>().VisibleTo(user).Where(i => i.Id == id), cancellationToken)
+        var invoice = await store.FirstOrDefaultAsync(store.Query<Invoice>().ReadableBy(user).Where(i => i.Id == id), cancellationToken)
             ?? throw new NotFoundException("Invoice", query.InvoiceId);
         return invoice.ToResponse();
     }

@@ -7,7 +7,6 @@ using OpenTrain.Clean.Application.Common.Access;
 using OpenTrain.Clean.Application.Common.Exceptions;
 using OpenTrain.Clean.Domain.Common;
 using OpenTrain.Clean.Domain.Invoices;
-using OpenTrain.Clean.Domain.Users;
 
 namespace OpenTrain.Clean.Application.Invoices.GetInvoicePdf;
 
@@ -22,11 +21,9 @@ public sealed class GetInvoicePdfHandler(IReadStore store, ICurrentUser user, II
     public async ValueTask<InvoicePdf> Handle(GetInvoicePdfQuery query, CancellationToken cancellationToken)
     {
         var id = new InvoiceId(query.InvoiceId);
-        var invoice = await store.FirstOrDefaultAsync(store.Query<Invoice>().VisibleTo(user).Where(i => i.Id == id), cancellationToken)
+        var invoice = await store.FirstOrDefaultAsync(store.Query<Invoice>().ReadableBy(user).Where(i => i.Id == id), cancellationToken)
             ?? throw new NotFoundException("Invoice", query.InvoiceId);
         var payToTrainer = invoice.Kind == InvoiceKind.TrainerPayout;
-        var counterpartyId = payToTrainer && invoice.TrainerId is { } trainer ? trainer : invoice.EmployerId;
-        var counterparty = await store.FirstOrDefaultAsync(store.Query<UserProfile>().Where(u => u.Id == counterpartyId), cancellationToken);
         var settings = issuer.Value;
         var document = new InvoiceDocument(
             TitleOf(invoice.Kind),
@@ -35,8 +32,10 @@ public sealed class GetInvoicePdfHandler(IReadStore store, ICurrentUser user, II
             new InvoiceParty("From", settings.IssuerName, settings.Address),
             new InvoiceParty(
                 payToTrainer ? "Pay to" : "Bill to",
-                invoice.CounterpartyName ?? counterparty?.Name ?? counterpartyId.Value.ToString(),
-                (invoice.CounterpartyName is not null ? invoice.CounterpartyEmail : counterparty?.Email) is { Length: > 0 } email ? [email] : []),
+
+                // The party as frozen at issue, never looked up again: the same invoice always renders the same bytes.
+                InvoiceParties.Label(invoice.CounterpartyName, invoice.CounterpartyEmail, payToTrainer ? UserRole.Trainer : UserRole.Employer),
+                invoice.CounterpartyEmail is { Length: > 0 } email ? [email] : []),
             invoice.ProjectName,
             invoice.Description,
             SnakeCase(invoice.BillingType.ToString()),

@@ -27,6 +27,9 @@ public sealed class FundingSteps(
     IOptions<FundingOptions> options,
     TimeProvider clock)
 {
+    /// <summary>The attempt's error when Stripe never said what became of it (the same words as the 502 problem).</summary>
+    private const string PaymentProviderUnavailable = "payment_provider_unavailable";
+
     /// <summary>Starts a new attempt on the employer's milestone (status <c>funding</c>) and fixes its provider request.</summary>
     public async Task<FundingInstruction> BeginAsync(MilestoneId milestoneId, UserId employerId, CancellationToken cancellationToken)
     {
@@ -93,6 +96,10 @@ public sealed class FundingSteps(
             invoice ??= await invoiceIssuer.IssueFundingAsync(milestone, attempt, result.PaymentIntentId, now, cancellationToken);
             await ApplyAsync(milestone, invoice, attempt, result, now, cancellationToken);
         }
+        else if (result is { Outcome: FundingOutcome.Succeeded, PaymentIntentId: { } paymentIntentId } && !milestone.IsFundedBy(paymentIntentId))
+        {
+            invoice = await ApplyLateSuccessAsync(milestone, invoice, attempt, paymentIntentId, result, now, cancellationToken);
+        }
 
         return new FundingResponse(
             milestone.ToResponse(viewerIsEmployer: true, includeTimeline: false),
@@ -101,6 +108,29 @@ public sealed class FundingSteps(
             invoice?.Id.Value,
             result.DeclineCode,
             result.Message);
+    }
+
+    /// <summary>
+    /// A success of an attempt no longer in flight (decision 010-late-charges): it funds the milestone if the
+    /// milestone is still fundable and unfunded and the charge is its price; otherwise the charge is recorded
+    /// as a duplicate, which the worker refunds once. The employer hears of either.
+    /// </summary>
+    private async Task<Invoice?> ApplyLateSuccessAsync(
+        Milestone milestone, Invoice? invoice, int attempt, string paymentIntentId, FundingResult result, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var charged = result.Amount is { } amount ? new Money(amount, milestone.EmployerTotal.Currency) : milestone.EmployerTotal;
+        if (!milestone.CanBeFundedLate(attempt, paymentIntentId, charged))
+        {
+            milestone.RecordDuplicateCharge(attempt, paymentIntentId, result.ChargeId, charged, now);
+            return invoice;
+        }
+
+        milestone.FundLate(attempt, paymentIntentId, result.ChargeId, charged, now);
+        var contract = await contracts.FindAsync(milestone.ContractId, cancellationToken) ?? throw new NotFoundException("Contract", milestone.ContractId);
+        contract.MilestoneFunded(now);
+        invoice ??= await invoiceIssuer.IssueFundingAsync(milestone, attempt, paymentIntentId, now, cancellationToken);
+        invoice.FollowPayment(InvoicePaymentStatus.Paid, paymentIntentId, now);
+        return invoice;
     }
 
     private async Task ApplyAsync(Milestone milestone, Invoice invoice, int attempt, FundingResult result, DateTimeOffset now, CancellationToken cancellationToken)
@@ -121,9 +151,11 @@ public sealed class FundingSteps(
                     var reason = result.Outcome == FundingOutcome.Processing ? "funding_processing" : "funding_requires_action";
                     var secret = result.Outcome == FundingOutcome.RequiresAction ? result.ClientSecret : null;
                     milestone.MarkFundingAwaitingAction(attempt, result.PaymentIntentId ?? string.Empty, secret, reason, now);
+                    milestone.ScheduleFundingCheck(now.Add(options.Value.CheckDelay(milestone.Funding.Checks)));
                 }
 
-                milestone.ScheduleFundingCheck(now.Add(options.Value.CheckDelay(milestone.Funding.Checks)));
+                // The same news again (a webhook after reconciliation asked, an event the sweep re-reads) leaves the
+                // next check where it is: reconciliation's own check already scheduled the next one.
                 invoice.FollowPayment(InvoicePaymentStatus.Pending, result.PaymentIntentId, now);
                 break;
             case FundingOutcome.Declined:
@@ -132,6 +164,17 @@ public sealed class FundingSteps(
                     new FundingError(result.DeclineCode ?? "card_declined", result.Message ?? "The payment was declined."),
                     now);
                 invoice.FollowPayment(InvoicePaymentStatus.Failed, result.PaymentIntentId, now);
+                break;
+            case FundingOutcome.Unknown when milestone.Funding.PaymentIntentId is null && milestone.Funding.Checks >= options.Value.UnknownChecksBeforeGivingUp:
+                // Stripe never told us what became of the attempt's request: the attempt fails visibly instead of staying in
+                // flight for as long as Stripe keeps the key (a day). Should it have charged after all, that is a late charge.
+                milestone.MarkFundingFailed(
+                    attempt,
+                    new FundingError(
+                        PaymentProviderUnavailable,
+                        $"Stripe did not complete the payment and no charge of it is known. Fund the milestone again (POST /api/v1/milestones/{milestone.Id.Value}/fund); should the first payment go through after all, it funds the milestone or is refunded."),
+                    now);
+                invoice.FollowPayment(InvoicePaymentStatus.Failed, null, now);
                 break;
             case FundingOutcome.Unknown:
                 // Neither success nor failure: the milestone stays funding and reconciliation asks the provider.

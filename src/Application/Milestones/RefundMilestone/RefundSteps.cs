@@ -74,7 +74,7 @@ public sealed class RefundSteps(
         var now = clock.GetUtcNow();
         milestone.MarkRefunded(refundId, now);
         Guid? creditNoteId = null;
-        var funding = await invoices.FindFundingInvoiceAsync(milestone.Id, milestone.Funding.Attempts, cancellationToken);
+        var funding = await FundingInvoiceAsync(milestone, cancellationToken);
         if (funding is not null)
         {
             funding.MarkRefunded(now);
@@ -82,5 +82,19 @@ public sealed class RefundSteps(
         }
 
         return new RefundResponse(milestone.ToResponse(viewerIsEmployer: true, includeTimeline: true), refundId, creditNoteId);
+    }
+
+    /// <summary>The invoice of the attempt whose charge funds the milestone (a late success may fund it with an earlier attempt's).</summary>
+    private async Task<Invoice?> FundingInvoiceAsync(Milestone milestone, CancellationToken cancellationToken)
+    {
+        var paymentIntentId = milestone.Funding.PaymentIntentId;
+        var id = await store.FirstOrDefaultAsync(
+            store.Query<Invoice>()
+                .Where(i => i.MilestoneId == milestone.Id && i.Kind == InvoiceKind.EmployerFunding && i.PaymentReference == paymentIntentId)
+                .Select(i => (InvoiceId?)i.Id),
+            cancellationToken);
+        return id is { } found
+            ? await invoices.FindAsync(found, cancellationToken)
+            : await invoices.FindFundingInvoiceAsync(milestone.Id, milestone.Funding.Attempts, cancellationToken);
     }
 }

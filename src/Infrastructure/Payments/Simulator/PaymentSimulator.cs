@@ -9,7 +9,7 @@ namespace OpenTrain.Clean.Infrastructure.Payments.Simulator;
 /// on a fresh machine. Idempotent like Stripe: a repeated key returns the first object.
 /// Never used when a Stripe secret key is configured.
 /// </summary>
-public sealed class PaymentSimulator(SimulatorStore store, Microsoft.Extensions.Options.IOptions<PaymentOptions> options, TimeProvider clock) : IPaymentGateway
+public sealed partial class PaymentSimulator(SimulatorStore store, Microsoft.Extensions.Options.IOptions<PaymentOptions> options, TimeProvider clock) : IPaymentGateway
 {
     public string Name => "simulator";
 
@@ -46,7 +46,17 @@ public sealed class PaymentSimulator(SimulatorStore store, Microsoft.Extensions.
     public Task<FundingResult> FundAsync(FundingRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var intent = store.GetOrCreate("payment_intent", request.IdempotencyKey, () => CreateIntent(request), pi => pi.Id);
+        var created = false;
+        var intent = store.GetOrCreate("payment_intent", request.IdempotencyKey, () => { created = true; return CreateIntent(request); }, pi => pi.Id);
+        if (created)
+        {
+            EmitIntent(intent);
+            if (SimulatedPaymentMethods.All.TryGetValue(intent.PaymentMethodId, out var method) && method.Behaviour == SimulatedChargeBehaviour.SucceedsThenDisputed)
+            {
+                OpenDispute(intent);
+            }
+        }
+
         return Task.FromResult(ToResult(intent));
     }
 
@@ -59,24 +69,37 @@ public sealed class PaymentSimulator(SimulatorStore store, Microsoft.Extensions.
             // A bank debit settles after a while, as ACH does.
             intent = intent with { Status = "succeeded", ChargeId = NewId("ch") };
             store.Put("payment_intent", intent.Id, intent);
+            EmitIntent(intent);
         }
 
         return Task.FromResult(ToResult(intent));
     }
 
     /// <summary>The simulator's 3-D Secure page: the customer completes (or fails) authentication.</summary>
+    /// <summary>
+    /// The simulator's 3-D Secure page: the customer completes (or fails) authentication. After a failure the
+    /// customer may still retry in Stripe.js with the first answer's client secret and succeed: a late success
+    /// of a failed attempt (decision 010).
+    /// </summary>
     public SimPaymentIntent? CompleteAuthentication(string paymentIntentId, bool succeed)
     {
         var intent = store.Get<SimPaymentIntent>(paymentIntentId);
-        if (intent is null || intent.Status != "requires_action")
+        var retryAfterFailure = intent is { Status: "requires_payment_method", DeclineCode: "authentication_failed" } && succeed;
+        if (intent is null || (intent.Status != "requires_action" && !retryAfterFailure))
         {
             return intent;
         }
 
         intent = succeed
-            ? intent with { Status = "succeeded", ChargeId = NewId("ch"), ClientSecret = null }
+            ? intent with { Status = "succeeded", ChargeId = NewId("ch"), ClientSecret = null, DeclineCode = null, DeclineMessage = null }
             : intent with { Status = "requires_payment_method", DeclineCode = "authentication_failed", DeclineMessage = "The customer failed 3-D Secure authentication." };
         store.Put("payment_intent", intent.Id, intent);
+        EmitIntent(intent);
+        if (intent.Metadata.TryGetValue("subscription_id", out var subscriptionId))
+        {
+            SettleSubscriptionPayment(subscriptionId, intent);
+        }
+
         return intent;
     }
 
@@ -93,6 +116,16 @@ public sealed class PaymentSimulator(SimulatorStore store, Microsoft.Extensions.
         {
             // Stripe refuses transfers to an account without the transfers capability; nothing is created.
             return Task.FromResult(new TransferResult(TransferOutcome.DestinationNotReady, Error: "The destination account cannot receive transfers yet (onboarding unfinished)."));
+        }
+
+        if (request.Amount.Amount % 100 == BalanceInsufficientCents && store.Get<SimFlag>($"balance_insufficient_{request.IdempotencyKey}") is null)
+        {
+            // Test amount: a payout of N.77 finds the platform's available balance short once (as Stripe answers while a
+            // charge is still pending); the next attempt succeeds.
+            store.Put("flag", $"balance_insufficient_{request.IdempotencyKey}", new SimFlag($"balance_insufficient_{request.IdempotencyKey}"));
+            return Task.FromResult(new TransferResult(
+                TransferOutcome.Retryable,
+                Error: "invalid_request_error/balance_insufficient: You have insufficient available funds in your Stripe account."));
         }
 
         var transfer = store.GetOrCreate(
@@ -133,7 +166,8 @@ public sealed class PaymentSimulator(SimulatorStore store, Microsoft.Extensions.
     }
 
     /// <summary>The simulator's hosted onboarding page: the trainer submits everything and the account is enabled.</summary>
-    public SimAccount? CompleteOnboarding(string connectedAccountId)
+    /// <param name="transfers">False plays an account whose transfers capability is not active yet: transfers to it are refused.</param>
+    public SimAccount? CompleteOnboarding(string connectedAccountId, bool transfers = true)
     {
         var account = store.Get<SimAccount>(connectedAccountId);
         if (account is null)
@@ -141,8 +175,9 @@ public sealed class PaymentSimulator(SimulatorStore store, Microsoft.Extensions.
             return null;
         }
 
-        account = account with { DetailsSubmitted = true, PayoutsEnabled = true, TransfersActive = true };
+        account = account with { DetailsSubmitted = true, PayoutsEnabled = true, TransfersActive = transfers };
         store.Put("account", account.Id, account);
+        Emit(id => new Application.Webhooks.ConnectedAccountUpdated(id, "account.updated", account.Id));
         return account;
     }
 
@@ -158,21 +193,28 @@ public sealed class PaymentSimulator(SimulatorStore store, Microsoft.Extensions.
         var customer = store.Get<SimCustomer>(request.CustomerId) ?? throw new PaymentProviderException($"No such customer: '{request.CustomerId}'.");
 
         // The first invoice is charged to the default payment method, as Stripe does with allow_incomplete.
-        var pays = customer.PaymentMethods.Count > 0
-            && SimulatedPaymentMethods.All.TryGetValue(customer.PaymentMethods[^1], out var method)
-            && method.Behaviour == SimulatedChargeBehaviour.Succeeds;
+        var created = false;
         var subscription = store.GetOrCreate(
             "subscription",
             request.IdempotencyKey,
-            () => new SimSubscription(NewId("sub"), request.CustomerId, request.Plan.ToString().ToLowerInvariant(), pays ? "active" : "incomplete"),
+            () =>
+            {
+                created = true;
+                return new SimSubscription(NewId("sub"), request.CustomerId, request.Plan.ToString().ToLowerInvariant(), "incomplete");
+            },
             sub => sub.Id);
-        return Task.FromResult(new SubscriptionResult(subscription.Id, Stripe.StripeStatuses.Subscription(subscription.Status)));
+        if (created)
+        {
+            subscription = ChargeFirstInvoice(subscription, customer);
+        }
+
+        return Task.FromResult(ToSubscriptionResult(subscription));
     }
 
     public Task<SubscriptionResult> GetSubscriptionAsync(string subscriptionId, CancellationToken cancellationToken)
     {
         var subscription = store.Get<SimSubscription>(subscriptionId) ?? throw new PaymentProviderException($"No such subscription: '{subscriptionId}'.");
-        return Task.FromResult(new SubscriptionResult(subscription.Id, Stripe.StripeStatuses.Subscription(subscription.Status)));
+        return Task.FromResult(ToSubscriptionResult(subscription));
     }
 
     public Task<SubscriptionResult> CancelSubscriptionAsync(string subscriptionId, CancellationToken cancellationToken)
@@ -200,12 +242,17 @@ public sealed class PaymentSimulator(SimulatorStore store, Microsoft.Extensions.
         var refund = store.GetOrCreate(
             "refund",
             request.IdempotencyKey,
-            () => new SimRefund(NewId("re"), intent.ChargeId!, request.Amount.Amount, request.Amount.Currency, "succeeded"),
+            () => new SimRefund(NewId("re"), intent.ChargeId!, request.Amount.Amount, request.Amount.Currency, "succeeded", request.Reason == RefundReason.Duplicate ? "duplicate" : "requested_by_customer"),
             r => r.Id);
         return Task.FromResult(new RefundResult(RefundOutcome.Succeeded, refund.Id));
     }
 
     public IReadOnlyList<SimRefund> Refunds() => store.List<SimRefund>("refund");
+
+    public Task<string?> FindRefundAsync(string chargeId, CancellationToken cancellationToken) =>
+        Task.FromResult(Refunds().LastOrDefault(r => r.Charge == chargeId)?.Id);
+
+
 
     public SimPaymentIntent? FindPaymentIntent(string id) => store.Get<SimPaymentIntent>(id);
 
@@ -224,9 +271,9 @@ public sealed class PaymentSimulator(SimulatorStore store, Microsoft.Extensions.
 
         return method.Behaviour switch
         {
-            SimulatedChargeBehaviour.Succeeds => new SimPaymentIntent(id, request.Amount.Amount, request.Amount.Currency, request.CustomerId, method.Id,
+            SimulatedChargeBehaviour.Succeeds or SimulatedChargeBehaviour.SucceedsThenDisputed => new SimPaymentIntent(id, request.Amount.Amount, request.Amount.Currency, request.CustomerId, method.Id,
                 "succeeded", NewId("ch"), null, null, null, request.TransferGroup, request.Metadata),
-            SimulatedChargeBehaviour.Declines => new SimPaymentIntent(id, request.Amount.Amount, request.Amount.Currency, request.CustomerId, method.Id,
+            SimulatedChargeBehaviour.Declines or SimulatedChargeBehaviour.AttachesButFails => new SimPaymentIntent(id, request.Amount.Amount, request.Amount.Currency, request.CustomerId, method.Id,
                 "requires_payment_method", null, null, method.DeclineCode ?? "card_declined", method.DeclineMessage ?? "Your card was declined.", request.TransferGroup, request.Metadata),
             SimulatedChargeBehaviour.RequiresAction => new SimPaymentIntent(id, request.Amount.Amount, request.Amount.Currency, request.CustomerId, method.Id,
                 "requires_action", null, $"{id}_secret_{RandomToken(12)}", null, null, request.TransferGroup, request.Metadata),
@@ -240,10 +287,10 @@ public sealed class PaymentSimulator(SimulatorStore store, Microsoft.Extensions.
 
     private static FundingResult ToResult(SimPaymentIntent intent) => intent.Status switch
     {
-        "succeeded" => new FundingResult(FundingOutcome.Succeeded, intent.Id, intent.ChargeId),
-        "processing" => new FundingResult(FundingOutcome.Processing, intent.Id),
-        "requires_action" => new FundingResult(FundingOutcome.RequiresAction, intent.Id, ClientSecret: intent.ClientSecret),
-        _ => new FundingResult(FundingOutcome.Declined, intent.Id, DeclineCode: intent.DeclineCode, Message: intent.DeclineMessage),
+        "succeeded" => new FundingResult(FundingOutcome.Succeeded, intent.Id, intent.ChargeId, Amount: intent.Amount),
+        "processing" => new FundingResult(FundingOutcome.Processing, intent.Id, Amount: intent.Amount),
+        "requires_action" => new FundingResult(FundingOutcome.RequiresAction, intent.Id, ClientSecret: intent.ClientSecret, Amount: intent.Amount),
+        _ => new FundingResult(FundingOutcome.Declined, intent.Id, DeclineCode: intent.DeclineCode, Message: intent.DeclineMessage, Amount: intent.Amount),
     };
 
     private static string NewId(string prefix) => $"{prefix}_sim_{RandomToken(20)}";
@@ -280,8 +327,15 @@ public sealed record SimTransfer(
     string TransferGroup,
     IReadOnlyDictionary<string, string> Metadata);
 
-public sealed record SimRefund(string Id, string Charge, long Amount, string Currency, string Status);
+public sealed record SimRefund(string Id, string Charge, long Amount, string Currency, string Status, string? Reason = null);
 
-public sealed record SimSubscription(string Id, string CustomerId, string Plan, string Status);
+public sealed record SimSubscription(string Id, string CustomerId, string Plan, string Status)
+{
+    /// <summary>The first invoice's PaymentIntent while it waits for the customer (3-D Secure).</summary>
+    public string? PendingPaymentIntentId { get; init; }
+}
+
+/// <summary>A one-time marker in the simulator's ledger (a test trigger that has fired).</summary>
+public sealed record SimFlag(string Id);
 
 public sealed record SimAccount(string Id, string Country, string Email, bool DetailsSubmitted, bool PayoutsEnabled, bool TransfersActive);

@@ -9,6 +9,12 @@ public enum SimulatedChargeBehaviour
     Declines,
     RequiresAction,
     Processing,
+
+    /// <summary>The charge succeeds, then the cardholder disputes it (Stripe's <c>pm_card_createDispute</c>).</summary>
+    SucceedsThenDisputed,
+
+    /// <summary>Attaches, but every charge fails (Stripe's <c>pm_card_chargeCustomerFail</c>): a subscription's renewal fails.</summary>
+    AttachesButFails,
 }
 
 public sealed record SimulatedPaymentMethod(
@@ -32,5 +38,7 @@ public static class SimulatedPaymentMethods
         new SimulatedPaymentMethod("pm_card_chargeDeclinedInsufficientFunds", PaymentMethodType.Card, "visa", "9995", SimulatedChargeBehaviour.Declines, "insufficient_funds", "Your card has insufficient funds."),
         new SimulatedPaymentMethod("pm_card_authenticationRequired", PaymentMethodType.Card, "visa", "3184", SimulatedChargeBehaviour.RequiresAction),
         new SimulatedPaymentMethod("pm_usBankAccount", PaymentMethodType.UsBankAccount, "STRIPE TEST BANK", "6789", SimulatedChargeBehaviour.Processing),
+        new SimulatedPaymentMethod("pm_card_createDispute", PaymentMethodType.Card, "visa", "0259", SimulatedChargeBehaviour.SucceedsThenDisputed),
+        new SimulatedPaymentMethod("pm_card_chargeCustomerFail", PaymentMethodType.Card, "visa", "0341", SimulatedChargeBehaviour.AttachesButFails, "generic_decline", "Your card was declined."),
     }.ToDictionary(pm => pm.Id, StringComparer.Ordinal);
 }

@@ -89,7 +89,7 @@ public sealed partial class StripePaymentGateway
                     Charge = request.ChargeId,
                     PaymentIntent = request.ChargeId is null ? request.PaymentIntentId : null,
                     Amount = request.Amount.Amount,
-                    Reason = "requested_by_customer",
+                    Reason = request.Reason == RefundReason.Duplicate ? "duplicate" : "requested_by_customer",
                     Metadata = new Dictionary<string, string>(request.Metadata),
                 },
                 Idempotent(request.IdempotencyKey),
@@ -100,6 +100,13 @@ public sealed partial class StripePaymentGateway
         }
         catch (StripeException exception) when (exception.StripeError?.Type == "invalid_request_error" && (int)exception.HttpStatusCode != 429)
         {
+            if (exception.StripeError.Code == "charge_already_refunded" && request.ChargeId is not null
+                && await FindRefundAsync(request.ChargeId, cancellationToken) is { } existing)
+            {
+                // Refunded already (in the dashboard, or by this key more than a day ago): the money is back, once.
+                return new RefundResult(RefundOutcome.Succeeded, existing);
+            }
+
             LogPermanent(exception, "create refund", RequestId(exception), exception.StripeError.Code);
             return new RefundResult(RefundOutcome.Failed, Error: exception.StripeError.Message);
         }
@@ -109,17 +116,24 @@ public sealed partial class StripePaymentGateway
         }
     }
 
+    public async Task<string?> FindRefundAsync(string chargeId, CancellationToken cancellationToken)
+    {
+        var refunds = await Call("list refunds", () => new RefundService(client).ListAsync(new RefundListOptions { Charge = chargeId, Limit = 10 }, cancellationToken: cancellationToken));
+        return refunds.Data.OrderByDescending(r => r.Created).FirstOrDefault()?.Id;
+    }
+
     internal static FundingResult ToFundingResult(PaymentIntent intent) => intent.Status switch
     {
-        "succeeded" => new FundingResult(FundingOutcome.Succeeded, intent.Id, intent.LatestChargeId),
-        "processing" => new FundingResult(FundingOutcome.Processing, intent.Id),
-        "requires_action" => new FundingResult(FundingOutcome.RequiresAction, intent.Id, ClientSecret: intent.ClientSecret),
+        "succeeded" => new FundingResult(FundingOutcome.Succeeded, intent.Id, intent.LatestChargeId, Amount: intent.Amount),
+        "processing" => new FundingResult(FundingOutcome.Processing, intent.Id, Amount: intent.Amount),
+        "requires_action" => new FundingResult(FundingOutcome.RequiresAction, intent.Id, ClientSecret: intent.ClientSecret, Amount: intent.Amount),
         "requires_payment_method" or "canceled" => new FundingResult(
             FundingOutcome.Declined,
             intent.Id,
             DeclineCode: intent.LastPaymentError?.DeclineCode ?? intent.LastPaymentError?.Code ?? (intent.Status == "canceled" ? "payment_intent_canceled" : "card_declined"),
-            Message: intent.LastPaymentError?.Message ?? (intent.Status == "canceled" ? "The payment was canceled." : "The payment was declined.")),
-        _ => new FundingResult(FundingOutcome.Unknown, intent.Id, Message: $"PaymentIntent status {intent.Status}"),
+            Message: intent.LastPaymentError?.Message ?? (intent.Status == "canceled" ? "The payment was canceled." : "The payment was declined."),
+            Amount: intent.Amount),
+        _ => new FundingResult(FundingOutcome.Unknown, intent.Id, Message: $"PaymentIntent status {intent.Status}", Amount: intent.Amount),
     };
 
     /// <summary>Retryable: rate limits, Stripe's 5xx, an empty platform balance. Setup: the destination lacks transfers.</summary>

@@ -26,17 +26,27 @@ public sealed partial class StripePaymentGateway
                     Items = [new SubscriptionItemOptions { Price = price }],
                     PaymentBehavior = "allow_incomplete",
                     Metadata = new Dictionary<string, string> { ["plan"] = request.Plan.ToString().ToLowerInvariant() },
+
+                    // A first payment that needs 3-D Secure leaves the subscription incomplete: Stripe.js confirms it with this secret.
+                    Expand = [LatestInvoiceConfirmation],
                 },
                 Idempotent(request.IdempotencyKey),
                 cancellationToken));
-        return new SubscriptionResult(subscription.Id, StripeStatuses.Subscription(subscription.Status));
+        return ToSubscriptionResult(subscription);
     }
 
     public async Task<SubscriptionResult> GetSubscriptionAsync(string subscriptionId, CancellationToken cancellationToken)
     {
-        var subscription = await Call("get subscription", () => new SubscriptionService(client).GetAsync(subscriptionId, cancellationToken: cancellationToken));
-        return new SubscriptionResult(subscription.Id, StripeStatuses.Subscription(subscription.Status));
+        var subscription = await Call(
+            "get subscription",
+            () => new SubscriptionService(client).GetAsync(subscriptionId, new SubscriptionGetOptions { Expand = [LatestInvoiceConfirmation] }, cancellationToken: cancellationToken));
+        return ToSubscriptionResult(subscription);
     }
+
+    private const string LatestInvoiceConfirmation = "latest_invoice.confirmation_secret";
+
+    private static SubscriptionResult ToSubscriptionResult(Subscription subscription) =>
+        new(subscription.Id, StripeStatuses.Subscription(subscription.Status), subscription.LatestInvoice?.ConfirmationSecret?.ClientSecret);
 
     public async Task<SubscriptionResult> CancelSubscriptionAsync(string subscriptionId, CancellationToken cancellationToken)
     {

@@ -13,7 +13,7 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Outbox;
 /// </summary>
 public sealed class DomainEventsToOutboxInterceptor(TimeProvider clock) : SaveChangesInterceptor
 {
-    internal static readonly JsonSerializerOptions PayloadOptions = new(JsonSerializerDefaults.Web);
+    internal static readonly JsonSerializerOptions PayloadOptions = new(JsonSerializerDefaults.Web) { Converters = { new MoneyJsonConverter() } };
 
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
