@@ -5223,7 +5223,13 @@ export interface operations {
     getContract: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The `ETag` of a copy you hold: 304 with no body while the resource is unchanged.
+                 * @example "3b1f0c2a9d8e7f6a5b4c3d2e1f0a9b8c"
+                 */
+                "If-None-Match"?: string;
+            };
             path: {
                 contractId: string;
             };
@@ -5234,6 +5240,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description A strong validator of this representation: send it back in If-None-Match. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5324,6 +5332,15 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["ContractDetailsResponse"];
                 };
+            };
+            /** @description Not modified: `If-None-Match` names the current `ETag`. No body. */
+            304: {
+                headers: {
+                    /** @description A strong validator of this representation: send it back in If-None-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description The bearer token is missing, malformed, expired or not issued by this API (`unauthorized`); `detail` says which. */
             401: {
@@ -6204,7 +6221,13 @@ export interface operations {
     getInvoice: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The `ETag` of a copy you hold: 304 with no body while the resource is unchanged.
+                 * @example "3b1f0c2a9d8e7f6a5b4c3d2e1f0a9b8c"
+                 */
+                "If-None-Match"?: string;
+            };
             path: {
                 invoiceId: string;
             };
@@ -6215,6 +6238,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description A strong validator of this representation: send it back in If-None-Match. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6248,6 +6273,15 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["InvoiceResponse"];
                 };
+            };
+            /** @description Not modified: `If-None-Match` names the current `ETag`. No body. */
+            304: {
+                headers: {
+                    /** @description A strong validator of this representation: send it back in If-None-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description The bearer token is missing, malformed, expired or not issued by this API (`unauthorized`); `detail` says which. */
             401: {
@@ -6341,6 +6375,27 @@ export interface operations {
                      *       "status": 404,
                      *       "detail": "There is nothing at this address, or it is not yours.",
                      *       "code": "not_found",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many money-moving requests from this caller (`rate_limited`); retry after Retry-After seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:rate_limited",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many money-moving requests; retry after 42 s.",
+                     *       "code": "rate_limited",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -6628,7 +6683,13 @@ export interface operations {
     getJob: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The `ETag` of a copy you hold: 304 with no body while the resource is unchanged.
+                 * @example "3b1f0c2a9d8e7f6a5b4c3d2e1f0a9b8c"
+                 */
+                "If-None-Match"?: string;
+            };
             path: {
                 jobId: string;
             };
@@ -6639,6 +6700,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description A strong validator of this representation: send it back in If-None-Match. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6655,6 +6718,15 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["JobResponse"];
                 };
+            };
+            /** @description Not modified: `If-None-Match` names the current `ETag`. No body. */
+            304: {
+                headers: {
+                    /** @description A strong validator of this representation: send it back in If-None-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description The bearer token is missing, malformed, expired or not issued by this API (`unauthorized`); `detail` says which. */
             401: {
@@ -7392,7 +7464,13 @@ export interface operations {
     getMilestone: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The `ETag` of a copy you hold: 304 with no body while the resource is unchanged.
+                 * @example "3b1f0c2a9d8e7f6a5b4c3d2e1f0a9b8c"
+                 */
+                "If-None-Match"?: string;
+            };
             path: {
                 milestoneId: string;
             };
@@ -7403,6 +7481,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description A strong validator of this representation: send it back in If-None-Match. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7470,6 +7550,15 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["MilestoneResponse"];
                 };
+            };
+            /** @description Not modified: `If-None-Match` names the current `ETag`. No body. */
+            304: {
+                headers: {
+                    /** @description A strong validator of this representation: send it back in If-None-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description The bearer token is missing, malformed, expired or not issued by this API (`unauthorized`); `detail` says which. */
             401: {
