@@ -10,7 +10,8 @@
 #
 # Knobs (environment): BENCH_DURATION (s per measured wrk run, default 10), BENCH_CONNECTIONS (32),
 # BENCH_GROWTH_SECONDS (8), BENCH_LIFECYCLE_CLIENTS (16), BENCH_OUTBOX_MESSAGES (30000), BENCH_LARGE_MILESTONES (1000000),
-# BENCH_LARGE_INVOICES (100000), BENCH_SKIP_BUILD=1, BENCH_SKIP_MICRO=1, BENCH_DEADLINE (1200).
+# BENCH_LIFECYCLE_SECONDS (20), BENCH_LARGE_INVOICES (100000), BENCH_SKIP_BUILD=1, BENCH_SKIP_MICRO=1, BENCH_DEADLINE (1200),
+# BENCH_SECTIONS ("read pdf profile growth lifecycle outbox micro": the parts to run; read always runs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -20,11 +21,15 @@ DURATION=${BENCH_DURATION:-10}
 GROWTH_SECONDS=${BENCH_GROWTH_SECONDS:-8}
 CONNECTIONS=${BENCH_CONNECTIONS:-32}
 CLIENTS=${BENCH_LIFECYCLE_CLIENTS:-16}
+LIFECYCLE_SECONDS=${BENCH_LIFECYCLE_SECONDS:-20}
 OUTBOX_MESSAGES=${BENCH_OUTBOX_MESSAGES:-30000}
 LARGE_MILESTONES=${BENCH_LARGE_MILESTONES:-1000000}
 LARGE_INVOICES=${BENCH_LARGE_INVOICES:-100000}
 DEADLINE=${BENCH_DEADLINE:-1200}
 LUA=$BENCH/wrk/load.lua
+# Which parts run (all by default); e.g. BENCH_SECTIONS="read pdf" for the read figures with their floor only.
+SECTIONS=" ${BENCH_SECTIONS:-read pdf profile growth lifecycle outbox micro} "
+section() { [[ $SECTIONS == *" $1 "* ]]; }
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 mkdir -p "$OUT"
@@ -78,7 +83,7 @@ fi
 # --- build ---------------------------------------------------------------------------------------
 if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
     log "building Release into bench/out"
-    for project in src/Api:api src/Worker:worker bench/Driver:driver bench/Micro:micro; do
+    for project in src/Api:api src/Worker:worker bench/Driver:driver bench/Micro:micro bench/Floor:floor; do
         if ! dotnet publish "${project%%:*}" -c Release -o "$OUT/${project##*:}" >"$WORK/build.log" 2>&1; then
             tail -40 "$WORK/build.log" >&2
             exit 1
@@ -124,6 +129,18 @@ start_api() {
     driver wait-http --url "$API/health/live" --timeout 60 || { tail -20 "$WORK/api-$name.log" >&2; exit 1; }
 }
 stop_api() { [ -n "$API_PID" ] && stop_pid "$API_PID"; API_PID=; }
+
+# The floor (bench/Floor): the same reads written by hand on the same database file, beside the API.
+FLOOR_PORT=$(free_port $((PORT + 1)))
+FLOOR=http://127.0.0.1:$FLOOR_PORT
+FLOOR_PID=
+start_floor() {
+    (cd "$OUT/floor" && exec dotnet OpenTrain.Clean.Bench.Floor.dll --db "$1" --urls "$FLOOR") >"$WORK/floor.log" 2>&1 &
+    FLOOR_PID=$!
+    PIDS+=("$FLOOR_PID")
+    driver wait-http --url "$FLOOR/health/live" --timeout 60 || { tail -20 "$WORK/floor.log" >&2; exit 1; }
+}
+stop_floor() { [ -n "$FLOOR_PID" ] && stop_pid "$FLOOR_PID"; FLOOR_PID=; }
 
 start_worker() {
     local name=$1 data=$2
@@ -236,21 +253,45 @@ sleep_profile() {
     rm -f "$WORK/sleep.data" "$WORK/sleep.txt" "$WORK/trace.txt"
 }
 
-# The read routes, side by side; /health/live before and after, the ratio against their mean.
+# route_load ROUTE BASE: the wrk arguments (URL TOKEN [PATHS]) of one read route against BASE (the API or the floor).
+READ_ROUTES="milestone contract_milestones invoices report report_admin"
+route_load() {
+    case $1 in
+        milestone) echo "$2/ $EMPLOYER_TOKEN $WORK/milestone-paths.txt" ;;
+        report_admin) echo "$2/ $ADMIN_TOKEN $WORK/paths-report.txt" ;;
+        *) echo "$2/ $EMPLOYER_TOKEN $WORK/paths-$1.txt" ;;
+    esac
+}
+# One file of paths per route (wrk cycles through a route's file), so every load has the same arguments.
+route_paths() {
+    echo "/api/v1/contracts/$CONTRACT_ID/milestones" >"$WORK/paths-contract_milestones.txt"
+    echo "/api/v1/invoices" >"$WORK/paths-invoices.txt"
+    echo "/api/v1/reports/invoices?limit=20" >"$WORK/paths-report.txt"
+}
+# floor_run NAME ARGS...: wrk_run against the floor, its CPU accounted to the floor's process.
+floor_run() { local API_PID=$FLOOR_PID; wrk_run "$@"; }
+
+# The read routes, side by side with their floor; /health/live before and after, the ratios
+# against its mean and against the floor measured right after the route.
 read_routes() {
-    local prefix=$1
+    local prefix=$1 route
     wrk_run "$prefix.live" "$API/health/live" -
-    wrk_run "$prefix.milestone" "$API/" "$EMPLOYER_TOKEN" "$WORK/milestone-paths.txt"
-    wrk_run "$prefix.contract_milestones" "$API/api/v1/contracts/$CONTRACT_ID/milestones" "$EMPLOYER_TOKEN"
-    wrk_run "$prefix.report" "$API/api/v1/reports/invoices?limit=20" "$EMPLOYER_TOKEN"
-    wrk_run "$prefix.report_admin" "$API/api/v1/reports/invoices?limit=20" "$ADMIN_TOKEN"
+    for route in $READ_ROUTES; do
+        # shellcheck disable=SC2046
+        wrk_run "$prefix.$route" $(route_load "$route" "$API")
+        # shellcheck disable=SC2046
+        floor_run "$prefix.floor.$route" $(route_load "$route" "$FLOOR")
+    done
     wrk_run "$prefix.live_after" "$API/health/live" -
     local live live_per_core
     live=$(mean "${RPS[$prefix.live]}" "${RPS[$prefix.live_after]}")
     live_per_core=$(mean "${PER_CORE[$prefix.live]}" "${PER_CORE[$prefix.live_after]}")
-    for route in milestone contract_milestones report report_admin; do
+    for route in $READ_ROUTES; do
+        figure "$prefix.$route.ratio_to_floor" "$(ratio "${RPS[$prefix.$route]}" "${RPS[$prefix.floor.$route]}")" x
+        figure "$prefix.$route.ratio_to_floor_per_core" "$(ratio "${PER_CORE[$prefix.$route]}" "${PER_CORE[$prefix.floor.$route]}")" x
         figure "$prefix.$route.ratio_to_live" "$(ratio "${RPS[$prefix.$route]}" "$live")" x
         figure "$prefix.$route.ratio_to_live_per_api_core" "$(ratio "${PER_CORE[$prefix.$route]}" "$live_per_core")" x
+        figure "$prefix.floor.$route.ratio_to_live" "$(ratio "${RPS[$prefix.floor.$route]}" "$live")" x
     done
 }
 
@@ -276,8 +317,38 @@ warm_up() {
         wrk_run warm.report "$API/api/v1/reports/invoices?limit=20" "$EMPLOYER_TOKEN" "" "$CONNECTIONS" 3 quiet
         wrk_run warm.list "$API/api/v1/contracts/$CONTRACT_ID/milestones" "$EMPLOYER_TOKEN" "" "$CONNECTIONS" 3 quiet
         wrk_run warm.milestone "$API/" "$EMPLOYER_TOKEN" "$WORK/milestone-paths.txt" "$CONNECTIONS" 3 quiet
+        wrk_run warm.invoices "$API/api/v1/invoices" "$EMPLOYER_TOKEN" "" "$CONNECTIONS" 3 quiet
         wrk_run warm.live "$API/health/live" - "" "$CONNECTIONS" 3 quiet
+        for route in $READ_ROUTES; do
+            # shellcheck disable=SC2046
+            floor_run "warm.floor.$route" $(route_load "$route" "$FLOOR") "$CONNECTIONS" 2 quiet
+        done
     done
+}
+
+# The read mix (every read route as the employer, cycled) alone, then while another caller (the
+# admin) downloads invoice PDFs over 8 connections: what an expensive route takes from the rest.
+pdf_starvation() {
+    python3 - "$API" "$ADMIN_TOKEN" >"$WORK/pdf-paths.txt" <<'PY'
+import json, sys, urllib.request
+api, token = sys.argv[1], sys.argv[2]
+request = urllib.request.Request(f"{api}/api/v1/invoices?limit=100", headers={"Authorization": f"Bearer {token}"})
+for invoice in json.load(urllib.request.urlopen(request))["data"]:
+    print(f"/api/v1/invoices/{invoice['id']}/pdf")
+PY
+    { cat "$WORK/milestone-paths.txt"; printf '%s\n' "/api/v1/contracts/$CONTRACT_ID/milestones" /api/v1/invoices "/api/v1/reports/invoices?limit=20"; } >"$WORK/mix-paths.txt"
+    figure pdf.invoices "$(wc -l <"$WORK/pdf-paths.txt")" invoices
+    wrk_run pdf.alone "$API/" "$ADMIN_TOKEN" "$WORK/pdf-paths.txt" 8
+    wrk_run pdf.mix_alone "$API/" "$EMPLOYER_TOKEN" "$WORK/mix-paths.txt"
+    wrk -t1 -c8 -d"$((DURATION + 2))s" --timeout 5s -s "$LUA" "$API/" -- "$ADMIN_TOKEN" "$WORK/pdf-paths.txt" >"$WORK/wrk-pdf-background.txt" &
+    local background=$!
+    sleep 1
+    wrk_run pdf.mix_with_pdf "$API/" "$EMPLOYER_TOKEN" "$WORK/mix-paths.txt"
+    wait "$background" || true
+    local line
+    line=$(grep '^WRK ' "$WORK/wrk-pdf-background.txt") || true
+    figure pdf.with_mix.rps "$(awk '{printf "%.0f", $2}' <<<"$line")" req/s
+    figure pdf.mix_with_pdf.ratio_to_mix_alone "$(ratio "${RPS[pdf.mix_with_pdf]}" "${RPS[pdf.mix_alone]}")" x
 }
 
 # === read, memory, growth at 1,000 milestones =====================================================
@@ -288,23 +359,33 @@ driver seed --api "$API" --out "$WORK" --milestones 30
 stop_api
 # shellcheck disable=SC1091
 . "$WORK/seed.env"
+route_paths
 driver grow --db "$READ_DATA/opentrain.db" --milestones 1000 --invoices 100 --label small | figures
 driver report-query --db "$READ_DATA/opentrain.db" --label small | figures
 driver sql-cost --db "$READ_DATA/opentrain.db" --employer "$EMPLOYER_ID" --milestone "$MILESTONE_ID" --contract "$CONTRACT_ID" | figures
 
 log "read: measuring at 1,000 milestones"
 start_api read "$READ_DATA"
+start_floor "$READ_DATA/opentrain.db"
 warm_up
 read_routes read
 figure memory.read.peak_working_set "$(peak_memory)" MB
 figure memory.read.working_set_after "$(current_memory)" MB
-log "read: profiling"
-profile read.milestone "$API/" "$EMPLOYER_TOKEN" "$WORK/milestone-paths.txt"
-profile read.contract_milestones "$API/api/v1/contracts/$CONTRACT_ID/milestones" "$EMPLOYER_TOKEN"
-growth_latency small
+if section pdf; then
+    log "pdf: the read mix alone and beside 8 connections of PDF downloads"
+    pdf_starvation
+fi
+if section profile; then
+    log "read: profiling"
+    profile read.milestone "$API/" "$EMPLOYER_TOKEN" "$WORK/milestone-paths.txt"
+    profile read.contract_milestones "$API/api/v1/contracts/$CONTRACT_ID/milestones" "$EMPLOYER_TOKEN"
+fi
+section growth && growth_latency small
 stop_api
+stop_floor
 
 # === growth to 1,000,000 milestones and 100,000 invoices =========================================
+if section growth; then
 log "growth: bulk insert to $LARGE_MILESTONES milestones and $LARGE_INVOICES invoices"
 driver grow --db "$READ_DATA/opentrain.db" --milestones "$LARGE_MILESTONES" --invoices "$LARGE_INVOICES" --label large | figures
 driver report-query --db "$READ_DATA/opentrain.db" --label large | figures
@@ -315,22 +396,37 @@ for route in milestone contract_milestones report report_admin; do
     figure "growth.$route.p50_ratio" "$(ratio "${P50[growth.large.$route]}" "${P50[growth.small.$route]}")" x
     figure "growth.$route.p99_ratio" "$(ratio "${P99[growth.large.$route]}" "${P99[growth.small.$route]}")" x
 done
+start_floor "$READ_DATA/opentrain.db"
 read_routes large
 figure memory.large.peak_working_set "$(peak_memory)" MB
 stop_api
+stop_floor
+fi
 
 # === lifecycle: hire -> fund -> submit -> approve -> paid, in-process jobs ========================
-log "lifecycle: $CLIENTS clients, in-process jobs with fast intervals"
+if section lifecycle; then
 LIFECYCLE_JOBS=(Worker__PayoutInterval=00:00:00.200 Worker__OutboxInterval=00:00:00.100)
-start_api lifecycle "$WORK/lifecycle" "${LIFECYCLE_JOBS[@]}"
-driver lifecycle --api "$API" --clients "$CLIENTS" --duration 5 --drain 15 >/dev/null 2>&1 || true   # warm-up, not measured
-a0=$(pid_jiffies "$API_PID"); m0=$(machine_jiffies); t0=$(now_ms)
-driver lifecycle --api "$API" --clients "$CLIENTS" --duration 20 --drain 40 --db "$WORK/lifecycle/opentrain.db" | figures
-a1=$(pid_jiffies "$API_PID"); m1=$(machine_jiffies); t1=$(now_ms)
-figure lifecycle.api_cpu "$(cores $((a1 - a0)) $((t1 - t0)))" cores
-figure lifecycle.machine_cpu "$(cores $((m1 - m0)) $((t1 - t0)))" cores
-figure lifecycle.api_log_warnings "$(grep -c -E '^(warn|fail)' "$WORK/api-lifecycle.log" || true)" lines
-if [ "$PERF" = 1 ]; then
+# lifecycle_run PREFIX [Key=Value ...]: a fresh API with in-process jobs, a warm-up, then the measured run.
+lifecycle_run() {
+    local prefix=$1
+    shift
+    start_api "$prefix" "$WORK/$prefix" "${LIFECYCLE_JOBS[@]}" "$@"
+    driver lifecycle --api "$API" --clients "$CLIENTS" --duration 5 --drain 15 >/dev/null 2>&1 || true   # warm-up, not measured
+    a0=$(pid_jiffies "$API_PID"); m0=$(machine_jiffies); t0=$(now_ms)
+    driver lifecycle --api "$API" --clients "$CLIENTS" --duration "$LIFECYCLE_SECONDS" --drain 40 --db "$WORK/$prefix/opentrain.db" | sed "s/^lifecycle\./$prefix./" | figures
+    a1=$(pid_jiffies "$API_PID"); m1=$(machine_jiffies); t1=$(now_ms)
+    figure "$prefix.api_cpu" "$(cores $((a1 - a0)) $((t1 - t0)))" cores
+    figure "$prefix.machine_cpu" "$(cores $((m1 - m0)) $((t1 - t0)))" cores
+    figure "$prefix.api_log_warnings" "$(grep -c -E '^(warn|fail)' "$WORK/api-$prefix.log" || true)" lines
+}
+# The same run without the writer gate first: SQLite's sleeping busy handler, for the ratio.
+log "lifecycle: $CLIENTS clients, in-process jobs with fast intervals, without the writer gate"
+lifecycle_run lifecycle_without_gate Database__SqliteWriterGate=false
+stop_api
+log "lifecycle: $CLIENTS clients, in-process jobs with fast intervals"
+lifecycle_run lifecycle
+figure lifecycle.approved_rate_ratio_to_without_gate "$(ratio "$(awk '$1 == "lifecycle.approved_rate:" {print $2}' "$RESULTS")" "$(awk '$1 == "lifecycle_without_gate.approved_rate:" {print $2}' "$RESULTS")")" x
+if section profile && [ "$PERF" = 1 ]; then
     # Evidence, in a second run so the tracing does not touch the figures above.
     log "lifecycle: profiling a second run"
     driver lifecycle --api "$API" --clients "$CLIENTS" --duration 14 --drain 20 >/dev/null 2>&1 &
@@ -342,7 +438,10 @@ if [ "$PERF" = 1 ]; then
 fi
 stop_api
 
+fi
+
 # === outbox: messages/s dispatched by one worker, then by two ====================================
+if section outbox; then
 WORKER_PIDS=()
 outbox_run() {
     local label=$1 workers=$2 tag=$3 count=$4
@@ -379,8 +478,10 @@ if [ "$PERF" = 1 ]; then
     stop_workers
 fi
 
+fi
+
 # === micro benchmarks (BenchmarkDotNet, in-process, short job) ===================================
-if [ "${BENCH_SKIP_MICRO:-0}" != 1 ]; then
+if section micro && [ "${BENCH_SKIP_MICRO:-0}" != 1 ]; then
     log "micro: BenchmarkDotNet"
     (cd "$WORK" && "$OUT/micro/OpenTrain.Clean.Bench.Micro") 2>"$WORK/micro.log" | figures || { tail -30 "$WORK/micro.log" >&2; exit 1; }
 fi

@@ -84,7 +84,10 @@ public static class DependencyInjection
                 connectionString ??= $"Data Source={Path.Combine(DataDirectory(configuration, environment), "opentrain.db")}";
                 services.AddDbContextPool<AppDbContext, SqliteAppDbContext>((sp, options) => options
                     .UseSqlite(connectionString)
-                    .AddInterceptors(sp.GetRequiredService<DomainEventsToOutboxInterceptor>(), new SqlitePragmas()));
+                    .AddInterceptors(sp.GetRequiredService<DomainEventsToOutboxInterceptor>(), new SqlitePragmas())
+                    .AddInterceptors(database.SqliteWriterGate ? [sp.GetRequiredService<SqliteWriterGate>()] : []));
+                services.AddSingleton(new SqliteReadConnections(connectionString));
+                services.AddSingleton<SqliteWriterGate>();
                 break;
             case DatabaseProvider.SqlServer:
                 if (string.IsNullOrWhiteSpace(connectionString))
@@ -115,7 +118,7 @@ public static class DependencyInjection
         services.AddScoped<IOutboxAdmin, OutboxAdmin>();
         services.AddScoped<IWebhookInbox, WebhookInbox>();
         services.AddSingleton<IIdempotencyStore, IdempotencyStore>();
-        services.AddSingleton<IInvoicePdfRenderer, Invoices.PdfInvoiceRenderer>();
+        services.AddSingleton<IInvoicePdfRenderer>(_ => new Invoices.CachedInvoicePdfRenderer(new Invoices.PdfInvoiceRenderer()));
         services.AddOptions<Application.Common.InvoiceOptions>().Bind(configuration.GetSection(Application.Common.InvoiceOptions.SectionName));
         services.AddSingleton<OutboxDispatcher>();
         services.AddOptions<OutboxOptions>().Bind(configuration.GetSection(OutboxOptions.SectionName));

@@ -1156,6 +1156,46 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "milestone.dispute_closed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * milestone.dispute_closed delivered to your webhook endpoint
+         * @description The dispute on the funding charge closed (disputed false). Won: a waiting payout is queued again (payout.reason queued). Lost: the card network returned the money, so payout.failed (approved) or milestone.refunded (still held) follows in the same change. Signed with OpenTrain-Signature; see the Webhook endpoints tag.
+         */
+        post: operations["deliverMilestoneDisputeClosed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "milestone.duplicate_charge_refunded": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * milestone.duplicate_charge_refunded delivered to your webhook endpoint
+         * @description A charge of a funding attempt that funded nothing (it succeeded after another attempt funded the milestone, or after it moved on) was refunded to the employer with reason duplicate, once; the timeline's duplicate_charge_refunded entry names its PaymentIntent. Sent to the employer only. Signed with OpenTrain-Signature; see the Webhook endpoints tag.
+         */
+        post: operations["deliverMilestoneDuplicateChargeRefunded"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "invoice.issued": {
         parameters: {
             query?: never;
@@ -1987,6 +2027,110 @@ export interface components {
             data: components["schemas"]["MilestoneResponse"];
         };
         /**
+         * @description milestone.dispute_closed: The dispute on the funding charge closed (disputed false). Won: a waiting payout is queued again (payout.reason queued). Lost: the card network returned the money, so payout.failed (approved) or milestone.refunded (still held) follows in the same change. data is a milestone.
+         * @example {
+         *       "id": "0197a1b2-0000-7000-8000-00000000001c",
+         *       "object": "event",
+         *       "type": "milestone.dispute_closed",
+         *       "apiVersion": "v1",
+         *       "created": "2026-07-27T18:20:29+00:00",
+         *       "resource": {
+         *         "type": "milestone",
+         *         "id": "0197a1b2-0000-7000-8000-00000000001a",
+         *         "sequence": 1000
+         *       },
+         *       "data": {
+         *         "id": "0197a1b2-0000-7000-8000-00000000001a",
+         *         "contractId": "0197a1b2-0000-7000-8000-000000000002",
+         *         "jobId": "0197a1b2-0000-7000-8000-000000000003",
+         *         "employerId": "0197a1b2-0000-7000-8000-00000000e001",
+         *         "trainerId": "0197a1b2-0000-7000-8000-00000000a001",
+         *         "sequence": 4,
+         *         "title": "Milestone 4",
+         *         "description": "Batch 4",
+         *         "amount": 50000,
+         *         "currency": "USD",
+         *         "fees": {
+         *           "marketplaceFee": 5000,
+         *           "contractInitiationFee": 0,
+         *           "employerTotal": 55000
+         *         },
+         *         "dueDate": null,
+         *         "status": "active_funded",
+         *         "disputed": false,
+         *         "createdAt": "2026-06-22T18:19:27+00:00",
+         *         "funding": {
+         *           "attempts": 1,
+         *           "paymentIntentId": "pi_3PqExample0004",
+         *           "chargeId": null,
+         *           "fundedAt": "2026-06-22T18:20:29+00:00",
+         *           "clientSecret": null,
+         *           "lastError": null
+         *         },
+         *         "submission": null,
+         *         "changesRequestedReason": null,
+         *         "approval": null,
+         *         "payout": {
+         *           "status": "not_requested",
+         *           "reason": null,
+         *           "attempts": 0,
+         *           "nextAttemptAt": null,
+         *           "lastError": null,
+         *           "transferId": null,
+         *           "paidAt": null
+         *         },
+         *         "timeline": [
+         *           {
+         *             "at": "2026-06-22T18:19:27+00:00",
+         *             "action": "created",
+         *             "from": null,
+         *             "to": "not_funded",
+         *             "actorId": "0197a1b2-0000-7000-8000-00000000e001",
+         *             "note": null
+         *           },
+         *           {
+         *             "at": "2026-06-22T18:20:27+00:00",
+         *             "action": "funding_started",
+         *             "from": "not_funded",
+         *             "to": "funding",
+         *             "actorId": "0197a1b2-0000-7000-8000-00000000e001",
+         *             "note": null
+         *           },
+         *           {
+         *             "at": "2026-06-22T18:20:29+00:00",
+         *             "action": "funded",
+         *             "from": "funding",
+         *             "to": "active_funded",
+         *             "actorId": null,
+         *             "note": null
+         *           },
+         *           {
+         *             "at": "2026-06-26T18:20:29+00:00",
+         *             "action": "dispute_opened",
+         *             "from": "active_funded",
+         *             "to": "active_funded",
+         *             "actorId": null,
+         *             "note": "dp_1PqExample0001"
+         *           },
+         *           {
+         *             "at": "2026-07-27T18:20:29+00:00",
+         *             "action": "dispute_closed",
+         *             "from": "active_funded",
+         *             "to": "active_funded",
+         *             "actorId": null,
+         *             "note": "dp_1PqExample0001"
+         *           }
+         *         ]
+         *       }
+         *     }
+         */
+        "IntegratorEvents.milestone.dispute_closed": components["schemas"]["IntegratorEventResponse"] & {
+            /** @enum {string} */
+            type: "milestone.dispute_closed";
+            /** @description A milestone: the deliverable, its money, and where it stands. */
+            data: components["schemas"]["MilestoneResponse"];
+        };
+        /**
          * @description milestone.disputed: The employer's bank opened a dispute on the funding charge; the payout waits until it closes (disputed true). data is a milestone.
          * @example {
          *       "id": "0197a1b2-0000-7000-8000-000000000019",
@@ -2079,6 +2223,110 @@ export interface components {
         "IntegratorEvents.milestone.disputed": components["schemas"]["IntegratorEventResponse"] & {
             /** @enum {string} */
             type: "milestone.disputed";
+            /** @description A milestone: the deliverable, its money, and where it stands. */
+            data: components["schemas"]["MilestoneResponse"];
+        };
+        /**
+         * @description milestone.duplicate_charge_refunded: A charge of a funding attempt that funded nothing (it succeeded after another attempt funded the milestone, or after it moved on) was refunded to the employer with reason duplicate, once; the timeline's duplicate_charge_refunded entry names its PaymentIntent. Sent to the employer only. data is a milestone.
+         * @example {
+         *       "id": "0197a1b2-0000-7000-8000-00000000001d",
+         *       "object": "event",
+         *       "type": "milestone.duplicate_charge_refunded",
+         *       "apiVersion": "v1",
+         *       "created": "2026-07-28T20:21:35+00:00",
+         *       "resource": {
+         *         "type": "milestone",
+         *         "id": "0197a1b2-0000-7000-8000-00000000001e",
+         *         "sequence": 1000
+         *       },
+         *       "data": {
+         *         "id": "0197a1b2-0000-7000-8000-00000000001e",
+         *         "contractId": "0197a1b2-0000-7000-8000-000000000002",
+         *         "jobId": "0197a1b2-0000-7000-8000-000000000003",
+         *         "employerId": "0197a1b2-0000-7000-8000-00000000e001",
+         *         "trainerId": "0197a1b2-0000-7000-8000-00000000a001",
+         *         "sequence": 5,
+         *         "title": "Milestone 5",
+         *         "description": "Batch 5",
+         *         "amount": 50000,
+         *         "currency": "USD",
+         *         "fees": {
+         *           "marketplaceFee": 5000,
+         *           "contractInitiationFee": 0,
+         *           "employerTotal": 55000
+         *         },
+         *         "dueDate": null,
+         *         "status": "active_funded",
+         *         "disputed": false,
+         *         "createdAt": "2026-07-28T18:20:29+00:00",
+         *         "funding": {
+         *           "attempts": 1,
+         *           "paymentIntentId": "pi_3PqExample0005",
+         *           "chargeId": null,
+         *           "fundedAt": "2026-07-28T18:21:31+00:00",
+         *           "clientSecret": null,
+         *           "lastError": null
+         *         },
+         *         "submission": null,
+         *         "changesRequestedReason": null,
+         *         "approval": null,
+         *         "payout": {
+         *           "status": "not_requested",
+         *           "reason": null,
+         *           "attempts": 0,
+         *           "nextAttemptAt": null,
+         *           "lastError": null,
+         *           "transferId": null,
+         *           "paidAt": null
+         *         },
+         *         "timeline": [
+         *           {
+         *             "at": "2026-07-28T18:20:29+00:00",
+         *             "action": "created",
+         *             "from": null,
+         *             "to": "not_funded",
+         *             "actorId": "0197a1b2-0000-7000-8000-00000000e001",
+         *             "note": null
+         *           },
+         *           {
+         *             "at": "2026-07-28T18:21:29+00:00",
+         *             "action": "funding_started",
+         *             "from": "not_funded",
+         *             "to": "funding",
+         *             "actorId": "0197a1b2-0000-7000-8000-00000000e001",
+         *             "note": null
+         *           },
+         *           {
+         *             "at": "2026-07-28T18:21:31+00:00",
+         *             "action": "funded",
+         *             "from": "funding",
+         *             "to": "active_funded",
+         *             "actorId": null,
+         *             "note": null
+         *           },
+         *           {
+         *             "at": "2026-07-28T20:21:31+00:00",
+         *             "action": "duplicate_charge_found",
+         *             "from": "active_funded",
+         *             "to": "active_funded",
+         *             "actorId": null,
+         *             "note": "pi_3PqExample0099"
+         *           },
+         *           {
+         *             "at": "2026-07-28T20:21:35+00:00",
+         *             "action": "duplicate_charge_refunded",
+         *             "from": "active_funded",
+         *             "to": "active_funded",
+         *             "actorId": null,
+         *             "note": "pi_3PqExample0099"
+         *           }
+         *         ]
+         *       }
+         *     }
+         */
+        "IntegratorEvents.milestone.duplicate_charge_refunded": components["schemas"]["IntegratorEventResponse"] & {
+            /** @enum {string} */
+            type: "milestone.duplicate_charge_refunded";
             /** @description A milestone: the deliverable, its money, and where it stands. */
             data: components["schemas"]["MilestoneResponse"];
         };
@@ -5122,7 +5370,13 @@ export interface operations {
     getContract: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The `ETag` of a copy you hold: 304 with no body while the resource is unchanged.
+                 * @example "3b1f0c2a9d8e7f6a5b4c3d2e1f0a9b8c"
+                 */
+                "If-None-Match"?: string;
+            };
             path: {
                 contractId: string;
             };
@@ -5133,6 +5387,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description A strong validator of this representation: send it back in If-None-Match. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5223,6 +5479,15 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["ContractDetailsResponse"];
                 };
+            };
+            /** @description Not modified: `If-None-Match` names the current `ETag`. No body. */
+            304: {
+                headers: {
+                    /** @description A strong validator of this representation: send it back in If-None-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description The bearer token is missing, malformed, expired or not issued by this API (`unauthorized`); `detail` says which. */
             401: {
@@ -6229,7 +6494,13 @@ export interface operations {
     getInvoice: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The `ETag` of a copy you hold: 304 with no body while the resource is unchanged.
+                 * @example "3b1f0c2a9d8e7f6a5b4c3d2e1f0a9b8c"
+                 */
+                "If-None-Match"?: string;
+            };
             path: {
                 invoiceId: string;
             };
@@ -6240,6 +6511,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description A strong validator of this representation: send it back in If-None-Match. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6273,6 +6546,15 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["InvoiceResponse"];
                 };
+            };
+            /** @description Not modified: `If-None-Match` names the current `ETag`. No body. */
+            304: {
+                headers: {
+                    /** @description A strong validator of this representation: send it back in If-None-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description The bearer token is missing, malformed, expired or not issued by this API (`unauthorized`); `detail` says which. */
             401: {
@@ -6387,6 +6669,27 @@ export interface operations {
                      *       "status": 404,
                      *       "detail": "There is nothing at this address, or it is not yours.",
                      *       "code": "not_found",
+                     *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many money-moving requests from this caller (`rate_limited`); retry after Retry-After seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:opentrain:problem:rate_limited",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many money-moving requests; retry after 42 s.",
+                     *       "code": "rate_limited",
                      *       "traceId": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                      *     }
                      */
@@ -6737,7 +7040,13 @@ export interface operations {
     getJob: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The `ETag` of a copy you hold: 304 with no body while the resource is unchanged.
+                 * @example "3b1f0c2a9d8e7f6a5b4c3d2e1f0a9b8c"
+                 */
+                "If-None-Match"?: string;
+            };
             path: {
                 jobId: string;
             };
@@ -6748,6 +7057,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description A strong validator of this representation: send it back in If-None-Match. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6764,6 +7075,15 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["JobResponse"];
                 };
+            };
+            /** @description Not modified: `If-None-Match` names the current `ETag`. No body. */
+            304: {
+                headers: {
+                    /** @description A strong validator of this representation: send it back in If-None-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description The bearer token is missing, malformed, expired or not issued by this API (`unauthorized`); `detail` says which. */
             401: {
@@ -7585,7 +7905,13 @@ export interface operations {
     getMilestone: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The `ETag` of a copy you hold: 304 with no body while the resource is unchanged.
+                 * @example "3b1f0c2a9d8e7f6a5b4c3d2e1f0a9b8c"
+                 */
+                "If-None-Match"?: string;
+            };
             path: {
                 milestoneId: string;
             };
@@ -7596,6 +7922,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description A strong validator of this representation: send it back in If-None-Match. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7663,6 +7991,15 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["MilestoneResponse"];
                 };
+            };
+            /** @description Not modified: `If-None-Match` names the current `ETag`. No body. */
+            304: {
+                headers: {
+                    /** @description A strong validator of this representation: send it back in If-None-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description The bearer token is missing, malformed, expired or not issued by this API (`unauthorized`); `detail` says which. */
             401: {
@@ -13543,6 +13880,64 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["IntegratorEvents.milestone.disputed"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 10 seconds acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other answer (or none in time) fails the attempt; it is retried 1, 5, 30 and 120 minutes later. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    deliverMilestoneDisputeClosed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IntegratorEvents.milestone.dispute_closed"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within 10 seconds acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other answer (or none in time) fails the attempt; it is retried 1, 5, 30 and 120 minutes later. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    deliverMilestoneDuplicateChargeRefunded: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IntegratorEvents.milestone.duplicate_charge_refunded"];
             };
         };
         responses: {

@@ -22,7 +22,7 @@ internal static class ContractsEndpoints
         var contracts = app.MapGroup("/api/v1/contracts").WithTag("Contracts", "Contracts between an employer and a trainer: the milestone timeline, escrow totals and payment history.");
         contracts.MapGet("/", ListContracts).WithSummary("List contracts")
             .WithDescription("The caller's contracts, newest first, optionally of one job (jobId).");
-        contracts.MapGet("/{contractId:guid}", GetContract).WithSummary("Get a contract with its milestone timeline")
+        contracts.MapGet("/{contractId:guid}", GetContract).WithETag().WithSummary("Get a contract with its milestone timeline")
             .WithDescription("The Contract tab: the contract, the escrow summary (funded, in escrow, released, refunded) and every milestone with its timeline.")
             .ProducesProblem(StatusCodes.Status404NotFound);
         contracts.MapGet("/{contractId:guid}/payments", GetPaymentHistory).WithSummary("Payment history")

@@ -18,9 +18,9 @@ internal static class InvoicesEndpoints
         var invoices = app.MapGroup("/api/v1/invoices").WithTag("Invoices", "Invoices for every funding, payout, subscription charge and refund, as JSON or PDF.");
         invoices.MapGet("/", ListInvoices).WithSummary("List invoices")
             .WithDescription("Employers: their funding (fixed_price_milestone) and subscription invoices. Trainers: their payout invoices. Newest first.");
-        invoices.MapGet("/{invoiceId:guid}", GetInvoice).WithSummary("Get an invoice")
+        invoices.MapGet("/{invoiceId:guid}", GetInvoice).WithETag().WithSummary("Get an invoice")
             .WithDescription("An invoice of the caller's (404 otherwise): number, kind, lines, total, payment status and the parties as issued.").ProducesProblem(StatusCodes.Status404NotFound);
-        invoices.MapGet("/{invoiceId:guid}/pdf", GetInvoicePdf).WithSummary("Download an invoice as PDF")
+        invoices.MapGet("/{invoiceId:guid}/pdf", GetInvoicePdf).RequireRateLimiting(HttpHardening.ExpensivePolicy).WithSummary("Download an invoice as PDF")
             .WithDescription("application/pdf, as an attachment named after the invoice number.")
             .Produces(StatusCodes.Status200OK, contentType: "application/pdf").ProducesProblem(StatusCodes.Status404NotFound);
     }

@@ -23,7 +23,7 @@ internal static class JobsEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest);
         jobs.MapGet("/", ListJobs).WithSummary("List jobs")
             .WithDescription("Employers see their jobs, trainers the jobs they were hired on. Newest first; pass the last id as startingAfter for the next page.");
-        jobs.MapGet("/{jobId:guid}", GetJob).WithSummary("Get a job")
+        jobs.MapGet("/{jobId:guid}", GetJob).WithETag().WithSummary("Get a job")
             .WithDescription("A job of the caller's: the employer's own, or one the trainer was hired on (404 otherwise).").ProducesProblem(StatusCodes.Status404NotFound);
         jobs.MapPost("/{jobId:guid}/archive", ArchiveJob).RequireAuthorization(Authentication.EmployerOnly)
             .WithSummary("Archive a job")

@@ -22,7 +22,7 @@ internal static class MilestonesEndpoints
     {
         var milestones = app.MapGroup("/api/v1/milestones/{milestoneId:guid}").WithTag("Milestones", "The escrow lifecycle of one milestone: fund, submit, request changes, approve (release), cancel, refund.")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        milestones.MapGet("/", GetMilestone).WithSummary("Get a milestone with its timeline")
+        milestones.MapGet("/", GetMilestone).WithETag().WithSummary("Get a milestone with its timeline")
             .WithDescription("Status, money (amount, fees), funding, submission, approval and payout facts, and every transition so far. payout.reason says why an approved milestone's payout waits (null when nothing waits).");
         milestones.MapPatch("/", UpdateMilestone).RequireAuthorization(Authentication.EmployerOnly)
             .WithSummary("Change a milestone that is not funded yet")

@@ -89,7 +89,7 @@ internal static partial class SimulatorEndpoints
     private static IResult Page(string title, string body, int status = StatusCodes.Status200OK) => Results.Content(
         $"""
         <!doctype html>
-        <html lang="en"><head><meta charset="utf-8"><title>{Encode(title)}</title>
+        <html lang="en"><head><meta charset="utf-8"><title>{Encode(title)}</title><link rel="icon" href="data:,">
         <style>{PageStyle}</style>
         </head><body><p><em>OpenTrain payment simulator — no money moves.</em></p><h1>{Encode(title)}</h1>{body}</body></html>
         """,

@@ -10,6 +10,9 @@ namespace OpenTrain.Clean.Api.Infrastructure;
 internal static class HttpHardening
 {
     public const string MoneyPolicy = "money";
+
+    /// <summary>Routes that cost far more than a read (a PDF's first render, a CSV export): a few at a time per caller, the rest queued.</summary>
+    public const string ExpensivePolicy = "expensive";
     public const string CorsPolicy = "frontends";
 
     public static IServiceCollection AddHttpHardening(this IServiceCollection services, IConfiguration configuration)
@@ -33,17 +36,30 @@ internal static class HttpHardening
                     QueueLimit = 0,
                 });
             });
+            // Not a rate limit (on even when those are off): one caller's downloads queue behind each other
+            // instead of taking every core from everyone else's reads.
+            options.AddPolicy(ExpensivePolicy, context => RateLimitPartition.GetConcurrencyLimiter(
+                context.User.FindFirstValue(AuthClaims.Subject) ?? context.Connection.RemoteIpAddress?.ToString() ?? "anonymous",
+                _ => new ConcurrencyLimiterOptions
+                {
+                    PermitLimit = limits.ExpensivePerCaller,
+                    QueueLimit = limits.ExpensiveQueuePerCaller,
+                    QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+                }));
             options.OnRejected = async (rejected, cancellationToken) =>
             {
                 var context = rejected.HttpContext;
-                var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : limits.MoneyWindow;
+                var expensive = context.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName == ExpensivePolicy;
+                var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : expensive ? TimeSpan.FromSeconds(1) : limits.MoneyWindow;
                 context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
                 var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
                 await problems.WriteAsync(new ProblemDetailsContext
                 {
                     HttpContext = context,
                     ProblemDetails = ProblemExceptionHandler.Problem(
-                        StatusCodes.Status429TooManyRequests, ProblemCodes.RateLimited, "Too many requests", $"Too many money-moving requests; retry after {context.Response.Headers.RetryAfter} s."),
+                        StatusCodes.Status429TooManyRequests, ProblemCodes.RateLimited, "Too many requests", expensive
+                            ? $"Too many downloads of yours are running or queued ({limits.ExpensivePerCaller} at a time, {limits.ExpensiveQueuePerCaller} waiting); retry after {context.Response.Headers.RetryAfter} s."
+                            : $"Too many money-moving requests; retry after {context.Response.Headers.RetryAfter} s."),
                 });
             };
         });

@@ -17,4 +17,10 @@ public sealed class RateLimitingOptions
     public int MoneyPermits { get; set; } = 30;
 
     public TimeSpan MoneyWindow { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Expensive routes (invoice PDFs, CSV exports) running at once per caller; applies even when <see cref="Enabled"/> is off.</summary>
+    public int ExpensivePerCaller { get; set; } = 1;
+
+    /// <summary>Expensive requests a caller may have waiting; past that they get 429.</summary>
+    public int ExpensiveQueuePerCaller { get; set; } = 32;
 }

@@ -39,6 +39,8 @@ public static class IntegratorEventCatalog
     public const string PayoutFailed = "payout.failed";
     public const string MilestoneRefunded = "milestone.refunded";
     public const string MilestoneDisputed = "milestone.disputed";
+    public const string MilestoneDisputeClosed = "milestone.dispute_closed";
+    public const string MilestoneDuplicateChargeRefunded = "milestone.duplicate_charge_refunded";
     public const string InvoiceIssued = "invoice.issued";
     public const string InvoicePaymentStatusChanged = "invoice.payment_status_changed";
     public const string PayoutAccountUpdated = "payout_account.updated";
@@ -60,6 +62,8 @@ public static class IntegratorEventCatalog
         new(PayoutFailed, Milestone, typeof(MilestoneResponse), "Stripe refused the transfer for good; support has been alerted (payout.status failed, payout.lastError)."),
         new(MilestoneRefunded, Milestone, typeof(MilestoneResponse), "Support refunded the held money to the employer (status refunded)."),
         new(MilestoneDisputed, Milestone, typeof(MilestoneResponse), "The employer's bank opened a dispute on the funding charge; the payout waits until it closes (disputed true)."),
+        new(MilestoneDisputeClosed, Milestone, typeof(MilestoneResponse), "The dispute on the funding charge closed (disputed false). Won: a waiting payout is queued again (payout.reason queued). Lost: the card network returned the money, so payout.failed (approved) or milestone.refunded (still held) follows in the same change."),
+        new(MilestoneDuplicateChargeRefunded, Milestone, typeof(MilestoneResponse), "A charge of a funding attempt that funded nothing (it succeeded after another attempt funded the milestone, or after it moved on) was refunded to the employer with reason duplicate, once; the timeline's duplicate_charge_refunded entry names its PaymentIntent. Sent to the employer only."),
         new(InvoiceIssued, Invoice, typeof(InvoiceResponse), "An invoice was issued: a funding invoice or credit note to the employer, a payout invoice to the trainer, a subscription invoice."),
         new(InvoicePaymentStatusChanged, Invoice, typeof(InvoiceResponse), "An invoice's payment status changed (pending, paid, failed, refunded)."),
         new(PayoutAccountUpdated, PayoutAccount, typeof(PayoutAccountResponse), "The trainer's payout setup was started or its status, payouts or requirements changed."),

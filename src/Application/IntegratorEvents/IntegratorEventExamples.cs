@@ -88,6 +88,15 @@ public static partial class IntegratorEventExamples
         var billing = EmployerBillingProfile.Open(employer, Start);
         billing.ChangePlan(BillingPlan.Agency, SubscriptionStatus.Active, "sub_1PqExample0001", t = t.AddDays(1));
         scenario.Changed(billing);
+
+        disputed.CloseDispute(t = t.AddDays(30));
+        scenario.Changed(disputed);
+
+        var duplicated = FundedMilestone(contract, job, employer, trainer, "Batch 5", ref t);
+        duplicated.RecordDuplicateCharge(1, "pi_3PqExample0099", "ch_3PqExample0099", duplicated.EmployerTotal, t = t.AddHours(2));
+        scenario.Changed(duplicated);
+        duplicated.RecordDuplicateChargeRefunded("pi_3PqExample0099", "re_3PqExample0099", duplicated.EmployerTotal, t = t.AddSeconds(4));
+        scenario.Changed(duplicated);
         return examples;
     }
 

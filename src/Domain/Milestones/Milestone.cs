@@ -144,11 +144,23 @@ public sealed partial class Milestone : AggregateRoot<MilestoneId>
     /// <summary>Whether a provider's word on <paramref name="attempt"/> still counts: a result for any other attempt changes nothing.</summary>
     public bool IsFundingAttemptInFlight(int attempt) => Status == MilestoneStatus.Funding && Funding.Attempts == attempt;
 
-    /// <summary>Reconciliation asked and the funding is still in flight: ask again at <paramref name="next"/>.</summary>
+    /// <summary>
+    /// Reconciliation asks the provider about the attempt in flight: one check, counted here and nowhere else, so a
+    /// round counts once whatever the answer. The next check is pushed out by the wait for the checks made so far,
+    /// so that two workers do not both ask.
+    /// </summary>
+    public void TakeFundingCheck(DateTimeOffset now, Func<int, TimeSpan> waitAfterChecks)
+    {
+        ArgumentNullException.ThrowIfNull(waitAfterChecks);
+        Require(MilestoneStatus.Funding, MilestoneErrors.NotFunding, "checked");
+        Funding = Funding.Checked();
+        NextFundingCheckAt = now.Add(waitAfterChecks(Funding.Checks));
+    }
+
+    /// <summary>The funding is still in flight after an answer: reconciliation asks at <paramref name="next"/>. Not a check.</summary>
     public void ScheduleFundingCheck(DateTimeOffset next)
     {
         Require(MilestoneStatus.Funding, MilestoneErrors.NotFunding, "checked");
-        Funding = Funding.Checked();
         NextFundingCheckAt = next;
     }
 

@@ -31,7 +31,8 @@ public sealed class PdfInvoiceRenderer : IInvoicePdfRenderer
         ArgumentNullException.ThrowIfNull(document);
         // Build() completes and releases the document; disposing it afterwards would write it twice.
         var builder = new PdfDocumentBuilder { IncludeDocumentInformation = false };
-        var writer = new PageWriter(builder, builder.AddTrueTypeFont(Regular), builder.AddTrueTypeFont(Bold), builder.AddTrueTypeFont(Fallback));
+        // The fallback (6 MB, most of a render's time when embedded) is added only when a glyph needs it.
+        var writer = new PageWriter(builder, builder.AddTrueTypeFont(Regular), builder.AddTrueTypeFont(Bold), new Lazy<PdfDocumentBuilder.AddedFont>(() => builder.AddTrueTypeFont(Fallback)));
 
         writer.Text(document.Title, 20, bold: true);
         writer.Gap(6);
@@ -116,7 +117,7 @@ public sealed class PdfInvoiceRenderer : IInvoicePdfRenderer
     }
 
     /// <summary>Writes top to bottom, wrapping text to the width it is given and starting new pages.</summary>
-    private sealed class PageWriter(PdfDocumentBuilder builder, PdfDocumentBuilder.AddedFont regular, PdfDocumentBuilder.AddedFont boldFont, PdfDocumentBuilder.AddedFont fallback)
+    private sealed class PageWriter(PdfDocumentBuilder builder, PdfDocumentBuilder.AddedFont regular, PdfDocumentBuilder.AddedFont boldFont, Lazy<PdfDocumentBuilder.AddedFont> fallback)
     {
         private readonly Dictionary<(PdfDocumentBuilder.AddedFont Font, string Text), bool> _covered = [];
         private PdfPageBuilder _page = builder.AddPage(PageSize.A4);
@@ -242,7 +243,7 @@ public sealed class PdfInvoiceRenderer : IInvoicePdfRenderer
             {
                 var element = enumerator.GetTextElement();
                 var (glyph, glyphFont) = Covers(font, element) ? (element, font)
-                    : Covers(fallback, element) ? (element, fallback)
+                    : Covers(fallback.Value, element) ? (element, fallback.Value)
                     : ("?", font);
                 if (currentFont is not null && !ReferenceEquals(currentFont, glyphFont))
                 {

@@ -16,4 +16,7 @@ public sealed class DatabaseOptions
 
     /// <summary>Apply pending migrations at start (on by default for SQLite, the embedded default).</summary>
     public bool? MigrateOnStartup { get; set; }
+
+    /// <summary>SQLite: this process's writers queue in memory for the one write lock (<see cref="SqliteWriterGate"/>); off only to measure without it.</summary>
+    public bool SqliteWriterGate { get; set; } = true;
 }

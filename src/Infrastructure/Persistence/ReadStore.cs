@@ -3,14 +3,43 @@ using OpenTrain.Clean.Application.Abstractions;
 
 namespace OpenTrain.Clean.Infrastructure.Persistence;
 
-internal sealed class ReadStore(AppDbContext db) : IReadStore
+/// <summary>
+/// Queries run on the request's own context inside a unit of work (they must see its uncommitted
+/// changes and its transaction); outside one, on SQLite, they run on a rented read connection that
+/// keeps its statements prepared (<see cref="SqliteReadConnections"/>).
+/// </summary>
+internal sealed class ReadStore(AppDbContext db, SqliteReadConnections? readConnections = null) : IReadStore, IDisposable
 {
+    private SqliteAppDbContext? _rented;
+
+    private DbContext Context
+    {
+        get
+        {
+            if (readConnections is null || db.InUnitOfWork || db.Database.CurrentTransaction is not null)
+            {
+                return db;
+            }
+
+            return _rented ??= readConnections.Rent();
+        }
+    }
+
     public IQueryable<T> Query<T>()
-        where T : class => db.Set<T>().AsNoTracking();
+        where T : class => Context.Set<T>().AsNoTracking();
 
     public Task<List<T>> ToListAsync<T>(IQueryable<T> query, CancellationToken cancellationToken) => query.ToListAsync(cancellationToken);
 
     public Task<T?> FirstOrDefaultAsync<T>(IQueryable<T> query, CancellationToken cancellationToken) => query.FirstOrDefaultAsync(cancellationToken);
 
     public Task<bool> AnyAsync<T>(IQueryable<T> query, CancellationToken cancellationToken) => query.AnyAsync(cancellationToken);
+
+    public void Dispose()
+    {
+        if (_rented is { } rented)
+        {
+            _rented = null;
+            readConnections!.Return(rented);
+        }
+    }
 }

@@ -3,8 +3,8 @@ using System.Diagnostics;
 namespace OpenTrain.Clean.Api.FunctionalTests.OpenApi;
 
 /// <summary>
-/// The npm tools of <c>clients/typescript</c> (the linters, openapi-typescript, tsc) run as processes.
-/// Not installed is a failure that says what to do, never a skip.
+/// The npm tools of <c>clients/typescript</c> (the linters, openapi-typescript, tsc) and of <c>tests/browser</c>
+/// (playwright-core driving Chromium) run as processes. Not installed is a failure that says what to do, never a skip.
 /// </summary>
 public static class NodeTools
 {
@@ -12,22 +12,25 @@ public static class NodeTools
 
     public static string ClientDirectory { get; } = Path.Combine(RepositoryRoot, "clients", "typescript");
 
-    /// <summary>The path of an installed package's file, or a failure telling to run <c>npm ci</c>.</summary>
-    public static string Package(string relativePath)
+    public static string BrowserDirectory { get; } = Path.Combine(RepositoryRoot, "tests", "browser");
+
+    /// <summary>The path of an installed package's file (in <see cref="ClientDirectory"/> unless told), or a failure telling to run <c>npm ci</c>.</summary>
+    public static string Package(string relativePath, string? packageDirectory = null)
     {
-        var path = Path.Combine(ClientDirectory, "node_modules", relativePath);
+        packageDirectory ??= ClientDirectory;
+        var path = Path.Combine(packageDirectory, "node_modules", relativePath);
         if (!File.Exists(path))
         {
-            Assert.Fail($"npm packages are not installed ({path} is missing): run `npm ci` in clients/typescript (.ci/run does this before dotnet test).");
+            Assert.Fail($"npm packages are not installed ({path} is missing): run `npm ci` in {Path.GetRelativePath(RepositoryRoot, packageDirectory)} (.ci/run does this before dotnet test).");
         }
 
         return path;
     }
 
-    /// <summary>Runs <c>node</c> with the arguments in <see cref="ClientDirectory"/>; the outcome and everything it printed.</summary>
-    public static async Task<(int ExitCode, string Output)> NodeAsync(IEnumerable<string> arguments, TimeSpan timeout)
+    /// <summary>Runs <c>node</c> with the arguments in <paramref name="workingDirectory"/> (default <see cref="ClientDirectory"/>); the outcome and everything it printed.</summary>
+    public static async Task<(int ExitCode, string Output)> NodeAsync(IEnumerable<string> arguments, TimeSpan timeout, string? workingDirectory = null)
     {
-        var start = new ProcessStartInfo("node") { WorkingDirectory = ClientDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo("node") { WorkingDirectory = workingDirectory ?? ClientDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Time.Testing;
 using NSubstitute;
 using NSubstitute.ExceptionExtensions;
 using OpenTrain.Clean.Application.Abstractions;
+using OpenTrain.Clean.Application.Common;
 using OpenTrain.Clean.Application.Common.Exceptions;
 using OpenTrain.Clean.Application.Milestones;
 using OpenTrain.Clean.Application.Milestones.Funding;
@@ -52,6 +53,37 @@ public sealed class FundingProcessTests
         Assert.Equal(answer.ChargeId, Milestone.Funding.ChargeId);
         Assert.Equal(MilestoneStatus.ActiveFunded, response.Milestone.Status);
         Assert.Equal(MilestoneStatus.ActiveFunded, Milestone.Status);
+    }
+
+    /// <summary>
+    /// Each reconciliation round that hears "unknown" is one check: the attempt gives up after
+    /// <c>Funding:UnknownChecksBeforeGivingUp</c> rounds, and the rounds wait every step of the schedule in turn.
+    /// </summary>
+    [Fact]
+    public async Task ReconcileAsync_WhenTheOutcomeStaysUnknown_CountsOneCheckPerRoundAndWaitsEachStepOfTheSchedule()
+    {
+        var options = new FundingOptions();
+        var instruction = _wiring.BeginAttempt(Moments.Now);
+        _wiring.Gateway.FundAsync(Arg.Any<FundingRequest>(), Arg.Any<CancellationToken>()).ThrowsAsync(new PaymentProviderException("500, replayed under the attempt's key"));
+        await _wiring.CompleteAsync(instruction);
+        Assert.Equal((0, _clock.GetUtcNow() + options.CheckDelay(0)), (Milestone.Funding.Checks, Milestone.NextFundingCheckAt));
+
+        for (var round = 1; round < options.UnknownChecksBeforeGivingUp; round++)
+        {
+            _clock.SetUtcNow(Milestone.NextFundingCheckAt!.Value);
+            var response = await _wiring.Process.ReconcileAsync(Milestone.Id, CancellationToken.None);
+
+            Assert.Equal(FundingOutcome.Unknown, response?.Outcome);
+            Assert.Equal((MilestoneStatus.Funding, round, _clock.GetUtcNow() + options.CheckDelay(round)), (Milestone.Status, Milestone.Funding.Checks, Milestone.NextFundingCheckAt));
+        }
+
+        _clock.SetUtcNow(Milestone.NextFundingCheckAt!.Value);
+        await _wiring.Process.ReconcileAsync(Milestone.Id, CancellationToken.None);
+
+        Assert.Equal(MilestoneStatus.NotFunded, Milestone.Status);
+        Assert.Equal(options.UnknownChecksBeforeGivingUp, Milestone.Funding.Checks);
+        Assert.Equal("payment_provider_unavailable", Milestone.Funding.LastError?.Code);
+        await _wiring.Gateway.Received(options.UnknownChecksBeforeGivingUp + 1).FundAsync(Arg.Is<FundingRequest>(r => r.IdempotencyKey == instruction.Request.IdempotencyKey), CancellationToken.None);
     }
 
     [Fact]

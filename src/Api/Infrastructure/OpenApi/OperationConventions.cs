@@ -125,6 +125,11 @@ internal sealed class OperationConventions(IAuthorizationPolicyProvider policies
             operation.Responses[key] = response;
         }
 
+        if (metadata.OfType<ETagMetadata>().Any())
+        {
+            DescribeConditionalGet(operation);
+        }
+
         if (idempotent)
         {
             operation.Parameters ??= [];
@@ -137,6 +142,40 @@ internal sealed class OperationConventions(IAuthorizationPolicyProvider policies
                 Schema = new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, MaxLength = IdempotencyMiddleware.MaxKeyLength },
                 Example = System.Text.Json.Nodes.JsonValue.Create("3f0c2b9e-hire-ada-1"),
             });
+        }
+    }
+
+    private static void DescribeConditionalGet(OpenApiOperation operation)
+    {
+        operation.Parameters ??= [];
+        operation.Parameters.Add(new OpenApiParameter
+        {
+            Name = ConditionalGet.IfNoneMatchHeader,
+            In = ParameterLocation.Header,
+            Required = false,
+            Description = $"The `{ConditionalGet.ETagHeader}` of a copy you hold: 304 with no body while the resource is unchanged.",
+            Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+            Example = System.Text.Json.Nodes.JsonValue.Create("\"3b1f0c2a9d8e7f6a5b4c3d2e1f0a9b8c\""),
+        });
+        foreach (var (key, response) in operation.Responses ?? [])
+        {
+            if (response is not OpenApiResponse concrete || key is not ("200" or "304"))
+            {
+                continue;
+            }
+
+            if (key == "304")
+            {
+                concrete.Description = $"Not modified: `{ConditionalGet.IfNoneMatchHeader}` names the current `{ConditionalGet.ETagHeader}`. No body.";
+                concrete.Content?.Clear();
+            }
+
+            concrete.Headers ??= new Dictionary<string, IOpenApiHeader>();
+            concrete.Headers[ConditionalGet.ETagHeader] = new OpenApiHeader
+            {
+                Description = "A strong validator of this representation: send it back in If-None-Match.",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+            };
         }
     }
 

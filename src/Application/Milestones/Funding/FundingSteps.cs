@@ -61,7 +61,7 @@ public sealed class FundingSteps(
             return null;
         }
 
-        milestone.ScheduleFundingCheck(clock.GetUtcNow().Add(options.Value.CheckDelay(milestone.Funding.Checks)));
+        milestone.TakeFundingCheck(clock.GetUtcNow(), options.Value.CheckDelay);
         if (!string.IsNullOrEmpty(milestone.Funding.PaymentIntentId))
         {
             return new FundingCheck(milestone.Funding.Attempts, milestone.Funding.PaymentIntentId, null);
@@ -177,7 +177,8 @@ public sealed class FundingSteps(
                 invoice.FollowPayment(InvoicePaymentStatus.Failed, null, now);
                 break;
             case FundingOutcome.Unknown:
-                // Neither success nor failure: the milestone stays funding and reconciliation asks the provider.
+                // Neither success nor failure: the milestone stays funding and reconciliation asks the provider. Not a check
+                // of its own: in a reconciliation round, taking the check counted it (Funding:UnknownChecksBeforeGivingUp).
                 milestone.ScheduleFundingCheck(now.Add(options.Value.CheckDelay(milestone.Funding.Checks)));
                 break;
             default:

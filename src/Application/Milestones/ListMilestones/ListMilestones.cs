@@ -46,11 +46,9 @@ public sealed class ListMilestonesHandler(IReadStore store, ICurrentUser user) :
             milestones = milestones.Where(m => m.Sequence > cursorSequence);
         }
 
-        var rows = await store.ToListAsync(milestones.OrderBy(m => m.Sequence).Take(query.Limit + 1), cancellationToken);
-        var viewerIsEmployer = employerId == user.Id;
-        return Paging.ToPage(
-            rows.Select(m => m.ToResponse(viewerIsEmployer, includeTimeline: false)).ToList(),
-            query.Limit,
-            m => m.Id.ToString());
+        var rows = await store.ToListAsync(
+            milestones.OrderBy(m => m.Sequence).Take(query.Limit + 1).ProjectToResponse(viewerIsEmployer: employerId == user.Id),
+            cancellationToken);
+        return Paging.ToPage(rows, query.Limit, m => m.Id.ToString());
     }
 }

@@ -102,7 +102,9 @@ public sealed class MoneyWorld
     /// </summary>
     public async Task SettleAsync()
     {
-        for (var round = 0; round < 6; round++)
+        // An attempt Stripe never answers is given up after Funding:UnknownChecksBeforeGivingUp rounds, one check each.
+        var lastRound = new Application.Common.FundingOptions().UnknownChecksBeforeGivingUp + 2;
+        for (var round = 0; round < 6 || (round < lastRound && await AnyFundingInFlightAsync()); round++)
         {
             _host.Factory.Clock.Advance(TimeSpan.FromHours(2));
             await _host.Factory.RunReconciliationJobAsync();
@@ -111,6 +113,19 @@ public sealed class MoneyWorld
             await _host.Factory.DrainOutboxAsync();
             ObserveStripe();
         }
+    }
+
+    private async Task<bool> AnyFundingInFlightAsync()
+    {
+        foreach (var id in Milestones)
+        {
+            if ((await _host.Factory.LoadMilestoneAsync(id)).Status == Domain.Milestones.MilestoneStatus.Funding)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private async Task FundAsync(MoneyStep.Fund fund)
