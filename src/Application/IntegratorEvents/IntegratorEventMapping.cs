@@ -10,6 +10,7 @@ using OpenTrain.Clean.Domain.IntegratorEvents;
 using OpenTrain.Clean.Domain.Invoices;
 using OpenTrain.Clean.Domain.Jobs;
 using OpenTrain.Clean.Domain.Milestones;
+using OpenTrain.Clean.Domain.Notifications;
 using OpenTrain.Clean.Domain.Payouts;
 using OpenTrain.Clean.Domain.Users;
 using Catalog = OpenTrain.Clean.Application.IntegratorEvents.IntegratorEventCatalog;
@@ -45,6 +46,7 @@ public static class IntegratorEventMapping
         // Internal triggers: no state an integrator reads changes.
         [typeof(MilestoneDuplicateChargeDetected)] = "Triggers the duplicate's refund after commit (DuplicateChargeRefund); the milestone's status and funding do not change, and the employer gets milestone.duplicate_charge_refunded once the money is back.",
         [typeof(UserRegistered)] = "The account's own registration: no resource of the catalog.",
+        [typeof(NotificationCreated)] = "Sends the notification's e-mail once after the notification commits; the notification feed is the user's own inbox, not a catalog resource, and the event that caused the notification is in the catalog.",
 
         // Answered to the caller, or about things outside the catalog's resources.
         [typeof(MilestoneFundingAwaitingAction)] = "3-D Secure or a bank debit pending: the fund call's own answer gives the employer the outcome and the client secret; milestone.funded or milestone.funding_failed follows.",
