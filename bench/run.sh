@@ -10,8 +10,9 @@
 #
 # Knobs (environment): BENCH_DURATION (s per measured wrk run, default 10), BENCH_CONNECTIONS (32),
 # BENCH_GROWTH_SECONDS (8), BENCH_LIFECYCLE_CLIENTS (16), BENCH_OUTBOX_MESSAGES (30000), BENCH_LARGE_MILESTONES (1000000),
-# BENCH_LIFECYCLE_SECONDS (20), BENCH_LARGE_INVOICES (100000), BENCH_SKIP_BUILD=1, BENCH_SKIP_MICRO=1, BENCH_DEADLINE (1200),
-# BENCH_SECTIONS ("read pdf profile growth lifecycle outbox micro": the parts to run; read always runs).
+# BENCH_LIFECYCLE_SECONDS (20), BENCH_LARGE_INVOICES (100000), BENCH_PAYOUTS (3000), BENCH_PAYOUT_TIMEOUT (90),
+# BENCH_PAYOUT_CONFIGS ("label:batch:lanes ...", default "default:50:4"), BENCH_SKIP_BUILD=1, BENCH_SKIP_MICRO=1, BENCH_DEADLINE (1200),
+# BENCH_SECTIONS ("read pdf profile growth lifecycle outbox payout micro": the parts to run; read always runs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -23,12 +24,14 @@ CONNECTIONS=${BENCH_CONNECTIONS:-32}
 CLIENTS=${BENCH_LIFECYCLE_CLIENTS:-16}
 LIFECYCLE_SECONDS=${BENCH_LIFECYCLE_SECONDS:-20}
 OUTBOX_MESSAGES=${BENCH_OUTBOX_MESSAGES:-30000}
+PAYOUTS=${BENCH_PAYOUTS:-3000}
+PAYOUT_TIMEOUT=${BENCH_PAYOUT_TIMEOUT:-90}
 LARGE_MILESTONES=${BENCH_LARGE_MILESTONES:-1000000}
 LARGE_INVOICES=${BENCH_LARGE_INVOICES:-100000}
 DEADLINE=${BENCH_DEADLINE:-1200}
 LUA=$BENCH/wrk/load.lua
 # Which parts run (all by default); e.g. BENCH_SECTIONS="read pdf" for the read figures with their floor only.
-SECTIONS=" ${BENCH_SECTIONS:-read pdf profile growth lifecycle outbox micro} "
+SECTIONS=" ${BENCH_SECTIONS:-read pdf profile growth lifecycle outbox payout micro} "
 section() { [[ $SECTIONS == *" $1 "* ]]; }
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
@@ -142,13 +145,15 @@ start_floor() {
 }
 stop_floor() { [ -n "$FLOOR_PID" ] && stop_pid "$FLOOR_PID"; FLOOR_PID=; }
 
+# start_worker NAME DATA_DIR [Key=Value ...]: a src/Worker process; extra configuration as environment (later wins).
 start_worker() {
     local name=$1 data=$2
+    shift 2
     (
         cd "$OUT/worker"
         exec env Logging__LogLevel__Default=Warning DataDirectory="$data" Worker__InProcess=false \
             DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 \
-            Worker__OutboxInterval=00:00:00.100 Worker__PayoutInterval=01:00:00 Worker__ReconciliationInterval=01:00:00 \
+            Worker__OutboxInterval=00:00:00.100 Worker__PayoutInterval=01:00:00 Worker__ReconciliationInterval=01:00:00 "$@" \
             dotnet OpenTrain.Clean.Worker.dll
     ) >"$WORK/worker-$name.log" 2>&1 &
     PIDS+=($!)
@@ -357,6 +362,8 @@ log "read: seeding through the API"
 start_api seed "$READ_DATA" Worker__PayoutInterval=00:00:00.500
 driver seed --api "$API" --out "$WORK" --milestones 30
 stop_api
+# The payout section starts from this seed (paid milestones to copy, the trainer's account on the simulator).
+section payout && { rm -rf "$WORK/payout-seed"; cp -a "$READ_DATA" "$WORK/payout-seed"; }
 # shellcheck disable=SC1091
 . "$WORK/seed.env"
 route_paths
@@ -478,6 +485,36 @@ if [ "$PERF" = 1 ]; then
     stop_workers
 fi
 
+fi
+
+# === payouts: approved milestones paid out per second by one worker process on the simulator ======
+if section payout; then
+WORKER_PIDS=()
+# payout_run LABEL BATCH_SIZE PARALLELISM: a fresh copy of the seed, N payouts due now, one worker until paid.
+payout_run() {
+    local label=$1 batch=$2 lanes=$3
+    local data=$WORK/payout-$label
+    rm -rf "$data"; cp -a "$WORK/payout-seed" "$data"
+    driver payout-seed --db "$data/opentrain.db" --count "$PAYOUTS"
+    log "payouts: $PAYOUTS due, one worker, Payouts:BatchSize=$batch, Payouts:Parallelism=$lanes"
+    m0=$(machine_jiffies); t0=$(now_ms)
+    start_worker "payout-$label" "$data" DOTNET_ENVIRONMENT=Development Worker__PayoutInterval=00:00:00.200 \
+        Worker__OutboxInterval=00:00:00.100 Payouts__BatchSize="$batch" Payouts__Parallelism="$lanes"
+    local pid=$!
+    figure "payouts.$label.batch_size" "$batch" payouts
+    figure "payouts.$label.parallelism" "$lanes" lanes
+    driver payout-wait --db "$data/opentrain.db" --count "$PAYOUTS" --label "payouts.$label" --timeout "$PAYOUT_TIMEOUT" | figures || true
+    m1=$(machine_jiffies); t1=$(now_ms)
+    figure "payouts.$label.worker_cpu" "$(cores "$(pid_jiffies "$pid")" $((t1 - t0)))" cores
+    figure "payouts.$label.machine_cpu" "$(cores $((m1 - m0)) $((t1 - t0)))" cores
+    figure "payouts.$label.worker_log_warnings" "$(grep -c 'warn:' "$WORK/worker-payout-$label.log" || true)" lines
+    stop_pid "$pid"
+}
+figure payouts.previous.drain_per_second 10 payouts/s
+for config in ${BENCH_PAYOUT_CONFIGS:-"default:50:4"}; do
+    IFS=: read -r label batch lanes <<<"$config"
+    payout_run "$label" "$batch" "$lanes"
+done
 fi
 
 # === micro benchmarks (BenchmarkDotNet, in-process, short job) ===================================

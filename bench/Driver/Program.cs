@@ -11,6 +11,8 @@ try
         "lifecycle" => await Lifecycle.RunAsync(options),
         "outbox-seed" => await OutboxBench.SeedAsync(options),
         "outbox-wait" => await OutboxBench.WaitAsync(options),
+        "payout-seed" => PayoutBench.Seed(options),
+        "payout-wait" => await PayoutBench.WaitAsync(options),
         "grow" => await Growth.RunAsync(options),
         "report-query" => await Growth.ReportQueryAsync(options),
         "sql-cost" => await SqlCost.RunAsync(options),
@@ -33,6 +35,8 @@ static int Usage()
           lifecycle    --api URL [--clients 16] [--duration 20] [--drain 40]
           outbox-seed  --db FILE --count N
           outbox-wait  --db FILE --count N --label NAME [--timeout 40]
+          payout-seed  --db FILE --count N
+          payout-wait  --db FILE --count N --label NAME [--timeout 60]
           grow         --db FILE --milestones N --invoices N --label NAME
           report-query --db FILE --label NAME
           sql-cost     --db FILE --employer ID --milestone ID --contract ID [--runs 2000]
