@@ -19,7 +19,7 @@ public sealed class StripeApiCollection : ICollectionFixture<StripeApiFixture>
 /// The API with a Stripe test key, talking to a <see cref="FakeStripeServer"/> through the real
 /// Stripe adapter; the tests drive the outbox and the payout run themselves.
 /// </summary>
-public sealed class StripeApiFixture : IAsyncLifetime
+public class StripeApiFixture : IAsyncLifetime
 {
     public const string AgencyPrice = "price_1FkAgencyMonthly";
 
@@ -32,14 +32,17 @@ public sealed class StripeApiFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Fake = await FakeStripeServer.StartAsync();
-        Factory = ApiFactory.Create(new ApiHostOptions
+        Factory = ApiFactory.Create(Configure(new ApiHostOptions
         {
             StripeServer = Fake,
             Settings = new Dictionary<string, string?> { ["Stripe:Prices:Agency"] = AgencyPrice },
-        });
+        }));
         Client = Factory.CreateApiClient();
         (await Client.GetAsync("/health/live", null)).EnsureSuccessStatusCode();
     }
+
+    /// <summary>What a derived fixture changes in the host.</summary>
+    protected virtual ApiHostOptions Configure(ApiHostOptions options) => options;
 
     public async Task DisposeAsync()
     {

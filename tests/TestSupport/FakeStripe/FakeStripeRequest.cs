@@ -6,6 +6,12 @@ public enum FakeStripeFailure
     /// <summary>HTTP 429, type <c>rate_limit_error</c> (not kept under the idempotency key).</summary>
     RateLimit,
 
+    /// <summary>
+    /// HTTP 429 <c>rate_limit_error</c> with <c>Stripe-Should-Retry: true</c> and <c>Retry-After: 1</c>: Stripe.net retries it
+    /// itself (up to Stripe:MaxNetworkRetries, with its own backoff), with the same idempotency key.
+    /// </summary>
+    RateLimitShouldRetry,
+
     /// <summary>HTTP 429 shaped as <c>invalid_request_error</c> / code <c>rate_limit</c>, as some Stripe responses are.</summary>
     RateLimitAsInvalidRequest,
 

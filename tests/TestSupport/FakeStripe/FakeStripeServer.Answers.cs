@@ -138,5 +138,8 @@ public sealed partial class FakeStripeServer
     private sealed record Answer(int Status, string Body, string? ErrorCode, string RequestId)
     {
         public bool Replayed { get; init; }
+
+        /// <summary>Sent with <c>Stripe-Should-Retry: true</c> (and Retry-After), as Stripe does when a retry may succeed.</summary>
+        public bool ShouldRetry { get; init; }
     }
 }

@@ -57,6 +57,12 @@ public sealed partial class FakeStripeServer
             context.Response.Headers["Idempotent-Replayed"] = "true";
         }
 
+        if (answer.ShouldRetry)
+        {
+            context.Response.Headers["Stripe-Should-Retry"] = "true";
+            context.Response.Headers.RetryAfter = "1";
+        }
+
         await context.Response.WriteAsync(answer.Body, Encoding.UTF8);
     }
 
@@ -83,6 +89,11 @@ public sealed partial class FakeStripeServer
         if (failure is FakeStripeFailure.RateLimit)
         {
             return (Error(429, "rate_limit_error", null, "Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits."), false);
+        }
+
+        if (failure is FakeStripeFailure.RateLimitShouldRetry)
+        {
+            return (Error(429, "rate_limit_error", null, "Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits.") with { ShouldRetry = true }, false);
         }
 
         if (failure is FakeStripeFailure.RateLimitAsInvalidRequest)
