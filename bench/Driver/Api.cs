@@ -82,9 +82,10 @@ internal sealed class Api : IDisposable
         await SendAsync(HttpMethod.Post, "/api/v1/payouts/account", trainer, new { country = "US" }, HttpStatusCode.OK);
         var link = await SendAsync(HttpMethod.Post, "/api/v1/payouts/account/onboarding-link", trainer, null, HttpStatusCode.OK);
 
-        // The link names Payments:PublicBaseUrl; the page itself is on this API.
-        var path = new Uri(link["url"]!.GetValue<string>()).AbsolutePath;
-        using var response = await _http.PostAsync(new Uri(path + "/complete", UriKind.Relative), null);
+        // The link names Payments:PublicBaseUrl; the page itself is on this API, and takes the link's token (its query).
+        var url = new Uri(link["url"]!.GetValue<string>());
+        var path = url.AbsolutePath;
+        using var response = await _http.PostAsync(new Uri(path + "/complete" + url.Query, UriKind.Relative), null);
         if (response.StatusCode != HttpStatusCode.OK)
         {
             throw new InvalidOperationException($"POST {path}/complete answered {(int)response.StatusCode}");
