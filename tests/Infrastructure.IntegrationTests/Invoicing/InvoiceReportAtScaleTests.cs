@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using OpenTrain.Clean.Application.Reports;
@@ -10,8 +9,8 @@ namespace OpenTrain.Clean.Infrastructure.IntegrationTests.Invoicing;
 
 /// <summary>
 /// 100,000 invoices in a real SQLite file (most of them one busy employer's): the Reports query pages by keyset, counts
-/// the whole filter, and answers each page in bounded time for the employer, their trainer and an admin, with and
-/// without filters. The time bound is coarse (a shared two-core machine); the query plans say whether a page is a seek.
+/// the whole filter, and pages without skipping or repeating for the employer, their trainer and an admin, with and
+/// without filters. No time bound here (speed belongs in bench/): the query plans say whether a page is a seek.
 /// </summary>
 public sealed class InvoiceReportAtScaleTests : IClassFixture<InvoicingReportAtScaleDatabase>
 {
@@ -30,21 +29,17 @@ public sealed class InvoiceReportAtScaleTests : IClassFixture<InvoicingReportAtS
 
     [Theory]
     [MemberData(nameof(Callers))]
-    public async Task Report_WhenThereAre100000Invoices_AnswersEachPageWithinACoarseBound(string caller)
+    public async Task Report_WhenThereAre100000Invoices_PagesWithoutRepeatsAndCountsTheWholeFilter(string caller)
     {
         var (user, filter) = Case(caller);
-        await RunAsync(user, filter, 20, null); // warm up the model and the page cache
 
         var pages = 0;
         Guid? cursor = null;
         var seen = new HashSet<Guid>();
-        var slowest = TimeSpan.Zero;
         InvoiceReportResponse? first = null;
         while (pages < 5)
         {
-            var started = Stopwatch.GetTimestamp();
             var page = await RunAsync(user, filter, 100, cursor);
-            slowest = TimeSpan.FromTicks(Math.Max(slowest.Ticks, Stopwatch.GetElapsedTime(started).Ticks));
             first ??= page;
             Assert.All(page.Data, i => Assert.True(seen.Add(i.Id), $"{i.Number} twice"));
             pages++;
@@ -56,7 +51,6 @@ public sealed class InvoiceReportAtScaleTests : IClassFixture<InvoicingReportAtS
             cursor = Guid.Parse(page.NextCursor!);
         }
 
-        Assert.True(slowest < TimeSpan.FromSeconds(2), $"{caller}: the slowest page took {slowest.TotalMilliseconds:0} ms");
         Assert.Equal(Math.Min(500, _data.ExpectedCount(caller)), seen.Count);
         Assert.Equal(_data.ExpectedCount(caller), first!.Totals.Sum(t => t.Count));
     }
