@@ -16,8 +16,11 @@ public sealed class PayoutOptions
     /// <summary>How long a worker holds a payout it is sending before another may take it.</summary>
     public TimeSpan ClaimLease { get; set; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>Due payouts one claim leases (one statement); a lane claims again while its claims come back full.</summary>
-    public int BatchSize { get; set; } = 50;
+    /// <summary>
+    /// Due payouts one claim leases (one statement); a lane claims again while its claims come back full. A lane pays
+    /// its batch on one scope, so small batches drain fastest (bench: 10 x 4 lanes 109/s, 50 x 4 80/s, 200 x 8 45/s).
+    /// </summary>
+    public int BatchSize { get; set; } = 10;
 
     /// <summary>Claim lanes per worker process, each leasing and paying its own batches at the same time.</summary>
     public int Parallelism { get; set; } = 4;
