@@ -64,4 +64,15 @@ public interface IReadStore
     Task<T?> FirstOrDefaultAsync<T>(IQueryable<T> query, CancellationToken cancellationToken);
 
     Task<bool> AnyAsync<T>(IQueryable<T> query, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Runs a hot read compiled once (<see cref="CompiledRead{TArgs, TResult}"/>): its first row, or default.
+    /// A store that compiles nothing runs the same read as a query of its own (<see cref="CompiledRead{TArgs, TResult}.Bind"/>).
+    /// </summary>
+    Task<TResult?> FirstOrDefaultAsync<TArgs, TResult>(CompiledRead<TArgs, TResult> read, TArgs args, CancellationToken cancellationToken)
+        where TArgs : struct => FirstOrDefaultAsync(read.Bind(this, args), cancellationToken);
+
+    /// <summary>Runs a hot read compiled once (<see cref="CompiledRead{TArgs, TResult}"/>): all its rows.</summary>
+    Task<List<TResult>> ToListAsync<TArgs, TResult>(CompiledRead<TArgs, TResult> read, TArgs args, CancellationToken cancellationToken)
+        where TArgs : struct => ToListAsync(read.Bind(this, args), cancellationToken);
 }

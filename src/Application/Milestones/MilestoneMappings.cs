@@ -70,9 +70,8 @@ public static class MilestoneMappings
             : response;
     }
 
-    /// <summary>The list view (no timeline) selected in the query itself.</summary>
-    public static IQueryable<MilestoneResponse> ProjectToResponse(this IQueryable<Milestone> milestones, bool viewerIsEmployer) =>
-        milestones.Select(viewerIsEmployer ? ForEmployer : ForOthers);
+    /// <summary>The list view (no timeline) as the expression a query selects.</summary>
+    public static Expression<Func<Milestone, MilestoneResponse>> ResponseFor(bool viewerIsEmployer) => viewerIsEmployer ? ForEmployer : ForOthers;
 
     private static Expression<Func<Milestone, MilestoneResponse>> Bind(bool viewerIsEmployer) =>
         Expression.Lambda<Func<Milestone, MilestoneResponse>>(

@@ -34,6 +34,12 @@ internal sealed class ReadStore(AppDbContext db, SqliteReadConnections? readConn
 
     public Task<bool> AnyAsync<T>(IQueryable<T> query, CancellationToken cancellationToken) => query.AnyAsync(cancellationToken);
 
+    public Task<TResult?> FirstOrDefaultAsync<TArgs, TResult>(CompiledRead<TArgs, TResult> read, TArgs args, CancellationToken cancellationToken)
+        where TArgs : struct => CompiledQueries.FirstOrDefaultAsync(Context, read, args, cancellationToken)!;
+
+    public Task<List<TResult>> ToListAsync<TArgs, TResult>(CompiledRead<TArgs, TResult> read, TArgs args, CancellationToken cancellationToken)
+        where TArgs : struct => CompiledQueries.ToListAsync(Context, read, args, cancellationToken);
+
     public void Dispose()
     {
         if (_rented is { } rented)

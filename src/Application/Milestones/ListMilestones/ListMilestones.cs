@@ -24,31 +24,45 @@ public sealed class ListMilestonesValidator : AbstractValidator<ListMilestonesQu
 
 public sealed class ListMilestonesHandler(IReadStore store, ICurrentUser user) : IQueryHandler<ListMilestonesQuery, Page<MilestoneResponse>>
 {
+    /// <summary>The contract's employer, if the caller may see the contract.</summary>
+    private static readonly ReadsByRole<(ContractId Id, UserId User), UserId?> ContractEmployer =
+        new((roots, a) => roots.VisibleTo<Contract>(a.User).Where(c => c.Id == a.Id).Select(c => (UserId?)c.EmployerId));
+
+    /// <summary>Where the cursor milestone sits in its contract.</summary>
+    private static readonly CompiledRead<(MilestoneId Id, ContractId Contract), int?> CursorSequence =
+        new((roots, a) => roots.Set<Milestone>().Where(m => m.Id == a.Id && m.ContractId == a.Contract).Select(m => (int?)m.Sequence));
+
+    /// <summary>A page, projected in the query; a null filter or cursor drops out of the SQL (EF Core compiles one statement per null pattern).</summary>
+    private static readonly CompiledRead<PageArgs, MilestoneResponse> PageForEmployer = Page(MilestoneMappings.ResponseFor(viewerIsEmployer: true));
+
+    private static readonly CompiledRead<PageArgs, MilestoneResponse> PageForOthers = Page(MilestoneMappings.ResponseFor(viewerIsEmployer: false));
+
     public async ValueTask<Page<MilestoneResponse>> Handle(ListMilestonesQuery query, CancellationToken cancellationToken)
     {
         var contractId = new ContractId(query.ContractId);
-        var employerId = await store.FirstOrDefaultAsync(
-            store.Query<Contract>().VisibleTo(user).Where(c => c.Id == contractId).Select(c => (UserId?)c.EmployerId),
-            cancellationToken) ?? throw new NotFoundException("Contract", query.ContractId);
+        var employerId = await store.FirstOrDefaultAsync(ContractEmployer.For(user.Role), (contractId, user.Id), cancellationToken)
+            ?? throw new NotFoundException("Contract", query.ContractId);
 
-        var milestones = store.Query<Milestone>().Where(m => m.ContractId == contractId);
-        if (query.Status is { } status)
-        {
-            milestones = milestones.Where(m => m.Status == status);
-        }
-
+        int? afterSequence = null;
         if (query.StartingAfter is { } after)
         {
-            var cursorId = new MilestoneId(after);
-            var cursorSequence = await store.FirstOrDefaultAsync(
-                store.Query<Milestone>().Where(m => m.Id == cursorId && m.ContractId == contractId).Select(m => (int?)m.Sequence),
-                cancellationToken) ?? throw new NotFoundException("Milestone", after);
-            milestones = milestones.Where(m => m.Sequence > cursorSequence);
+            afterSequence = await store.FirstOrDefaultAsync(CursorSequence, (new MilestoneId(after), contractId), cancellationToken)
+                ?? throw new NotFoundException("Milestone", after);
         }
 
         var rows = await store.ToListAsync(
-            milestones.OrderBy(m => m.Sequence).Take(query.Limit + 1).ProjectToResponse(viewerIsEmployer: employerId == user.Id),
+            employerId == user.Id ? PageForEmployer : PageForOthers,
+            new PageArgs(contractId, query.Status, afterSequence, query.Limit + 1),
             cancellationToken);
         return Paging.ToPage(rows, query.Limit, m => m.Id.ToString());
     }
+
+    private static CompiledRead<PageArgs, MilestoneResponse> Page(System.Linq.Expressions.Expression<Func<Milestone, MilestoneResponse>> response) =>
+        new((roots, a) => roots.Set<Milestone>()
+            .Where(m => m.ContractId == a.Contract && (a.Status == null || m.Status == a.Status) && (a.AfterSequence == null || m.Sequence > a.AfterSequence))
+            .OrderBy(m => m.Sequence)
+            .Take(a.Take)
+            .Select(response));
+
+    private readonly record struct PageArgs(ContractId Contract, MilestoneStatus? Status, int? AfterSequence, int Take);
 }
