@@ -95,6 +95,26 @@ public sealed class CompiledRead<TArgs, TResult>
     }
 }
 
+/// <summary>Composes read expressions: one filter shared by reads that go on differently (a page and its totals).</summary>
+public static class ReadExpressions
+{
+    /// <summary><paramref name="from"/>, then <paramref name="then"/> applied to its rows, with the same arguments.</summary>
+    public static Expression<Func<IReadRoots, TArgs, IQueryable<TResult>>> Then<TArgs, T, TResult>(
+        this Expression<Func<IReadRoots, TArgs, IQueryable<T>>> from,
+        Expression<Func<IQueryable<T>, TArgs, IQueryable<TResult>>> then)
+    {
+        ArgumentNullException.ThrowIfNull(from);
+        ArgumentNullException.ThrowIfNull(then);
+        var body = new Replace(then.Parameters[0], from.Body).Visit(new Replace(then.Parameters[1], from.Parameters[1]).Visit(then.Body));
+        return Expression.Lambda<Func<IReadRoots, TArgs, IQueryable<TResult>>>(body, from.Parameters);
+    }
+
+    private sealed class Replace(ParameterExpression parameter, Expression with) : ExpressionVisitor
+    {
+        protected override Expression VisitParameter(ParameterExpression node) => node == parameter ? with : base.VisitParameter(node);
+    }
+}
+
 /// <summary>
 /// One compiled read per role, each with that role's visibility rule built in: the role picks the
 /// query's shape (an admin's has no filter), the user id is a parameter.

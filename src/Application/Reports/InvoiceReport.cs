@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using FluentValidation;
 using Mediator;
 using OpenTrain.Clean.Application.Abstractions;
@@ -42,60 +43,60 @@ public sealed class InvoiceReportValidator : AbstractValidator<InvoiceReportQuer
 
 public sealed class InvoiceReportHandler(IReadStore store, ICurrentUser user) : IQueryHandler<InvoiceReportQuery, InvoiceReportResponse>
 {
+    /// <summary>The caller's invoices that match the filter; a null filter field drops out of the SQL.</summary>
+    private static readonly Expression<Func<IReadRoots, ReportArgs, IQueryable<Invoice>>> Filtered = (roots, a) => roots.VisibleTo<Invoice>(a.User)
+        .Where(i => (a.Kind == null || i.Kind == a.Kind)
+            && (a.Status == null || i.PaymentStatus == a.Status)
+            && (a.From == null || i.IssuedAt >= a.From)
+            && (a.To == null || i.IssuedAt < a.To)
+            && (a.Job == null || i.JobId == a.Job));
+
+    /// <summary>When the cursor invoice was issued, if the caller may see it.</summary>
+    private static readonly ReadsByRole<(InvoiceId Id, UserId User), DateTimeOffset?> CursorAt =
+        new((roots, a) => roots.VisibleTo<Invoice>(a.User).Where(i => i.Id == a.Id).Select(i => (DateTimeOffset?)i.IssuedAt));
+
+    /// <summary>A page newest first (<see cref="NewestFirst"/>; after a cursor, "not newer" first so the index seeks to it).</summary>
+    private static readonly ReadsByRole<ReportArgs, Invoice> Page = new(Filtered.Then((invoices, a) => invoices
+        .Where(i => a.At == null || (i.IssuedAt <= a.At && (i.IssuedAt < a.At || i.Id < a.CursorId)))
+        .OrderByDescending(i => i.IssuedAt).ThenByDescending(i => i.Id)
+        .Take(a.Take)));
+
+    /// <summary>Count and sum per payment status and currency over the whole filter.</summary>
+    private static readonly ReadsByRole<ReportArgs, StatusTotal> Totals = new(Filtered.Then((invoices, a) => invoices
+        .GroupBy(i => new { i.PaymentStatus, i.Total.Currency })
+        .Select(g => new StatusTotal(g.Key.PaymentStatus, g.Count(), g.Sum(i => i.Total.Amount), g.Key.Currency))));
+
     public async ValueTask<InvoiceReportResponse> Handle(InvoiceReportQuery query, CancellationToken cancellationToken)
     {
-        var filtered = Filtered(store.Query<Invoice>().VisibleTo(user), query.Filter);
-        var page = filtered;
+        var filter = query.Filter;
+        var args = new ReportArgs(user.Id, filter.Kind, filter.PaymentStatus, filter.IssuedFrom, filter.IssuedTo, filter.JobId is { } job ? new JobId(job) : null, null, default, query.Limit + 1);
+        var rows = new List<Invoice>();
         if (query.StartingAfter is { } after)
         {
             var cursor = new InvoiceId(after);
-            var at = await store.FirstOrDefaultAsync(store.Query<Invoice>().VisibleTo(user).Where(i => i.Id == cursor).Select(i => (DateTimeOffset?)i.IssuedAt), cancellationToken);
-
-            // A cursor the caller cannot see matches nothing: it must not reveal where somebody else's invoice sits.
-            page = at is null ? page.Where(_ => false) : NewestFirst.After(page, i => i.IssuedAt, i => i.Id, at.Value, cursor);
+            var at = await store.FirstOrDefaultAsync(CursorAt.For(user.Role), (cursor, user.Id), cancellationToken);
+            args = args with { At = at, CursorId = cursor };
         }
 
-        var rows = await store.ToListAsync(NewestFirst.Order(page, i => i.IssuedAt, i => i.Id).Take(query.Limit + 1), cancellationToken);
+        // A cursor the caller cannot see matches nothing: it must not reveal where somebody else's invoice sits.
+        if (query.StartingAfter is null || args.At is not null)
+        {
+            rows = await store.ToListAsync(Page.For(user.Role), args, cancellationToken);
+        }
+
         var paged = Paging.ToPage(rows.Select(i => i.ToResponse()).ToList(), query.Limit, i => i.Id.ToString());
-        var totals = await store.ToListAsync(
-            filtered.GroupBy(i => new { i.PaymentStatus, i.Total.Currency })
-                .Select(g => new { g.Key.PaymentStatus, g.Key.Currency, Count = g.Count(), Total = g.Sum(i => i.Total.Amount) }),
-            cancellationToken);
-        return new InvoiceReportResponse(
-            paged.Data,
-            paged.HasMore,
-            paged.NextCursor,
-            totals.OrderBy(t => t.PaymentStatus).Select(t => new StatusTotal(t.PaymentStatus, t.Count, t.Total, t.Currency)).ToList());
+        var totals = await store.ToListAsync(Totals.For(user.Role), args, cancellationToken);
+        return new InvoiceReportResponse(paged.Data, paged.HasMore, paged.NextCursor, [.. totals.OrderBy(t => t.PaymentStatus)]);
     }
 
-    internal static IQueryable<Invoice> Filtered(IQueryable<Invoice> invoices, InvoiceReportFilter filter)
-    {
-        if (filter.Kind is { } kind)
-        {
-            invoices = invoices.Where(i => i.Kind == kind);
-        }
-
-        if (filter.PaymentStatus is { } status)
-        {
-            invoices = invoices.Where(i => i.PaymentStatus == status);
-        }
-
-        if (filter.IssuedFrom is { } from)
-        {
-            invoices = invoices.Where(i => i.IssuedAt >= from);
-        }
-
-        if (filter.IssuedTo is { } to)
-        {
-            invoices = invoices.Where(i => i.IssuedAt < to);
-        }
-
-        if (filter.JobId is { } job)
-        {
-            var jobId = new JobId(job);
-            invoices = invoices.Where(i => i.JobId == jobId);
-        }
-
-        return invoices;
-    }
+    private readonly record struct ReportArgs(
+        UserId User,
+        InvoiceKind? Kind,
+        InvoicePaymentStatus? Status,
+        DateTimeOffset? From,
+        DateTimeOffset? To,
+        JobId? Job,
+        DateTimeOffset? At,
+        InvoiceId CursorId,
+        int Take);
 }

@@ -37,6 +37,12 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
         configurationBuilder.Properties<Domain.IntegratorEvents.IntegratorEventId>().HaveConversion<TypedIdConverter<Domain.IntegratorEvents.IntegratorEventId>>();
         configurationBuilder.Properties<Domain.IntegratorEvents.WebhookEndpointId>().HaveConversion<TypedIdConverter<Domain.IntegratorEvents.WebhookEndpointId>>();
         configurationBuilder.Properties<Domain.IntegratorEvents.WebhookDeliveryId>().HaveConversion<TypedIdConverter<Domain.IntegratorEvents.WebhookDeliveryId>>();
+        // A typed id that meets no column (a compiled read's "@job IS NULL") needs a mapping of its own.
+        configurationBuilder.DefaultTypeMapping<UserId>().HasConversion<TypedIdConverter<UserId>>();
+        configurationBuilder.DefaultTypeMapping<JobId>().HasConversion<TypedIdConverter<JobId>>();
+        configurationBuilder.DefaultTypeMapping<ContractId>().HasConversion<TypedIdConverter<ContractId>>();
+        configurationBuilder.DefaultTypeMapping<MilestoneId>().HasConversion<TypedIdConverter<MilestoneId>>();
+        configurationBuilder.DefaultTypeMapping<InvoiceId>().HasConversion<TypedIdConverter<InvoiceId>>();
         configurationBuilder.Properties<string>().HaveMaxLength(4000);
         ConfigureInstants(configurationBuilder);
     }
