@@ -109,6 +109,24 @@ public static class ReadExpressions
         return Expression.Lambda<Func<IReadRoots, TArgs, IQueryable<TResult>>>(body, from.Parameters);
     }
 
+    /// <summary>
+    /// <paramref name="from"/>'s rows selected through <paramref name="selector"/>, whose second parameter is
+    /// taken from the arguments by <paramref name="value"/> (a shared projection that needs, say, the viewer).
+    /// </summary>
+    public static Expression<Func<IReadRoots, TArgs, IQueryable<TResult>>> Select<TArgs, T, TValue, TResult>(
+        this Expression<Func<IReadRoots, TArgs, IQueryable<T>>> from,
+        Expression<Func<T, TValue, TResult>> selector,
+        Expression<Func<TArgs, TValue>> value)
+    {
+        ArgumentNullException.ThrowIfNull(from);
+        ArgumentNullException.ThrowIfNull(selector);
+        ArgumentNullException.ThrowIfNull(value);
+        var argument = new Replace(value.Parameters[0], from.Parameters[1]).Visit(value.Body);
+        var projection = Expression.Lambda<Func<T, TResult>>(new Replace(selector.Parameters[1], argument).Visit(selector.Body), selector.Parameters[0]);
+        var select = Expression.Call(typeof(Queryable), nameof(Queryable.Select), [typeof(T), typeof(TResult)], from.Body, Expression.Quote(projection));
+        return Expression.Lambda<Func<IReadRoots, TArgs, IQueryable<TResult>>>(select, from.Parameters);
+    }
+
     private sealed class Replace(ParameterExpression parameter, Expression with) : ExpressionVisitor
     {
         protected override Expression VisitParameter(ParameterExpression node) => node == parameter ? with : base.VisitParameter(node);

@@ -1,4 +1,5 @@
 using System.Linq.Expressions;
+using OpenTrain.Clean.Domain.Common;
 using OpenTrain.Clean.Domain.Milestones;
 
 namespace OpenTrain.Clean.Application.Milestones;
@@ -70,6 +71,16 @@ public static class MilestoneMappings
             : response;
     }
 
+    /// <summary>
+    /// The view without its timeline as the expression a query selects, the viewer decided in the query: the
+    /// client secret is read only where the milestone's employer is the viewer.
+    /// </summary>
+    public static Expression<Func<Milestone, UserId, MilestoneResponse>> ResponseForViewer { get; } = BindViewer();
+
+    /// <summary>One timeline entry as the expression a query selects (the single view reads its timeline on its own).</summary>
+    public static Expression<Func<MilestoneTimelineEntry, TimelineEntryResponse>> TimelineEntry { get; } =
+        t => new TimelineEntryResponse(t.At, t.Action, t.From, t.To, t.ActorId == null ? null : t.ActorId.Value.Value, t.Note);
+
     /// <summary>The list view (no timeline) as the expression a query selects.</summary>
     public static Expression<Func<Milestone, MilestoneResponse>> ResponseFor(bool viewerIsEmployer) => viewerIsEmployer ? ForEmployer : ForOthers;
 
@@ -77,6 +88,14 @@ public static class MilestoneMappings
         Expression.Lambda<Func<Milestone, MilestoneResponse>>(
             new Replace(Shape.Parameters[1], Expression.Constant(viewerIsEmployer)).Visit(Shape.Body),
             Shape.Parameters[0]);
+
+    private static Expression<Func<Milestone, UserId, MilestoneResponse>> BindViewer()
+    {
+        var milestone = Shape.Parameters[0];
+        var viewer = Expression.Parameter(typeof(UserId), "viewer");
+        var viewerIsEmployer = Expression.Equal(Expression.Property(milestone, nameof(Milestone.EmployerId)), viewer);
+        return Expression.Lambda<Func<Milestone, UserId, MilestoneResponse>>(new Replace(Shape.Parameters[1], viewerIsEmployer).Visit(Shape.Body), milestone, viewer);
+    }
 
     private sealed class Replace(ParameterExpression parameter, Expression with) : ExpressionVisitor
     {
