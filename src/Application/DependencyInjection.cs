@@ -21,7 +21,8 @@ public static class DependencyInjection
                 typeof(UnitOfWorkBehaviour<,>),
             ];
         });
-        services.AddValidatorsFromAssembly(typeof(DependencyInjection).Assembly, ServiceLifetime.Scoped, includeInternalTypes: true);
+        // Singletons: a validator holds only its rules (and singletons: the clock, fee options), so its rules are built once, not per request.
+        services.AddValidatorsFromAssembly(typeof(DependencyInjection).Assembly, ServiceLifetime.Singleton, includeInternalTypes: true);
         services.AddScoped<FundingSteps>();
         services.AddScoped<FundingProcess>();
         services.AddScoped<Contracts.HireTrainer.StartHireStep>();
