@@ -20,7 +20,6 @@ internal static class CompiledQueries
 
     private static readonly MethodInfo SetMethod = typeof(DbContext).GetMethod(nameof(DbContext.Set), Type.EmptyTypes)!;
     private static readonly MethodInfo AsNoTrackingMethod = typeof(EntityFrameworkQueryableExtensions).GetMethod(nameof(EntityFrameworkQueryableExtensions.AsNoTracking))!;
-    private static readonly MethodInfo AsSplitQueryMethod = typeof(RelationalQueryableExtensions).GetMethod(nameof(RelationalQueryableExtensions.AsSplitQuery))!;
     private static readonly MethodInfo FirstOrDefaultMethod = new Func<IQueryable<object>, object?>(Queryable.FirstOrDefault).Method.GetGenericMethodDefinition();
 
     public static Task<TResult> FirstOrDefaultAsync<TArgs, TResult>(DbContext context, CompiledRead<TArgs, TResult> read, TArgs args, CancellationToken cancellationToken)
@@ -126,10 +125,7 @@ internal static class CompiledQueries
             if (node.Object == roots && node.Method.Name == nameof(IReadRoots.Set))
             {
                 var row = node.Method.GetGenericArguments()[0];
-                // Split: an owned collection a read loads (an invoice's lines) comes in a second flat statement, not
-                // joined to every row of the page and materialized again per row.
-                var set = Expression.Call(AsNoTrackingMethod.MakeGenericMethod(row), Expression.Call(context, SetMethod.MakeGenericMethod(row)));
-                return Expression.Call(AsSplitQueryMethod.MakeGenericMethod(row), set);
+                return Expression.Call(AsNoTrackingMethod.MakeGenericMethod(row), Expression.Call(context, SetMethod.MakeGenericMethod(row)));
             }
 
             return node.Object == roots
