@@ -67,20 +67,7 @@ public sealed class LowPriorityInvoicePdfRendererTests : IDisposable
 
     public void Dispose() => _background.Dispose();
 
-    private static InvoiceDocument Document() => new(
-        "Invoice",
-        "INV-2026-000042",
-        new DateTimeOffset(2026, 11, 23, 18, 5, 0, TimeSpan.Zero),
-        new InvoiceParty("From", "OpenTrain AI", ["548 Market St", "San Francisco, CA 94104"]),
-        new InvoiceParty("Bill to", "Ada Employer", ["ada@example.test"]),
-        "RLHF preference labelling",
-        "First 1,000 preference pairs",
-        "fixed_price_milestone",
-        [new InvoiceDocumentLine("Milestone: Batch 1", 100_000), new InvoiceDocumentLine("Marketplace fee", 10_000)],
-        110_000,
-        "USD",
-        "paid",
-        "pi_3Qx7Example");
+    private static InvoiceDocument Document() => CachedInvoicePdfRendererTests.Document();
 
     /// <summary>The real renderer, noting the thread (and its nice value) each render ran on; can be held at its start.</summary>
     private sealed class ThreadRecordingRenderer(IInvoicePdfRenderer inner) : IInvoicePdfRenderer
