@@ -30,14 +30,27 @@ public sealed partial class OutboxDispatcher(
     public async Task<int> DispatchBatchAsync(CancellationToken cancellationToken)
     {
         var claimed = await ClaimAsync(cancellationToken);
+        var perTransaction = Math.Max(1, options.Value.MessagesPerTransaction);
+        var staged = new List<StagedMessage>(Math.Min(perTransaction, claimed.Count));
         var handled = 0;
         foreach (var message in claimed)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (await HandleAsync(message, cancellationToken))
+            switch (await RunHandlersAsync(message, staged, cancellationToken))
             {
-                handled++;
+                case Outcome.Handled:
+                    handled++;
+                    break;
+                case Outcome.Staged when staged.Count >= perTransaction:
+                    handled += await CommitStagedAsync(staged, cancellationToken);
+                    staged.Clear();
+                    break;
             }
+        }
+
+        if (staged.Count > 0)
+        {
+            handled += await CommitStagedAsync(staged, cancellationToken);
         }
 
         return handled;
@@ -127,60 +140,253 @@ public sealed partial class OutboxDispatcher(
             .ToListAsync(cancellationToken);
     }
 
-    private async Task<bool> HandleAsync(OutboxMessage message, CancellationToken cancellationToken)
+    private enum Outcome
+    {
+        Handled,
+        Staged,
+        Failed,
+    }
+
+    /// <summary>A message whose handlers ran and only added new rows: the rows wait for the batch's transaction.</summary>
+    private sealed record StagedMessage(OutboxMessage Message, IReadOnlyList<object> Added);
+
+    /// <summary>
+    /// Runs the message's handlers in a scope of its own, outside any transaction (their reads and provider calls
+    /// never hold the write lock). A failure stays with this message: its scope and everything it tracked are
+    /// dropped and the failure is recorded. When <paramref name="staged"/> is given and the handlers only added
+    /// new rows (a notification) or changed nothing (an e-mail sent), the message joins the batch's transaction;
+    /// anything else (a changed aggregate, a handler that saved itself) commits alone, as before batching.
+    /// </summary>
+    private async Task<Outcome> RunHandlersAsync(OutboxMessage message, List<StagedMessage>? staged, CancellationToken cancellationToken)
     {
         using var activity = Telemetry.OpenTrainTelemetry.StartOutboxMessage(message.Id, message.Type, message.Attempts + 1);
+        var scope = scopes.CreateAsyncScope();
+        AppDbContext? db = null;
         try
         {
-            await using var scope = scopes.CreateAsyncScope();
             var services = scope.ServiceProvider;
-            var db = services.GetRequiredService<AppDbContext>();
-            await services.GetRequiredService<IUnitOfWork>().ExecuteAsync(
-                async ct =>
-                {
-                    await InvokeHandlersAsync(services, message, ct);
+            db = services.GetRequiredService<AppDbContext>();
 
-                    // The mark and the handlers' changes commit together; the transaction begins only now, after
-                    // the handlers' reads and calls, so it holds the write lock briefly.
-                    if (db.Database.CurrentTransaction is null)
-                    {
-                        await db.Database.BeginTransactionAsync(ct);
-                    }
+            // Reads and saves of the handlers go to this context (as in a unit of work), not to the read connections.
+            db.InUnitOfWork = true;
+            await InvokeHandlersAsync(services, message, cancellationToken);
+            db.InUnitOfWork = false;
+            if (staged is not null && db.Database.CurrentTransaction is null && OnlyAdditions(db, out var added))
+            {
+                staged.Add(new StagedMessage(message, added));
+                return Outcome.Staged;
+            }
 
-                    var now = clock.GetUtcNow();
-                    var marked = await db.OutboxMessages
-                        .Where(m => m.Id == message.Id && m.LockedBy == Owner && m.Status == OutboxStatus.Pending)
-                        .ExecuteUpdateAsync(
-                            s => s.SetProperty(m => m.Status, OutboxStatus.Processed)
-                                .SetProperty(m => m.ProcessedAt, now)
-                                .SetProperty(m => m.Attempts, m => m.Attempts + 1)
-                                .SetProperty(m => m.LockedBy, (string?)null)
-                                .SetProperty(m => m.LockedUntil, (DateTimeOffset?)null)
-                                .SetProperty(m => m.LastError, (string?)null),
-                            ct);
-                    if (marked == 0)
-                    {
-                        // Our lease ran out and another dispatcher took the message: undo our effects.
-                        throw new OutboxLeaseLostException(message.Id);
-                    }
-
-                    return marked;
-                },
-                cancellationToken);
-            return true;
+            await CommitAloneAsync(db, message, cancellationToken);
+            return Outcome.Handled;
         }
         catch (OutboxLeaseLostException)
         {
             activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, "lease lost");
             LogLeaseLost(message.Id);
-            return false;
+            return Outcome.Failed;
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, exception.GetType().Name);
+            await ReleaseAsync(db);
             await RecordFailureAsync(message, exception, cancellationToken);
-            return false;
+            return Outcome.Failed;
         }
+        finally
+        {
+            await ReleaseAsync(db);
+            await scope.DisposeAsync();
+        }
+    }
+
+    /// <summary>Rolls back what a failed or finished scope still holds (the write lock first of all) and forgets its changes.</summary>
+    private static async Task ReleaseAsync(AppDbContext? db)
+    {
+        if (db is null)
+        {
+            return;
+        }
+
+        db.InUnitOfWork = false;
+        if (db.Database.CurrentTransaction is { } transaction)
+        {
+            await transaction.DisposeAsync();
+        }
+
+        db.ChangeTracker.Clear();
+    }
+
+    /// <summary>The new entities the handlers added (roots only), or false when they changed or deleted anything already stored.</summary>
+    private static bool OnlyAdditions(AppDbContext db, out IReadOnlyList<object> added)
+    {
+        var roots = new List<object>();
+        added = roots;
+        foreach (var entry in db.ChangeTracker.Entries())
+        {
+            switch (entry.State)
+            {
+                case EntityState.Unchanged when entry.Entity is IAggregateRoot { DomainEvents.Count: > 0 }:
+                    return false;
+                case EntityState.Unchanged or EntityState.Detached:
+                    continue;
+                case EntityState.Added when !entry.Metadata.IsOwned() && entry.Entity is not OutboxMessage:
+                    roots.Add(entry.Entity);
+                    continue;
+                default:
+                    // A modified or deleted row, an owned row (its owner may be stored already), an outbox row written by hand.
+                    return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The message's changes and its processed mark in one transaction of its own (the path of every message before batching).</summary>
+    private async Task CommitAloneAsync(AppDbContext db, OutboxMessage message, CancellationToken cancellationToken)
+    {
+        // The transaction begins only now, after the handlers' reads and calls, so it holds the write lock briefly
+        // (unless a handler saved by itself, which began it already).
+        var transaction = db.Database.CurrentTransaction ?? await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        if (await MarkProcessedAsync(db, [message.Id], cancellationToken) == 0)
+        {
+            // Our lease ran out and another dispatcher took the message: undo our effects.
+            throw new OutboxLeaseLostException(message.Id);
+        }
+
+        await transaction.CommitAsync(CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Commits the staged messages' new rows and their processed marks in one transaction. Only the messages whose
+    /// lease is still ours take effect; the others were taken over and are left to their new owner. If the save fails
+    /// (one message's rows break a constraint), nothing of the batch is committed and each message is run again
+    /// alone, so the failure stays with the message that caused it.
+    /// </summary>
+    private async Task<int> CommitStagedAsync(IReadOnlyList<StagedMessage> staged, CancellationToken cancellationToken)
+    {
+        var ids = staged.Select(s => s.Message.Id).ToList();
+        List<Guid> ours;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            try
+            {
+                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+                ours = await db.OutboxMessages
+                    .Where(m => ids.Contains(m.Id) && m.LockedBy == Owner && m.Status == OutboxStatus.Pending)
+                    .Select(m => m.Id)
+                    .ToListAsync(cancellationToken);
+                foreach (var message in staged.Where(s => ours.Contains(s.Message.Id)))
+                {
+                    foreach (var entity in message.Added)
+                    {
+                        db.Add(entity);
+                    }
+                }
+
+                await db.SaveChangesAsync(cancellationToken);
+                if (await MarkProcessedAsync(db, ours, cancellationToken) != ours.Count)
+                {
+                    throw new OutboxLeaseLostException(ids[0]);
+                }
+
+                await transaction.CommitAsync(CancellationToken.None);
+            }
+            catch (OutboxLeaseLostException)
+            {
+                // A lease ran out between our check and our mark: everything rolled back; each message is delivered again
+                // once its lease is free.
+                foreach (var id in ids)
+                {
+                    LogLeaseLost(id);
+                }
+
+                return 0;
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                LogBatchFallback(exception, staged.Count);
+                db.ChangeTracker.Clear();
+                return await CommitOneByOneAsync(staged, cancellationToken);
+            }
+        }
+
+        foreach (var id in ids.Except(ours))
+        {
+            LogLeaseLost(id);
+        }
+
+        return ours.Count;
+    }
+
+    private async Task<int> CommitOneByOneAsync(IReadOnlyList<StagedMessage> staged, CancellationToken cancellationToken)
+    {
+        var handled = 0;
+        foreach (var message in staged)
+        {
+            // A message that added rows is handled again (the failed save consumed its entities' events); one that
+            // changed nothing has had its effect (an e-mail sent) and is only marked.
+            var outcome = message.Added.Count > 0
+                ? await RunHandlersAsync(message.Message, staged: null, cancellationToken)
+                : await MarkAloneAsync(message.Message, cancellationToken);
+            if (outcome == Outcome.Handled)
+            {
+                handled++;
+            }
+        }
+
+        return handled;
+    }
+
+    private async Task<Outcome> MarkAloneAsync(OutboxMessage message, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        try
+        {
+            await CommitAloneAsync(db, message, cancellationToken);
+            return Outcome.Handled;
+        }
+        catch (OutboxLeaseLostException)
+        {
+            LogLeaseLost(message.Id);
+            return Outcome.Failed;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            await ReleaseAsync(db);
+            await RecordFailureAsync(message, exception, cancellationToken);
+            return Outcome.Failed;
+        }
+        finally
+        {
+            await ReleaseAsync(db);
+        }
+    }
+
+    /// <summary>Marks the messages processed where the lease is still ours; returns how many rows it marked.</summary>
+    private Task<int> MarkProcessedAsync(AppDbContext db, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
+    {
+        if (ids.Count == 0)
+        {
+            return Task.FromResult(0);
+        }
+
+        var now = clock.GetUtcNow();
+        var single = ids.First();
+        var query = ids.Count == 1
+            ? db.OutboxMessages.Where(m => m.Id == single && m.LockedBy == Owner && m.Status == OutboxStatus.Pending)
+            : db.OutboxMessages.Where(m => ids.Contains(m.Id) && m.LockedBy == Owner && m.Status == OutboxStatus.Pending);
+        return query.ExecuteUpdateAsync(
+            s => s.SetProperty(m => m.Status, OutboxStatus.Processed)
+                .SetProperty(m => m.ProcessedAt, now)
+                .SetProperty(m => m.Attempts, m => m.Attempts + 1)
+                .SetProperty(m => m.LockedBy, (string?)null)
+                .SetProperty(m => m.LockedUntil, (DateTimeOffset?)null)
+                .SetProperty(m => m.LastError, (string?)null),
+            cancellationToken);
     }
 
     private static async Task InvokeHandlersAsync(IServiceProvider services, OutboxMessage message, CancellationToken cancellationToken)
@@ -258,6 +464,9 @@ public sealed partial class OutboxDispatcher(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox message {MessageId} ({Type}) failed attempt {Attempts}; next at {NextAttemptAt}: {Error}")]
     private partial void LogRetrying(Guid messageId, string type, int attempts, DateTimeOffset nextAttemptAt, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox: the transaction of {Count} handled messages failed; committing them one by one")]
+    private partial void LogBatchFallback(Exception exception, int count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Outbox message {MessageId}: could not record its failure")]
     private partial void LogRecordFailed(Exception exception, Guid messageId);
