@@ -15,6 +15,12 @@ public sealed class OutboxOptions
     /// </summary>
     public int MessagesPerTransaction { get; set; } = 50;
 
+    /// <summary>
+    /// Batches one run of the outbox job dispatches at most before it waits for its next turn
+    /// (<c>Worker:OutboxInterval</c>); a run ends sooner when nothing is due.
+    /// </summary>
+    public int MaxBatchesPerRun { get; set; } = 100;
+
     /// <summary>How long a claim holds; a dispatcher that dies mid-batch releases its rows when it ends.</summary>
     public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(60);
 
