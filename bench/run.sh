@@ -412,7 +412,19 @@ fi
 
 # === lifecycle: hire -> fund -> submit -> approve -> paid, in-process jobs ========================
 if section lifecycle; then
-LIFECYCLE_JOBS=(Worker__PayoutInterval=00:00:00.200 Worker__OutboxInterval=00:00:00.100)
+LIFECYCLE_JOBS=(Worker__PayoutInterval=00:00:00.200 Worker__OutboxInterval=00:00:00.100
+    Logging__LogLevel__OpenTrain.Clean.Infrastructure.Persistence.SqliteWriterGate=Information)
+# lifecycle_transactions PREFIX (after stop_api): write transactions per paid milestone over the API's whole run,
+# warm-up included: the writer gate's count, which it logs when the API stops (none without the gate).
+lifecycle_transactions() {
+    local prefix=$1 tx paid
+    tx=$(grep -o 'SQLite writer gate: [0-9]*' "$WORK/api-$prefix.log" | awk '{print $4}' | tail -1)
+    command -v sqlite3 >/dev/null || return 0
+    paid=$(sqlite3 "$WORK/$prefix/opentrain.db" "SELECT count(*) FROM Milestones WHERE Status = 'Paid'")
+    if [ -n "$tx" ] && [ "${paid:-0}" -gt 0 ]; then
+        figure "$prefix.write_transactions_per_paid_milestone" "$(awk -v t="$tx" -v p="$paid" 'BEGIN { printf "%.1f", t / p }')" transactions
+    fi
+}
 # lifecycle_run PREFIX [Key=Value ...]: a fresh API with in-process jobs, a warm-up, then the measured run.
 lifecycle_run() {
     local prefix=$1
@@ -425,6 +437,8 @@ lifecycle_run() {
     figure "$prefix.api_cpu" "$(cores $((a1 - a0)) $((t1 - t0)))" cores
     figure "$prefix.machine_cpu" "$(cores $((m1 - m0)) $((t1 - t0)))" cores
     figure "$prefix.api_log_warnings" "$(grep -c -E '^(warn|fail)' "$WORK/api-$prefix.log" || true)" lines
+    grep -A1 -E '^(warn|fail)' "$WORK/api-$prefix.log" | grep -v -E '^(warn|fail|--)' | cut -c1-140 | sed -E 's/[0-9a-f]{8}-[0-9a-f-]{27}/<id>/g; s/[0-9]+/N/g' \
+        | sort | uniq -c | sort -rn | head -5 | while read -r line; do log "$prefix warning: $line"; done
 }
 # The same run without the writer gate first: SQLite's sleeping busy handler, for the ratio.
 log "lifecycle: $CLIENTS clients, in-process jobs with fast intervals, without the writer gate"
@@ -434,6 +448,7 @@ stop_api
 log "lifecycle: $CLIENTS clients, in-process jobs with fast intervals, one outbox message per transaction"
 lifecycle_run lifecycle_per_message Outbox__MessagesPerTransaction=1 Outbox__MaxBatchesPerRun=20
 stop_api
+lifecycle_transactions lifecycle_per_message
 log "lifecycle: $CLIENTS clients, in-process jobs with fast intervals"
 lifecycle_run lifecycle
 figure lifecycle.approved_rate_ratio_to_per_message "$(ratio "$(awk '$1 == "lifecycle.approved_rate:" {print $2}' "$RESULTS")" "$(awk '$1 == "lifecycle_per_message.approved_rate:" {print $2}' "$RESULTS")")" x
@@ -449,6 +464,7 @@ if section profile && [ "$PERF" = 1 ]; then
     wait "$evidence" || true
 fi
 stop_api
+lifecycle_transactions lifecycle
 
 fi
 
