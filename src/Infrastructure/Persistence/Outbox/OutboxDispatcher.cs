@@ -260,13 +260,15 @@ public sealed partial class OutboxDispatcher(
 
     /// <summary>
     /// Commits the staged messages' new rows and their processed marks in one transaction. Only the messages whose
-    /// lease is still ours take effect; the others were taken over and are left to their new owner. If the save fails
-    /// (one message's rows break a constraint), nothing of the batch is committed and each message is run again
-    /// alone, so the failure stays with the message that caused it.
+    /// lease is still ours take effect; the others were taken over and are left to their new owner. Each message's
+    /// rows are saved by a save of their own, which EF Core wraps in a savepoint: a message whose rows fail (a
+    /// constraint) is rolled back to that savepoint and rescheduled, and the others commit.
     /// </summary>
     private async Task<int> CommitStagedAsync(IReadOnlyList<StagedMessage> staged, CancellationToken cancellationToken)
     {
         var ids = staged.Select(s => s.Message.Id).ToList();
+        var failed = new List<(OutboxMessage Message, Exception Error)>();
+        List<Guid> done = [];
         List<Guid> ours;
         await using (var scope = scopes.CreateAsyncScope())
         {
@@ -280,14 +282,16 @@ public sealed partial class OutboxDispatcher(
                     .ToListAsync(cancellationToken);
                 foreach (var message in staged.Where(s => ours.Contains(s.Message.Id)))
                 {
-                    foreach (var entity in message.Added)
+                    if (message.Added.Count > 0 && await SaveStagedAsync(db, message, cancellationToken) is { } error)
                     {
-                        db.Add(entity);
+                        failed.Add((message.Message, error));
+                        continue;
                     }
+
+                    done.Add(message.Message.Id);
                 }
 
-                await db.SaveChangesAsync(cancellationToken);
-                if (await MarkProcessedAsync(db, ours, cancellationToken) != ours.Count)
+                if (await MarkProcessedAsync(db, done, cancellationToken) != done.Count)
                 {
                     throw new OutboxLeaseLostException(ids[0]);
                 }
@@ -307,10 +311,20 @@ public sealed partial class OutboxDispatcher(
             }
             catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                LogBatchFallback(exception, staged.Count);
-                db.ChangeTracker.Clear();
-                return await CommitOneByOneAsync(staged, cancellationToken);
+                // The transaction itself failed (the mark, the commit): nothing of it was committed; every message of it
+                // is rescheduled with its backoff, as a message whose own commit failed always was.
+                LogBatchFailed(exception, staged.Count);
+                failed.Clear();
+                failed.AddRange(staged.Select(s => (s.Message, exception)));
+                done.Clear();
+                ours = ids;
             }
+        }
+
+        // After the commit, so that recording a failure never waits for the transaction above.
+        foreach (var (message, error) in failed)
+        {
+            await RecordFailureAsync(message, error, cancellationToken);
         }
 
         foreach (var id in ids.Except(ours))
@@ -318,51 +332,32 @@ public sealed partial class OutboxDispatcher(
             LogLeaseLost(id);
         }
 
-        return ours.Count;
+        return done.Count;
     }
 
-    private async Task<int> CommitOneByOneAsync(IReadOnlyList<StagedMessage> staged, CancellationToken cancellationToken)
+    /// <summary>Saves one staged message's rows inside the batch's transaction; returns the error that rolled them back, if any.</summary>
+    private static async Task<Exception?> SaveStagedAsync(AppDbContext db, StagedMessage message, CancellationToken cancellationToken)
     {
-        var handled = 0;
-        foreach (var message in staged)
+        foreach (var entity in message.Added)
         {
-            // A message that added rows is handled again (the failed save consumed its entities' events); one that
-            // changed nothing has had its effect (an e-mail sent) and is only marked.
-            var outcome = message.Added.Count > 0
-                ? await RunHandlersAsync(message.Message, staged: null, cancellationToken)
-                : await MarkAloneAsync(message.Message, cancellationToken);
-            if (outcome == Outcome.Handled)
-            {
-                handled++;
-            }
+            db.Add(entity);
         }
 
-        return handled;
-    }
-
-    private async Task<Outcome> MarkAloneAsync(OutboxMessage message, CancellationToken cancellationToken)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         try
         {
-            await CommitAloneAsync(db, message, cancellationToken);
-            return Outcome.Handled;
-        }
-        catch (OutboxLeaseLostException)
-        {
-            LogLeaseLost(message.Id);
-            return Outcome.Failed;
+            await db.SaveChangesAsync(cancellationToken);
+            return null;
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            await ReleaseAsync(db);
-            await RecordFailureAsync(message, exception, cancellationToken);
-            return Outcome.Failed;
-        }
-        finally
-        {
-            await ReleaseAsync(db);
+            // EF Core rolled the transaction back to the savepoint it took before this save; forget what the save
+            // tracked (this message's rows and the outbox rows of their events). Earlier messages' rows are Unchanged.
+            foreach (var entry in db.ChangeTracker.Entries().Where(e => e.State != EntityState.Unchanged).ToList())
+            {
+                entry.State = EntityState.Detached;
+            }
+
+            return exception;
         }
     }
 
@@ -465,8 +460,8 @@ public sealed partial class OutboxDispatcher(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox message {MessageId} ({Type}) failed attempt {Attempts}; next at {NextAttemptAt}: {Error}")]
     private partial void LogRetrying(Guid messageId, string type, int attempts, DateTimeOffset nextAttemptAt, string error);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox: the transaction of {Count} handled messages failed; committing them one by one")]
-    private partial void LogBatchFallback(Exception exception, int count);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox: the transaction of {Count} handled messages failed; they are retried on their schedule")]
+    private partial void LogBatchFailed(Exception exception, int count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Outbox message {MessageId}: could not record its failure")]
     private partial void LogRecordFailed(Exception exception, Guid messageId);
