@@ -418,9 +418,9 @@ LIFECYCLE_JOBS=(Worker__PayoutInterval=00:00:00.200 Worker__OutboxInterval=00:00
 # warm-up included: the writer gate's count, which it logs when the API stops (none without the gate).
 lifecycle_transactions() {
     local prefix=$1 tx paid
-    tx=$(grep -o 'SQLite writer gate: [0-9]*' "$WORK/api-$prefix.log" | awk '{print $4}' | tail -1)
+    tx=$(grep -o 'SQLite writer gate: [0-9]*' "$WORK/api-$prefix.log" | awk '{print $4}' | tail -1 || true)
     command -v sqlite3 >/dev/null || return 0
-    paid=$(sqlite3 "$WORK/$prefix/opentrain.db" "SELECT count(*) FROM Milestones WHERE Status = 'Paid'")
+    paid=$(sqlite3 "$WORK/$prefix/opentrain.db" "SELECT count(*) FROM Milestones WHERE Status = 'Paid'" || echo 0)
     if [ -n "$tx" ] && [ "${paid:-0}" -gt 0 ]; then
         figure "$prefix.write_transactions_per_paid_milestone" "$(awk -v t="$tx" -v p="$paid" 'BEGIN { printf "%.1f", t / p }')" transactions
     fi
