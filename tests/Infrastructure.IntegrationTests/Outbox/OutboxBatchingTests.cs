@@ -187,27 +187,22 @@ public sealed class OutboxBatchingTests : IDisposable
         Assert.Equal(0, await CountEffectsAsync(culprit));
     }
 
-    // Guards: the batch's single commit — a dispatcher that stops mid-batch (a crash: its staged rows never commit, its lease stays)
-    // leaves those messages to be delivered again after the lease, each with its effect once; the chunks committed before the stop are not repeated.
+    // Guards: the batch's single commit — a dispatcher that dies mid-batch (its process gone: staged rows never commit, its
+    // lease stays) leaves those messages to be delivered again after the lease, each with its effect once; the chunks
+    // committed before the crash are not repeated.
     [Fact]
-    public async Task DispatchBatchAsync_WhenTheDispatcherStopsMidBatch_TheRestIsRedeliveredAfterTheLeaseWithoutDoubledEffects()
+    public async Task DispatchBatchAsync_WhenTheProcessDiesMidBatch_TheRestIsRedeliveredAfterTheLeaseWithoutDoubledEffects()
     {
         _options.MessagesPerTransaction = 2;
         var messages = await SeedAsync(6);
-        using var crash = new CancellationTokenSource();
-        var delivered = 0;
-        _probe.OnDelivery = _ =>
-        {
-            if (++delivered == 5)
-            {
-                crash.Cancel();
-            }
-        };
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => NewDispatcher().DispatchBatchAsync(crash.Token));
-        _probe.OnDelivery = null;
+        // Scopes: the claim, then per chunk two messages and the commit; from the ninth on (the sixth message's) the process is gone.
+        var dying = new DyingScopeFactory(_services.GetRequiredService<IServiceScopeFactory>(), scopesBeforeDeath: 8);
+        var doomed = new OutboxDispatcher(dying, Options.Create(_options), _clock, NullLogger<OutboxDispatcher>.Instance);
 
-        // Two chunks of two committed; the fifth message's row was staged and never committed, the sixth never ran.
+        await Assert.ThrowsAsync<ProcessDiedException>(() => doomed.DispatchBatchAsync(CancellationToken.None));
+
+        // Two chunks of two committed; the fifth message ran and its row was staged but never committed, the sixth never ran.
         var rows = new List<OutboxMessage>();
         foreach (var id in messages)
         {
@@ -218,6 +213,7 @@ public sealed class OutboxBatchingTests : IDisposable
         Assert.Equal(4, rows.Count(r => r.Status == OutboxStatus.Processed));
         Assert.Equal(2, unfinished.Count);
         Assert.All(rows.Where(r => r.Status == OutboxStatus.Pending), r => Assert.NotNull(r.LockedBy));
+        Assert.All(unfinished, id => Assert.Equal(0, CountEffects(id)));
         Assert.Equal(0, await NewDispatcher().DrainAsync(CancellationToken.None));
 
         _clock.Advance(_options.Lease + TimeSpan.FromSeconds(1));
@@ -230,6 +226,42 @@ public sealed class OutboxBatchingTests : IDisposable
 
         Assert.Equal(3, unfinished.Sum(_probe.Deliveries));
         Assert.All(messages.Except(unfinished), id => Assert.Equal(1, _probe.Deliveries(id)));
+        await AssertProcessedAsync(messages);
+    }
+
+    // Guards: the finally of DispatchBatchAsync — a dispatcher told to stop commits the messages it already handled (their
+    // e-mails are sent) instead of leaving them to be delivered, and sent, again.
+    [Fact]
+    public async Task DispatchBatchAsync_WhenStoppedMidBatch_CommitsWhatItHandledAndLeavesTheRest()
+    {
+        var messages = await SeedAsync(6);
+        using var stopping = new CancellationTokenSource();
+        var delivered = 0;
+        _probe.OnDelivery = _ =>
+        {
+            if (++delivered == 3)
+            {
+                stopping.Cancel();
+            }
+        };
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => NewDispatcher().DispatchBatchAsync(stopping.Token));
+        _probe.OnDelivery = null;
+
+        var processed = new List<Guid>();
+        foreach (var id in messages)
+        {
+            if ((await RowAsync(id)).Status == OutboxStatus.Processed)
+            {
+                processed.Add(id);
+            }
+        }
+
+        Assert.Equal(3, processed.Count);
+        Assert.All(processed, id => Assert.Equal(1, CountEffects(id)));
+        _clock.Advance(_options.Lease + TimeSpan.FromSeconds(1));
+        Assert.Equal(3, await NewDispatcher().DrainAsync(CancellationToken.None));
+        Assert.All(messages, id => Assert.Equal(1, _probe.Deliveries(id)));
         await AssertProcessedAsync(messages);
     }
 
@@ -272,6 +304,13 @@ public sealed class OutboxBatchingTests : IDisposable
         await using var db = _database.NewContext();
         var prefix = BatchingRecordingHandler.EffectPrefix(messageId);
         return await db.Set<ProcessedWebhookEvent>().CountAsync(e => e.EventId.StartsWith(prefix));
+    }
+
+    private int CountEffects(Guid messageId)
+    {
+        using var db = _database.NewContext();
+        var prefix = BatchingRecordingHandler.EffectPrefix(messageId);
+        return db.Set<ProcessedWebhookEvent>().Count(e => e.EventId.StartsWith(prefix));
     }
 
     private async Task<OutboxMessage> RowAsync(Guid id)
@@ -328,6 +367,17 @@ internal sealed class BatchingRecordingHandler(AppDbContext db, BatchingProbe pr
             ? throw new InvalidOperationException("poisoned message")
             : Task.CompletedTask;
     }
+}
+
+internal sealed class ProcessDiedException() : Exception("The process died.");
+
+/// <summary>Hands out scopes until the process "dies": from then on nothing it starts can run (nor commit).</summary>
+internal sealed class DyingScopeFactory(IServiceScopeFactory inner, int scopesBeforeDeath) : IServiceScopeFactory
+{
+    private int _created;
+
+    public IServiceScope CreateScope() =>
+        Interlocked.Increment(ref _created) > scopesBeforeDeath ? throw new ProcessDiedException() : inner.CreateScope();
 }
 
 /// <summary>Counts committed transactions on the contexts it is added to.</summary>

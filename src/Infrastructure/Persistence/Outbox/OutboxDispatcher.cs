@@ -33,26 +33,37 @@ public sealed partial class OutboxDispatcher(
         var perTransaction = Math.Max(1, options.Value.MessagesPerTransaction);
         var staged = new List<StagedMessage>(Math.Min(perTransaction, claimed.Count));
         var handled = 0;
-        foreach (var message in claimed)
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            switch (await RunHandlersAsync(message, staged, cancellationToken))
+            foreach (var message in claimed)
             {
-                case Outcome.Handled:
-                    handled++;
+                if (cancellationToken.IsCancellationRequested)
+                {
                     break;
-                case Outcome.Staged when staged.Count >= perTransaction:
-                    handled += await CommitStagedAsync(staged, cancellationToken);
-                    staged.Clear();
-                    break;
+                }
+
+                switch (await RunHandlersAsync(message, staged, cancellationToken))
+                {
+                    case Outcome.Handled:
+                        handled++;
+                        break;
+                    case Outcome.Staged when staged.Count >= perTransaction:
+                        handled += await CommitStagedAsync(staged, cancellationToken);
+                        staged.Clear();
+                        break;
+                }
+            }
+        }
+        finally
+        {
+            // Also when stopping: what was handled (an e-mail already sent) is committed, not left to be delivered again.
+            if (staged.Count > 0)
+            {
+                handled += await CommitStagedAsync(staged, CancellationToken.None);
             }
         }
 
-        if (staged.Count > 0)
-        {
-            handled += await CommitStagedAsync(staged, cancellationToken);
-        }
-
+        cancellationToken.ThrowIfCancellationRequested();
         return handled;
     }
 
