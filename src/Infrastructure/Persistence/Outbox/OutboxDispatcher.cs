@@ -136,7 +136,10 @@ public sealed partial class OutboxDispatcher(
 
         // One statement picks and leases the batch (UPDATE … WHERE Id IN (SELECT … LIMIT n)), and the lease
         // condition is checked again on each row it updates: of two dispatchers racing for a row, the second
-        // finds it leased and skips it, and it takes the next due rows instead of coming back empty.
+        // finds it leased and skips it, and it takes the next due rows instead of coming back empty. It runs in a
+        // transaction of its own so that, in a process with the writer gate, it queues there with the other writers
+        // instead of sleeping in SQLite's busy handler while they take turns.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var claimed = await db.OutboxMessages
             .Where(m => due.Contains(m.Id) && m.Status == OutboxStatus.Pending && (m.LockedUntil == null || m.LockedUntil < now))
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.LockedBy, Owner).SetProperty(m => m.LockedUntil, until), cancellationToken);
@@ -145,10 +148,12 @@ public sealed partial class OutboxDispatcher(
             return [];
         }
 
-        return await db.OutboxMessages.AsNoTracking()
+        var ours = await db.OutboxMessages.AsNoTracking()
             .Where(m => m.LockedBy == Owner && m.LockedUntil == until && m.Status == OutboxStatus.Pending)
             .OrderBy(m => m.NextAttemptAt)
             .ToListAsync(cancellationToken);
+        await transaction.CommitAsync(CancellationToken.None);
+        return ours;
     }
 
     private enum Outcome
