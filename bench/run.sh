@@ -477,7 +477,7 @@ outbox_run() {
     local data=$WORK/outbox-$label-$tag
     driver outbox-seed --db "$data/opentrain.db" --count "$count" --tag "$tag"
     WORKER_PIDS=()
-    for i in $(seq 1 "$workers"); do start_worker "$label-$tag-$i" "$data" "$@"; done
+    for i in $(seq 1 "$workers"); do start_worker "$label-$tag-$i" "$data" DOTNET_ENVIRONMENT=Development "$@"; done
     OUTBOX_DB=$data/opentrain.db
 }
 stop_workers() { for pid in "${WORKER_PIDS[@]}"; do stop_pid "$pid"; done; WORKER_PIDS=(); }
