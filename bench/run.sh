@@ -11,7 +11,7 @@
 # Knobs (environment): BENCH_DURATION (s per measured wrk run, default 10), BENCH_CONNECTIONS (32),
 # BENCH_GROWTH_SECONDS (8), BENCH_LIFECYCLE_CLIENTS (16), BENCH_OUTBOX_MESSAGES (30000), BENCH_LARGE_MILESTONES (1000000),
 # BENCH_LIFECYCLE_SECONDS (20), BENCH_LARGE_INVOICES (100000), BENCH_PAYOUTS (3000), BENCH_PAYOUT_TIMEOUT (90),
-# BENCH_PAYOUT_CONFIGS ("label:batch:lanes ...", default "default:10:4"), BENCH_SKIP_BUILD=1, BENCH_SKIP_MICRO=1, BENCH_DEADLINE (1200),
+# BENCH_PAYOUT_CONFIGS ("label:batch:lanes ...", default "default:10:4"), BENCH_PAYOUT_PROFILE=1 (perf the payout worker), BENCH_SKIP_BUILD=1, BENCH_SKIP_MICRO=1, BENCH_DEADLINE (1200),
 # BENCH_SECTIONS ("read pdf profile growth lifecycle outbox payout micro": the parts to run; read always runs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -531,9 +531,19 @@ payout_run() {
     local pid=$!
     figure "payouts.$label.batch_size" "$batch" payouts
     figure "payouts.$label.parallelism" "$lanes" lanes
-    driver payout-wait --db "$data/opentrain.db" --count "$PAYOUTS" --label "payouts.$label" --timeout "$PAYOUT_TIMEOUT" | figures || true
+    # BENCH_PAYOUT_PROFILE=1: the worker's CPU profile while it drains (6 s from the 4th second; perf slows it a little).
+    local profiler=
+    if [ "${BENCH_PAYOUT_PROFILE:-0}" = 1 ]; then (sleep 4; cpu_profile "payouts.$label" "$pid") & profiler=$!; fi
+    local drained
+    drained=$(driver payout-wait --db "$data/opentrain.db" --count "$PAYOUTS" --label "payouts.$label" --timeout "$PAYOUT_TIMEOUT" || true)
+    figures <<<"$drained"
+    [ -n "$profiler" ] && { wait "$profiler" || true; }
     m1=$(machine_jiffies); t1=$(now_ms)
-    figure "payouts.$label.worker_cpu" "$(cores "$(pid_jiffies "$pid")" $((t1 - t0)))" cores
+    local worker_cpu
+    worker_cpu=$(cores "$(pid_jiffies "$pid")" $((t1 - t0)))
+    figure "payouts.$label.worker_cpu" "$worker_cpu" cores
+    # Payouts per second of the worker's own CPU: the figure that does not depend on what else the machine ran.
+    figure "payouts.$label.drain_per_worker_core" "$(awk -v d="$(awk '/\.drain_per_second:/ {print $2}' <<<"$drained")" -v c="$worker_cpu" 'BEGIN { printf "%.0f", (c > 0 ? d / c : 0) }')" payouts/s
     figure "payouts.$label.machine_cpu" "$(cores $((m1 - m0)) $((t1 - t0)))" cores
     figure "payouts.$label.worker_log_warnings" "$(grep -c 'warn:' "$WORK/worker-payout-$label.log" || true)" lines
     stop_pid "$pid"

@@ -118,7 +118,9 @@ public static class DependencyInjection
         services.AddScoped<IOutboxAdmin, OutboxAdmin>();
         services.AddScoped<IWebhookInbox, WebhookInbox>();
         services.AddSingleton<IIdempotencyStore, IdempotencyStore>();
-        services.AddSingleton<IInvoicePdfRenderer>(_ => new Invoices.CachedInvoicePdfRenderer(new Invoices.PdfInvoiceRenderer()));
+        // First renders run on a low-priority thread (the requests' CPU first), then are kept by content.
+        services.AddSingleton(_ => new Invoices.LowPriorityInvoicePdfRenderer(new Invoices.PdfInvoiceRenderer()));
+        services.AddSingleton<IInvoicePdfRenderer>(provider => new Invoices.CachedInvoicePdfRenderer(provider.GetRequiredService<Invoices.LowPriorityInvoicePdfRenderer>()));
         services.AddOptions<Application.Common.InvoiceOptions>().Bind(configuration.GetSection(Application.Common.InvoiceOptions.SectionName));
         services.AddSingleton<OutboxDispatcher>();
         services.AddOptions<OutboxOptions>().Bind(configuration.GetSection(OutboxOptions.SectionName));

@@ -4,6 +4,9 @@ namespace OpenTrain.Clean.Application.Abstractions;
 public interface IInvoicePdfRenderer
 {
     byte[] Render(InvoiceDocument document);
+
+    /// <summary>The same bytes as <see cref="Render"/>; a renderer that runs elsewhere (a background thread) awaits it here.</summary>
+    ValueTask<byte[]> RenderAsync(InvoiceDocument document, CancellationToken cancellationToken) => ValueTask.FromResult(Render(document));
 }
 
 /// <summary>Everything printed on an invoice, already in words: the renderer decides nothing.</summary>

@@ -21,16 +21,24 @@ public sealed class CachedInvoicePdfRenderer(IInvoicePdfRenderer renderer, long 
 
     public byte[] Render(InvoiceDocument document)
     {
-        var key = Convert.ToBase64String(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(document)));
-        if (_rendered.TryGetValue(key, out byte[]? pdf) && pdf is not null)
-        {
-            return pdf;
-        }
+        var key = KeyOf(document);
+        return _rendered.TryGetValue(key, out byte[]? pdf) && pdf is not null ? pdf : Keep(key, renderer.Render(document));
+    }
 
-        pdf = renderer.Render(document);
-        _rendered.Set(key, pdf, new MemoryCacheEntryOptions { Size = pdf.Length });
-        return pdf;
+    public async ValueTask<byte[]> RenderAsync(InvoiceDocument document, CancellationToken cancellationToken)
+    {
+        var key = KeyOf(document);
+        return _rendered.TryGetValue(key, out byte[]? pdf) && pdf is not null ? pdf : Keep(key, await renderer.RenderAsync(document, cancellationToken));
     }
 
     public void Dispose() => _rendered.Dispose();
+
+    private static string KeyOf(InvoiceDocument document) =>
+        Convert.ToBase64String(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(document)));
+
+    private byte[] Keep(string key, byte[] pdf)
+    {
+        _rendered.Set(key, pdf, new MemoryCacheEntryOptions { Size = pdf.Length });
+        return pdf;
+    }
 }

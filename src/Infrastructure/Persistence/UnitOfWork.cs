@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using OpenTrain.Clean.Application.Abstractions;
 using OpenTrain.Clean.Application.Common.Exceptions;
+using OpenTrain.Clean.Domain.Common;
 using OpenTrain.Clean.Infrastructure.Resilience;
 
 namespace OpenTrain.Clean.Infrastructure.Persistence;
@@ -86,6 +87,13 @@ internal sealed class UnitOfWork(AppDbContext db) : IUnitOfWork
     private async Task CommitAsync(CancellationToken cancellationToken)
     {
         var retryable = db.Database.CurrentTransaction is null;
+        if (retryable && !HasAnythingToSave())
+        {
+            // Nothing ran in a transaction and nothing changed (a payout's lease that is already this worker's,
+            // a command that found its work done): no BEGIN, no COMMIT, no turn on the write lock.
+            return;
+        }
+
         for (var attempt = 1; ; attempt++)
         {
             var transaction = db.Database.CurrentTransaction ?? await db.Database.BeginTransactionAsync(cancellationToken);
@@ -102,6 +110,9 @@ internal sealed class UnitOfWork(AppDbContext db) : IUnitOfWork
             }
         }
     }
+
+    private bool HasAnythingToSave() =>
+        db.ChangeTracker.HasChanges() || db.ChangeTracker.Entries<IAggregateRoot>().Any(entry => entry.Entity.DomainEvents.Count > 0);
 
     private ConcurrencyConflictException Conflict(string message, Exception exception)
     {

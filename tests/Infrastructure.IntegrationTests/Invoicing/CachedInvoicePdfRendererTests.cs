@@ -59,7 +59,8 @@ public sealed class CachedInvoicePdfRendererTests : IDisposable
 
     public void Dispose() => _cached.Dispose();
 
-    private static InvoiceDocument Document() => new(
+    /// <summary>An issued invoice's document, as the PDF route builds it.</summary>
+    internal static InvoiceDocument Document() => new(
         "Invoice",
         "INV-2026-000042",
         new DateTimeOffset(2026, 11, 23, 18, 5, 0, TimeSpan.Zero),

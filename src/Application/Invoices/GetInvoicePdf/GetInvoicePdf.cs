@@ -44,7 +44,7 @@ public sealed class GetInvoicePdfHandler(IReadStore store, ICurrentUser user, II
             invoice.Total.Currency,
             SnakeCase(invoice.PaymentStatus.ToString()),
             invoice.PaymentReference);
-        return new InvoicePdf($"{invoice.Number}.pdf", renderer.Render(document));
+        return new InvoicePdf($"{invoice.Number}.pdf", await renderer.RenderAsync(document, cancellationToken));
     }
 
     private static string TitleOf(InvoiceKind kind) => kind switch

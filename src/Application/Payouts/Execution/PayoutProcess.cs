@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenTrain.Clean.Application.Abstractions;
@@ -20,6 +21,7 @@ public sealed partial class PayoutProcess(
     IPayoutClaims claims,
     IOptions<PayoutOptions> options,
     TimeProvider clock,
+    IServiceScopeFactory scopes,
     ILogger<PayoutProcess> logger)
 {
     /// <summary>Pays one milestone out if its payout is due; null when there was nothing to send.</summary>
@@ -43,6 +45,8 @@ public sealed partial class PayoutProcess(
     /// <summary>
     /// Leases up to <paramref name="batchSize"/> due payouts in one statement (any number of workers each get
     /// their own, none waits for another) and pays each on its own: one failure never stops the rest.
+    /// Each payout runs in a scope of its own (its own unit of work and change tracker), so a payout's saves
+    /// see only its own milestone, account and invoice, and a failed one leaves nothing behind for the next.
     /// </summary>
     public async Task<PayoutRound> PayDueAsync(int? batchSize, CancellationToken cancellationToken)
     {
@@ -54,7 +58,8 @@ public sealed partial class PayoutProcess(
         {
             try
             {
-                if (await PayAsync(id, cancellationToken, leaseUntil) is not null)
+                await using var scope = scopes.CreateAsyncScope();
+                if (await scope.ServiceProvider.GetRequiredService<PayoutProcess>().PayAsync(id, cancellationToken, leaseUntil) is not null)
                 {
                     sent++;
                 }
