@@ -412,7 +412,19 @@ fi
 
 # === lifecycle: hire -> fund -> submit -> approve -> paid, in-process jobs ========================
 if section lifecycle; then
-LIFECYCLE_JOBS=(Worker__PayoutInterval=00:00:00.200 Worker__OutboxInterval=00:00:00.100)
+LIFECYCLE_JOBS=(Worker__PayoutInterval=00:00:00.200 Worker__OutboxInterval=00:00:00.100
+    Logging__LogLevel__OpenTrain.Clean.Infrastructure.Persistence.SqliteWriterGate=Information)
+# lifecycle_transactions PREFIX (after stop_api): write transactions per paid milestone over the API's whole run,
+# warm-up included: the writer gate's count, which it logs when the API stops (none without the gate).
+lifecycle_transactions() {
+    local prefix=$1 tx paid
+    tx=$(grep -o 'SQLite writer gate: [0-9]*' "$WORK/api-$prefix.log" | awk '{print $4}' | tail -1 || true)
+    command -v sqlite3 >/dev/null || return 0
+    paid=$(sqlite3 "$WORK/$prefix/opentrain.db" "SELECT count(*) FROM Milestones WHERE Status = 'Paid'" || echo 0)
+    if [ -n "$tx" ] && [ "${paid:-0}" -gt 0 ]; then
+        figure "$prefix.write_transactions_per_paid_milestone" "$(awk -v t="$tx" -v p="$paid" 'BEGIN { printf "%.1f", t / p }')" transactions
+    fi
+}
 # lifecycle_run PREFIX [Key=Value ...]: a fresh API with in-process jobs, a warm-up, then the measured run.
 lifecycle_run() {
     local prefix=$1
@@ -425,13 +437,21 @@ lifecycle_run() {
     figure "$prefix.api_cpu" "$(cores $((a1 - a0)) $((t1 - t0)))" cores
     figure "$prefix.machine_cpu" "$(cores $((m1 - m0)) $((t1 - t0)))" cores
     figure "$prefix.api_log_warnings" "$(grep -c -E '^(warn|fail)' "$WORK/api-$prefix.log" || true)" lines
+    grep -A1 -E '^(warn|fail)' "$WORK/api-$prefix.log" | grep -v -E '^(warn|fail|--)' | cut -c1-140 | sed -E 's/[0-9a-f]{8}-[0-9a-f-]{27}/<id>/g; s/[0-9]+/N/g' \
+        | sort | uniq -c | sort -rn | head -5 | while read -r line; do log "$prefix warning: $line"; done
 }
 # The same run without the writer gate first: SQLite's sleeping busy handler, for the ratio.
 log "lifecycle: $CLIENTS clients, in-process jobs with fast intervals, without the writer gate"
 lifecycle_run lifecycle_without_gate Database__SqliteWriterGate=false
 stop_api
+# The outbox as before batching (one transaction per message), same build, for the ratio.
+log "lifecycle: $CLIENTS clients, in-process jobs with fast intervals, one outbox message per transaction"
+lifecycle_run lifecycle_per_message Outbox__MessagesPerTransaction=1 Outbox__MaxBatchesPerRun=20
+stop_api
+lifecycle_transactions lifecycle_per_message
 log "lifecycle: $CLIENTS clients, in-process jobs with fast intervals"
 lifecycle_run lifecycle
+figure lifecycle.approved_rate_ratio_to_per_message "$(ratio "$(awk '$1 == "lifecycle.approved_rate:" {print $2}' "$RESULTS")" "$(awk '$1 == "lifecycle_per_message.approved_rate:" {print $2}' "$RESULTS")")" x
 figure lifecycle.approved_rate_ratio_to_without_gate "$(ratio "$(awk '$1 == "lifecycle.approved_rate:" {print $2}' "$RESULTS")" "$(awk '$1 == "lifecycle_without_gate.approved_rate:" {print $2}' "$RESULTS")")" x
 if section profile && [ "$PERF" = 1 ]; then
     # Evidence, in a second run so the tracing does not touch the figures above.
@@ -444,6 +464,7 @@ if section profile && [ "$PERF" = 1 ]; then
     wait "$evidence" || true
 fi
 stop_api
+lifecycle_transactions lifecycle
 
 fi
 
@@ -452,24 +473,31 @@ if section outbox; then
 WORKER_PIDS=()
 outbox_run() {
     local label=$1 workers=$2 tag=$3 count=$4
+    shift 4
     local data=$WORK/outbox-$label-$tag
     driver outbox-seed --db "$data/opentrain.db" --count "$count" --tag "$tag"
     WORKER_PIDS=()
-    for i in $(seq 1 "$workers"); do start_worker "$label-$tag-$i" "$data"; done
+    for i in $(seq 1 "$workers"); do start_worker "$label-$tag-$i" "$data" DOTNET_ENVIRONMENT=Development "$@"; done
     OUTBOX_DB=$data/opentrain.db
 }
 stop_workers() { for pid in "${WORKER_PIDS[@]}"; do stop_pid "$pid"; done; WORKER_PIDS=(); }
-for workers in 1 2; do
-    label=$([ "$workers" = 1 ] && echo one || echo two)
-    log "outbox: $OUTBOX_MESSAGES messages, $workers worker(s)"
+# one_per_message: the dispatch before batching (one transaction per message, 20 batches per job run), same build.
+for label in one_per_message one two; do
+    workers=$([ "$label" = two ] && echo 2 || echo 1)
+    tag=$([ "$label" = one_per_message ] && echo 5 || echo "$workers")
+    extra=()
+    [ "$label" = one_per_message ] && extra=(Outbox__MessagesPerTransaction=1 Outbox__MaxBatchesPerRun=20)
+    log "outbox: $OUTBOX_MESSAGES messages, $workers worker(s) ${extra[*]}"
     m0=$(machine_jiffies); t0=$(now_ms)
-    outbox_run "$label" "$workers" "$workers" "$OUTBOX_MESSAGES"
-    driver outbox-wait --db "$OUTBOX_DB" --count "$OUTBOX_MESSAGES" --tag "$workers" --label "$label" --timeout 60 | figures || true
+    outbox_run "$label" "$workers" "$tag" "$OUTBOX_MESSAGES" "${extra[@]}"
+    driver outbox-wait --db "$OUTBOX_DB" --count "$OUTBOX_MESSAGES" --tag "$tag" --label "$label" --timeout 60 | figures || true
     w=0
     for pid in "${WORKER_PIDS[@]}"; do w=$((w + $(pid_jiffies "$pid"))); done
     m1=$(machine_jiffies); t1=$(now_ms)
     figure "outbox.$label.workers_cpu" "$(cores "$w" $((t1 - t0)))" cores
     figure "outbox.$label.machine_cpu" "$(cores $((m1 - m0)) $((t1 - t0)))" cores
+    # CPU of the worker process(es) from start to the last message, per 1,000 messages (start-up included).
+    figure "outbox.$label.worker_cpu_per_1000_messages" "$(awk -v j="$w" -v hz="$CLK_TCK" -v n="$OUTBOX_MESSAGES" 'BEGIN { printf "%.0f", j / hz * 1000 / n * 1000 }')" ms
     stop_workers
 done
 if [ "$PERF" = 1 ]; then

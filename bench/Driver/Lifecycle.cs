@@ -129,7 +129,7 @@ internal static class Lifecycle
         Figures.Print("lifecycle.errors", failures.Values.Sum(), "requests", 0);
         if (args.Get("db", string.Empty) is { Length: > 0 } file && paid.Count > 0)
         {
-            // Each outbox message is dispatched in a write transaction of its own.
+            // Every row of the outbox, warm-up included, per milestone paid.
             await using var db = Sql.Open(file);
             var messages = Sql.Scalar(db, "SELECT count(*) FROM OutboxMessages");
             var notifications = Sql.Scalar(db, "SELECT count(*) FROM Notifications");

@@ -1,6 +1,8 @@
 using System.Data.Common;
 using System.Runtime.CompilerServices;
+using System.Diagnostics;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Logging;
 
 namespace OpenTrain.Clean.Infrastructure.Persistence;
 
@@ -12,14 +14,17 @@ namespace OpenTrain.Clean.Infrastructure.Persistence;
 /// commits, rolls back, fails or its connection closes. Writers in other processes (a separate
 /// worker) still meet SQLite's own wait; a writer that cannot get the gate within
 /// <see cref="MaxWait"/> goes ahead and meets it too, so a lost hand-off never blocks writes.
+/// It counts the transactions that passed and the time they waited, and logs both when the process stops.
 /// </summary>
-internal sealed class SqliteWriterGate : DbTransactionInterceptor, IDbConnectionInterceptor, IDisposable
+internal sealed partial class SqliteWriterGate(ILogger<SqliteWriterGate>? logger = null) : DbTransactionInterceptor, IDbConnectionInterceptor, IDisposable
 {
     public static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(5);
 
     private static readonly object Held = new();
 
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private long _transactions;
+    private long _waitTicks;
     private readonly ConditionalWeakTable<DbConnection, object> _holders = [];
 
     // A finished ADO.NET transaction forgets its connection: remember it from the start.
@@ -27,9 +32,15 @@ internal sealed class SqliteWriterGate : DbTransactionInterceptor, IDbConnection
 
     public override InterceptionResult<DbTransaction> TransactionStarting(DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result)
     {
-        if (!_holders.TryGetValue(connection, out _) && _gate.Wait(MaxWait))
+        if (!_holders.TryGetValue(connection, out _))
         {
-            _holders.AddOrUpdate(connection, Held);
+            var started = Stopwatch.GetTimestamp();
+            if (_gate.Wait(MaxWait))
+            {
+                _holders.AddOrUpdate(connection, Held);
+            }
+
+            Count(started);
         }
 
         return result;
@@ -39,9 +50,15 @@ internal sealed class SqliteWriterGate : DbTransactionInterceptor, IDbConnection
         DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result, CancellationToken cancellationToken = default)
     {
         // A connection still marked as holding begins again after a transaction that ended without an event: it keeps the gate.
-        if (!_holders.TryGetValue(connection, out _) && await _gate.WaitAsync(MaxWait, cancellationToken))
+        if (!_holders.TryGetValue(connection, out _))
         {
-            _holders.AddOrUpdate(connection, Held);
+            var started = Stopwatch.GetTimestamp();
+            if (await _gate.WaitAsync(MaxWait, cancellationToken))
+            {
+                _holders.AddOrUpdate(connection, Held);
+            }
+
+            Count(started);
         }
 
         return result;
@@ -97,7 +114,27 @@ internal sealed class SqliteWriterGate : DbTransactionInterceptor, IDbConnection
         return ValueTask.FromResult(result);
     }
 
-    public void Dispose() => _gate.Dispose();
+    /// <summary>Write transactions that went through the gate since the process started.</summary>
+    public long Transactions => Interlocked.Read(ref _transactions);
+
+    public void Dispose()
+    {
+        if (logger is not null && Transactions > 0)
+        {
+            LogTotals(logger, Transactions, Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _waitTicks)).TotalSeconds);
+        }
+
+        _gate.Dispose();
+    }
+
+    private void Count(long started)
+    {
+        Interlocked.Increment(ref _transactions);
+        Interlocked.Add(ref _waitTicks, Stopwatch.GetTimestamp() - started);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "SQLite writer gate: {Transactions} write transactions, {WaitSeconds:0.0} s waited in all")]
+    private static partial void LogTotals(ILogger logger, long transactions, double waitSeconds);
 
     private void Leave(DbTransaction transaction)
     {

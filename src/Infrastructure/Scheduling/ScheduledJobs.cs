@@ -14,12 +14,12 @@ namespace OpenTrain.Clean.Infrastructure.Scheduling;
 
 /// <summary>Delivers due outbox messages.</summary>
 [DisallowConcurrentExecution]
-public sealed class OutboxDispatchJob(OutboxDispatcher dispatcher) : IJob
+public sealed class OutboxDispatchJob(OutboxDispatcher dispatcher, IOptions<OutboxOptions> options) : IJob
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        await dispatcher.DrainAsync(cancellationToken, maxBatches: 20);
+        await dispatcher.DrainAsync(cancellationToken, maxBatches: Math.Max(1, options.Value.MaxBatchesPerRun));
     }
 }
 

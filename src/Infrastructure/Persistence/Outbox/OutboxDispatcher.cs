@@ -30,16 +30,40 @@ public sealed partial class OutboxDispatcher(
     public async Task<int> DispatchBatchAsync(CancellationToken cancellationToken)
     {
         var claimed = await ClaimAsync(cancellationToken);
+        var perTransaction = Math.Max(1, options.Value.MessagesPerTransaction);
+        var staged = new List<StagedMessage>(Math.Min(perTransaction, claimed.Count));
         var handled = 0;
-        foreach (var message in claimed)
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (await HandleAsync(message, cancellationToken))
+            foreach (var message in claimed)
             {
-                handled++;
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    break;
+                }
+
+                switch (await RunHandlersAsync(message, staged, cancellationToken))
+                {
+                    case Outcome.Handled:
+                        handled++;
+                        break;
+                    case Outcome.Staged when staged.Count >= perTransaction:
+                        handled += await CommitStagedAsync(staged, cancellationToken);
+                        staged.Clear();
+                        break;
+                }
+            }
+        }
+        finally
+        {
+            // Also when stopping: what was handled (an e-mail already sent) is committed, not left to be delivered again.
+            if (staged.Count > 0)
+            {
+                handled += await CommitStagedAsync(staged, CancellationToken.None);
             }
         }
 
+        cancellationToken.ThrowIfCancellationRequested();
         return handled;
     }
 
@@ -112,7 +136,10 @@ public sealed partial class OutboxDispatcher(
 
         // One statement picks and leases the batch (UPDATE … WHERE Id IN (SELECT … LIMIT n)), and the lease
         // condition is checked again on each row it updates: of two dispatchers racing for a row, the second
-        // finds it leased and skips it, and it takes the next due rows instead of coming back empty.
+        // finds it leased and skips it, and it takes the next due rows instead of coming back empty. It runs in a
+        // transaction of its own so that, in a process with the writer gate, it queues there with the other writers
+        // instead of sleeping in SQLite's busy handler while they take turns.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var claimed = await db.OutboxMessages
             .Where(m => due.Contains(m.Id) && m.Status == OutboxStatus.Pending && (m.LockedUntil == null || m.LockedUntil < now))
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.LockedBy, Owner).SetProperty(m => m.LockedUntil, until), cancellationToken);
@@ -121,66 +148,256 @@ public sealed partial class OutboxDispatcher(
             return [];
         }
 
-        return await db.OutboxMessages.AsNoTracking()
+        var ours = await db.OutboxMessages.AsNoTracking()
             .Where(m => m.LockedBy == Owner && m.LockedUntil == until && m.Status == OutboxStatus.Pending)
             .OrderBy(m => m.NextAttemptAt)
             .ToListAsync(cancellationToken);
+        await transaction.CommitAsync(CancellationToken.None);
+        return ours;
     }
 
-    private async Task<bool> HandleAsync(OutboxMessage message, CancellationToken cancellationToken)
+    private enum Outcome
+    {
+        Handled,
+        Staged,
+        Failed,
+    }
+
+    /// <summary>A message whose handlers ran and only added new rows: the rows wait for the batch's transaction.</summary>
+    private sealed record StagedMessage(OutboxMessage Message, IReadOnlyList<object> Added);
+
+    /// <summary>
+    /// Runs the message's handlers in a scope of its own, outside any transaction (their reads and provider calls
+    /// never hold the write lock). A failure stays with this message: its scope and everything it tracked are
+    /// dropped and the failure is recorded. When <paramref name="staged"/> is given and the handlers only added
+    /// new rows (a notification) or changed nothing (an e-mail sent), the message joins the batch's transaction;
+    /// anything else (a changed aggregate, a handler that saved itself) commits alone, as before batching.
+    /// </summary>
+    private async Task<Outcome> RunHandlersAsync(OutboxMessage message, List<StagedMessage>? staged, CancellationToken cancellationToken)
     {
         using var activity = Telemetry.OpenTrainTelemetry.StartOutboxMessage(message.Id, message.Type, message.Attempts + 1);
+        var scope = scopes.CreateAsyncScope();
+        AppDbContext? db = null;
         try
         {
-            await using var scope = scopes.CreateAsyncScope();
             var services = scope.ServiceProvider;
-            var db = services.GetRequiredService<AppDbContext>();
-            await services.GetRequiredService<IUnitOfWork>().ExecuteAsync(
-                async ct =>
-                {
-                    await InvokeHandlersAsync(services, message, ct);
+            db = services.GetRequiredService<AppDbContext>();
 
-                    // The mark and the handlers' changes commit together; the transaction begins only now, after
-                    // the handlers' reads and calls, so it holds the write lock briefly.
-                    if (db.Database.CurrentTransaction is null)
-                    {
-                        await db.Database.BeginTransactionAsync(ct);
-                    }
+            // Reads and saves of the handlers go to this context (as in a unit of work), not to the read connections.
+            db.InUnitOfWork = true;
+            await InvokeHandlersAsync(services, message, cancellationToken);
+            db.InUnitOfWork = false;
+            if (staged is not null && db.Database.CurrentTransaction is null && OnlyAdditions(db, out var added))
+            {
+                staged.Add(new StagedMessage(message, added));
+                return Outcome.Staged;
+            }
 
-                    var now = clock.GetUtcNow();
-                    var marked = await db.OutboxMessages
-                        .Where(m => m.Id == message.Id && m.LockedBy == Owner && m.Status == OutboxStatus.Pending)
-                        .ExecuteUpdateAsync(
-                            s => s.SetProperty(m => m.Status, OutboxStatus.Processed)
-                                .SetProperty(m => m.ProcessedAt, now)
-                                .SetProperty(m => m.Attempts, m => m.Attempts + 1)
-                                .SetProperty(m => m.LockedBy, (string?)null)
-                                .SetProperty(m => m.LockedUntil, (DateTimeOffset?)null)
-                                .SetProperty(m => m.LastError, (string?)null),
-                            ct);
-                    if (marked == 0)
-                    {
-                        // Our lease ran out and another dispatcher took the message: undo our effects.
-                        throw new OutboxLeaseLostException(message.Id);
-                    }
-
-                    return marked;
-                },
-                cancellationToken);
-            return true;
+            await CommitAloneAsync(db, message, cancellationToken);
+            return Outcome.Handled;
         }
         catch (OutboxLeaseLostException)
         {
             activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, "lease lost");
             LogLeaseLost(message.Id);
-            return false;
+            return Outcome.Failed;
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, exception.GetType().Name);
+            await ReleaseAsync(db);
             await RecordFailureAsync(message, exception, cancellationToken);
-            return false;
+            return Outcome.Failed;
         }
+        finally
+        {
+            await ReleaseAsync(db);
+            await scope.DisposeAsync();
+        }
+    }
+
+    /// <summary>Rolls back what a failed or finished scope still holds (the write lock first of all) and forgets its changes.</summary>
+    private static async Task ReleaseAsync(AppDbContext? db)
+    {
+        if (db is null)
+        {
+            return;
+        }
+
+        db.InUnitOfWork = false;
+        if (db.Database.CurrentTransaction is { } transaction)
+        {
+            await transaction.DisposeAsync();
+        }
+
+        db.ChangeTracker.Clear();
+    }
+
+    /// <summary>The new entities the handlers added (roots only), or false when they changed or deleted anything already stored.</summary>
+    private static bool OnlyAdditions(AppDbContext db, out IReadOnlyList<object> added)
+    {
+        var roots = new List<object>();
+        added = roots;
+        foreach (var entry in db.ChangeTracker.Entries())
+        {
+            switch (entry.State)
+            {
+                case EntityState.Unchanged when entry.Entity is IAggregateRoot { DomainEvents.Count: > 0 }:
+                    return false;
+                case EntityState.Unchanged or EntityState.Detached:
+                    continue;
+                case EntityState.Added when !entry.Metadata.IsOwned() && entry.Entity is not OutboxMessage:
+                    roots.Add(entry.Entity);
+                    continue;
+                default:
+                    // A modified or deleted row, an owned row (its owner may be stored already), an outbox row written by hand.
+                    return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The message's changes and its processed mark in one transaction of its own (the path of every message before batching).</summary>
+    private async Task CommitAloneAsync(AppDbContext db, OutboxMessage message, CancellationToken cancellationToken)
+    {
+        // The transaction begins only now, after the handlers' reads and calls, so it holds the write lock briefly
+        // (unless a handler saved by itself, which began it already).
+        var transaction = db.Database.CurrentTransaction ?? await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        if (await MarkProcessedAsync(db, [message.Id], cancellationToken) == 0)
+        {
+            // Our lease ran out and another dispatcher took the message: undo our effects.
+            throw new OutboxLeaseLostException(message.Id);
+        }
+
+        await transaction.CommitAsync(CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Commits the staged messages' new rows and their processed marks in one transaction. Only the messages whose
+    /// lease is still ours take effect; the others were taken over and are left to their new owner. Each message's
+    /// rows are saved by a save of their own, which EF Core wraps in a savepoint: a message whose rows fail (a
+    /// constraint) is rolled back to that savepoint and rescheduled, and the others commit.
+    /// </summary>
+    private async Task<int> CommitStagedAsync(IReadOnlyList<StagedMessage> staged, CancellationToken cancellationToken)
+    {
+        var ids = staged.Select(s => s.Message.Id).ToList();
+        var failed = new List<(OutboxMessage Message, Exception Error)>();
+        List<Guid> done = [];
+        List<Guid> ours;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            try
+            {
+                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+                ours = await db.OutboxMessages
+                    .Where(m => ids.Contains(m.Id) && m.LockedBy == Owner && m.Status == OutboxStatus.Pending)
+                    .Select(m => m.Id)
+                    .ToListAsync(cancellationToken);
+                foreach (var message in staged.Where(s => ours.Contains(s.Message.Id)))
+                {
+                    if (message.Added.Count > 0 && await SaveStagedAsync(db, message, cancellationToken) is { } error)
+                    {
+                        failed.Add((message.Message, error));
+                        continue;
+                    }
+
+                    done.Add(message.Message.Id);
+                }
+
+                if (await MarkProcessedAsync(db, done, cancellationToken) != done.Count)
+                {
+                    throw new OutboxLeaseLostException(ids[0]);
+                }
+
+                await transaction.CommitAsync(CancellationToken.None);
+            }
+            catch (OutboxLeaseLostException)
+            {
+                // A lease ran out between our check and our mark: everything rolled back; each message is delivered again
+                // once its lease is free.
+                foreach (var id in ids)
+                {
+                    LogLeaseLost(id);
+                }
+
+                return 0;
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // The transaction itself failed (the mark, the commit): nothing of it was committed; every message of it
+                // is rescheduled with its backoff, as a message whose own commit failed always was.
+                LogBatchFailed(exception, staged.Count);
+                failed.Clear();
+                failed.AddRange(staged.Select(s => (s.Message, exception)));
+                done.Clear();
+                ours = ids;
+            }
+        }
+
+        // After the commit, so that recording a failure never waits for the transaction above.
+        foreach (var (message, error) in failed)
+        {
+            await RecordFailureAsync(message, error, cancellationToken);
+        }
+
+        foreach (var id in ids.Except(ours))
+        {
+            LogLeaseLost(id);
+        }
+
+        return done.Count;
+    }
+
+    /// <summary>Saves one staged message's rows inside the batch's transaction; returns the error that rolled them back, if any.</summary>
+    private static async Task<Exception?> SaveStagedAsync(AppDbContext db, StagedMessage message, CancellationToken cancellationToken)
+    {
+        foreach (var entity in message.Added)
+        {
+            db.Add(entity);
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return null;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // EF Core rolled the transaction back to the savepoint it took before this save; forget what the save
+            // tracked (this message's rows and the outbox rows of their events). Earlier messages' rows are Unchanged.
+            foreach (var entry in db.ChangeTracker.Entries().Where(e => e.State != EntityState.Unchanged).ToList())
+            {
+                entry.State = EntityState.Detached;
+            }
+
+            return exception;
+        }
+    }
+
+    /// <summary>Marks the messages processed where the lease is still ours; returns how many rows it marked.</summary>
+    private Task<int> MarkProcessedAsync(AppDbContext db, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
+    {
+        if (ids.Count == 0)
+        {
+            return Task.FromResult(0);
+        }
+
+        var now = clock.GetUtcNow();
+        var single = ids.First();
+        var query = ids.Count == 1
+            ? db.OutboxMessages.Where(m => m.Id == single && m.LockedBy == Owner && m.Status == OutboxStatus.Pending)
+            : db.OutboxMessages.Where(m => ids.Contains(m.Id) && m.LockedBy == Owner && m.Status == OutboxStatus.Pending);
+        return query.ExecuteUpdateAsync(
+            s => s.SetProperty(m => m.Status, OutboxStatus.Processed)
+                .SetProperty(m => m.ProcessedAt, now)
+                .SetProperty(m => m.Attempts, m => m.Attempts + 1)
+                .SetProperty(m => m.LockedBy, (string?)null)
+                .SetProperty(m => m.LockedUntil, (DateTimeOffset?)null)
+                .SetProperty(m => m.LastError, (string?)null),
+            cancellationToken);
     }
 
     private static async Task InvokeHandlersAsync(IServiceProvider services, OutboxMessage message, CancellationToken cancellationToken)
@@ -258,6 +475,9 @@ public sealed partial class OutboxDispatcher(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox message {MessageId} ({Type}) failed attempt {Attempts}; next at {NextAttemptAt}: {Error}")]
     private partial void LogRetrying(Guid messageId, string type, int attempts, DateTimeOffset nextAttemptAt, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox: the transaction of {Count} handled messages failed; they are retried on their schedule")]
+    private partial void LogBatchFailed(Exception exception, int count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Outbox message {MessageId}: could not record its failure")]
     private partial void LogRecordFailed(Exception exception, Guid messageId);

@@ -8,6 +8,19 @@ public sealed class OutboxOptions
     /// <summary>Rows one dispatcher claims at a time.</summary>
     public int BatchSize { get; set; } = 100;
 
+    /// <summary>
+    /// Handled messages committed together: the new rows of up to this many messages (notifications) and their
+    /// processed marks share one transaction. A message that changes stored rows, or fails, still commits (or
+    /// fails) alone. 1 gives one transaction per message.
+    /// </summary>
+    public int MessagesPerTransaction { get; set; } = 50;
+
+    /// <summary>
+    /// Batches one run of the outbox job dispatches at most before it waits for its next turn
+    /// (<c>Worker:OutboxInterval</c>); a run ends sooner when nothing is due.
+    /// </summary>
+    public int MaxBatchesPerRun { get; set; } = 100;
+
     /// <summary>How long a claim holds; a dispatcher that dies mid-batch releases its rows when it ends.</summary>
     public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(60);
 
