@@ -60,9 +60,12 @@ cleanup() {
     trap - EXIT INT TERM
     for pid in "${PIDS[@]}"; do stop_pid "$pid"; done
     rm -rf "$WORK"
-    [ "$status" -eq 0 ] || log "failed (exit $status); logs were in $WORK (removed); rerun to see them"
+    # To the run's own stderr (fd 3): a failure inside a block whose stderr goes to a file (wrk's timing) still shows.
+    [ "$status" -eq 0 ] || log "failed (exit $status) at line ${FAILED_LINE:-?}; logs were in $WORK (removed); rerun to see them" 2>&3
     exit "$status"
 }
+exec 3>&2
+trap 'FAILED_LINE=$LINENO' ERR
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
@@ -162,7 +165,7 @@ start_worker() {
 
 # CPU accounting around a load: cores used by the API, by the load client and by everything else.
 machine_jiffies() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
-pid_jiffies() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+pid_jiffies() { if [ -n "$1" ]; then awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; else echo 0; fi; }
 now_ms() { date +%s%3N; }
 cores() { awk -v j="$1" -v ms="$2" -v hz="$CLK_TCK" 'BEGIN { printf "%.2f", (ms > 0 ? j / hz / (ms / 1000) : 0) }'; }
 
@@ -185,7 +188,8 @@ wrk_run() {
     settle
     [ -n "$quiet" ] && return 0
     wall=$((t1 - t0))
-    used=$(awk '{printf "%d", ($1 + $2) * hz}' hz="$CLK_TCK" "$WORK/wrk-time-$name.txt")
+    # The last line is bash's `time` (TIMEFORMAT); anything wrk wrote to stderr comes before it.
+    used=$(tail -n 1 "$WORK/wrk-time-$name.txt" | awk '{printf "%d", ($1 + $2) * hz}' hz="$CLK_TCK")
     figure "$name.rps" "$(printf '%.0f' "$rps")" req/s
     figure "$name.p50" "$(awk -v v="$p50" 'BEGIN { printf "%.2f", v / 1000 }')" ms
     figure "$name.p99" "$(awk -v v="$p99" 'BEGIN { printf "%.2f", v / 1000 }')" ms
@@ -397,13 +401,14 @@ log "growth: bulk insert to $LARGE_MILESTONES milestones and $LARGE_INVOICES inv
 driver grow --db "$READ_DATA/opentrain.db" --milestones "$LARGE_MILESTONES" --invoices "$LARGE_INVOICES" --label large | figures
 driver report-query --db "$READ_DATA/opentrain.db" --label large | figures
 start_api large "$READ_DATA"
+# The warm-up loads the floor too: it must be running (without it wrk failed and set -e ended the run).
+start_floor "$READ_DATA/opentrain.db"
 warm_up
 growth_latency large
 for route in milestone contract_milestones report report_admin; do
     figure "growth.$route.p50_ratio" "$(ratio "${P50[growth.large.$route]}" "${P50[growth.small.$route]}")" x
     figure "growth.$route.p99_ratio" "$(ratio "${P99[growth.large.$route]}" "${P99[growth.small.$route]}")" x
 done
-start_floor "$READ_DATA/opentrain.db"
 read_routes large
 figure memory.large.peak_working_set "$(peak_memory)" MB
 stop_api
