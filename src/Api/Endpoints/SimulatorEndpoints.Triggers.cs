@@ -59,25 +59,37 @@ internal static partial class SimulatorEndpoints
     }
 
     /// <summary>
-    /// Hands the simulator's recorded events to the webhook's handling, oldest first, as Stripe delivers them. One that
-    /// cannot be applied now stays undelivered; reconciliation's sweep applies it later (the inbox makes a repeat a no-op).
+    /// Hands the simulator's recorded events to the webhook's handling, oldest first, as Stripe delivers them: each event
+    /// is taken by one delivery only, so pages answered at the same moment never apply the same event twice. One that
+    /// cannot be applied now goes back; the next delivery or reconciliation's sweep applies it (the inbox makes a repeat a no-op).
     /// </summary>
     internal static async Task<int> DeliverEventsAsync(PaymentSimulator simulator, ISender sender, CancellationToken ct)
     {
+        var taken = simulator.TakeUndeliveredEvents();
         var delivered = 0;
-        foreach (var providerEvent in simulator.UndeliveredEvents())
+        var next = 0;
+        try
         {
-            try
+            for (; next < taken.Count; next++)
             {
-                await sender.Send(new ApplyProviderEventCommand(providerEvent), ct);
+                try
+                {
+                    await sender.Send(new ApplyProviderEventCommand(taken[next]), ct);
+                    delivered++;
+                }
+                catch (Exception exception) when (exception is ConcurrencyConflictException or ProviderEventNotUnderstoodException)
+                {
+                    simulator.ReturnUndelivered(taken[next].EventId);
+                }
             }
-            catch (Exception exception) when (exception is ConcurrencyConflictException or ProviderEventNotUnderstoodException)
+        }
+        finally
+        {
+            // Stopped early (the request was cancelled, the handling failed): what was not applied goes back.
+            for (; next < taken.Count; next++)
             {
-                continue;
+                simulator.ReturnUndelivered(taken[next].EventId);
             }
-
-            simulator.MarkDelivered(providerEvent.EventId);
-            delivered++;
         }
 
         return delivered;

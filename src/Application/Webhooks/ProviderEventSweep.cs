@@ -5,13 +5,15 @@ namespace OpenTrain.Clean.Application.Webhooks;
 
 /// <summary>
 /// Reconciliation's second half (decision 010-late-charges): asks the provider for the events it recorded
-/// since the last sweep and applies each through the webhook's own handling, each in its own transaction.
-/// An event already applied is found in the inbox and changes nothing; one whose delivery was lost (a late
-/// success of a failed funding attempt, a dispute, a refund) is applied now. One failure never stops the rest.
+/// since the last sweep, looks them all up in the inbox in one read, and applies the ones not recorded through the
+/// webhook's own handling, each in its own transaction: one whose delivery was lost (a late success of a failed
+/// funding attempt, a dispute, a refund) is applied now. An event already applied costs no transaction; one that a
+/// webhook records at the same moment is found by the inbox's claim and changes nothing. One failure never stops the rest.
 /// </summary>
 public sealed partial class ProviderEventSweep(
     IPaymentGateway payments,
     IUnitOfWork unitOfWork,
+    IWebhookInbox inbox,
     ApplyProviderEventHandler events,
     ProviderEventCursor cursor,
     TimeProvider clock,
@@ -38,9 +40,10 @@ public sealed partial class ProviderEventSweep(
             return 0;
         }
 
+        var recordedIds = await inbox.FindRecordedAsync([.. recorded.Select(r => r.Event.EventId)], cancellationToken);
         var applied = 0;
         DateTimeOffset? firstFailure = null;
-        foreach (var record in recorded)
+        foreach (var record in recorded.Where(r => !recordedIds.Contains(r.Event.EventId)))
         {
             try
             {

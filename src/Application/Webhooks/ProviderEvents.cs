@@ -37,11 +37,17 @@ public sealed record UnreadableProviderEvent(string EventId, string Type, string
 /// <summary>Any other event type: acknowledged and ignored.</summary>
 public sealed record UnhandledProviderEvent(string EventId, string Type) : ProviderEvent(EventId, Type);
 
-/// <summary>Remembers which provider events were applied (a unique index, in the same transaction as their effect).</summary>
+/// <summary>Remembers which provider events were applied (a unique key, in the same transaction as their effect).</summary>
 public interface IWebhookInbox
 {
-    /// <summary>False when the event was already recorded: the caller then changes nothing.</summary>
+    /// <summary>
+    /// Claims the event's id as the first write of the caller's transaction. False when it is recorded already, or is being
+    /// recorded at this moment by another delivery (the claim waits for that one): the caller then changes nothing.
+    /// </summary>
     Task<bool> TryRecordAsync(string eventId, string type, CancellationToken cancellationToken);
+
+    /// <summary>Which of these event ids are recorded already, in one read (no transaction).</summary>
+    Task<IReadOnlySet<string>> FindRecordedAsync(IReadOnlyCollection<string> eventIds, CancellationToken cancellationToken);
 }
 
 /// <summary>

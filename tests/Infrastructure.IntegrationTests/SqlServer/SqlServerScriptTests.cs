@@ -48,6 +48,7 @@ public sealed class SqlServerScriptTests
         Assert.Contains(statements, s => s.Name == "OutboxDispatcher.SqlServerClaim");
         Assert.Contains(statements, s => s.Name == "PayoutClaims.SqlServerClaim");
         Assert.Contains(statements, s => s.Name == "InvoiceNumberSequence.SqlServerMerge");
+        Assert.Contains(statements, s => s.Name == "WebhookInbox.SqlServerClaim");
         foreach (var (name, sql) in statements)
         {
             var script = SqlServerScript.Parse(sql, out var errors);
@@ -78,6 +79,22 @@ public sealed class SqlServerScriptTests
         Assert.IsType<UpdateStatement>(statement);
         Assert.Equal(1, inventory.OutputClauses);
         Assert.Superset(new HashSet<TableHintKind> { TableHintKind.UpdLock, TableHintKind.ReadPast, TableHintKind.Rowlock }, inventory.Tables[table].ToHashSet());
+    }
+
+    [Fact]
+    public void InboxClaim_OnSqlServer_IsOneInsertThatHoldsTheKeyRangeItChecked()
+    {
+        var sql = SqlServerScript.RawStatements().Single(s => s.Name == "WebhookInbox.SqlServerClaim").Sql;
+        var script = SqlServerScript.Parse(sql, out var errors);
+        Assert.Empty(errors);
+        var inventory = new SqlServerScript.Inventory();
+        script.Accept(inventory);
+
+        // UPDLOCK, HOLDLOCK: a second claim of the same id waits for the first's commit and then finds its row (no
+        // duplicate-key error); the range lock also covers an id not there yet.
+        var insert = Assert.IsType<InsertStatement>(Assert.Single(Assert.Single(script.Batches).Statements));
+        Assert.Equal("ProcessedWebhookEvents", ((NamedTableReference)insert.InsertSpecification.Target).SchemaObject.BaseIdentifier.Value);
+        Assert.Superset(new HashSet<TableHintKind> { TableHintKind.UpdLock, TableHintKind.HoldLock }, inventory.Tables["ProcessedWebhookEvents"].ToHashSet());
     }
 
     [Fact]

@@ -28,20 +28,16 @@ public sealed partial class PaymentSimulator
     private static readonly JsonSerializerOptions EventJson = new(JsonSerializerDefaults.Web);
 
     public Task<IReadOnlyList<RecordedProviderEvent>> ListEventsAsync(DateTimeOffset since, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<RecordedProviderEvent>>(
-            [.. store.List<SimEvent>("event").Where(e => e.CreatedAt >= since).OrderBy(e => e.CreatedAt).Select(e => new RecordedProviderEvent(Read(e), e.CreatedAt))]);
+        Task.FromResult<IReadOnlyList<RecordedProviderEvent>>([.. store.EventsSince(since).Select(e => new RecordedProviderEvent(Read(e), e.CreatedAt))]);
 
-    /// <summary>Events not yet handed to the webhook handling, oldest first.</summary>
-    public IReadOnlyList<ProviderEvent> UndeliveredEvents() =>
-        [.. store.List<SimEvent>("event").Where(e => !e.Delivered).Select(Read)];
+    /// <summary>
+    /// Takes the events not yet handed to the webhook handling, oldest first: each is taken by one delivery only, as
+    /// Stripe sends each event once to an endpoint. One the handling could not apply goes back with <see cref="ReturnUndelivered"/>.
+    /// </summary>
+    public IReadOnlyList<ProviderEvent> TakeUndeliveredEvents() => [.. store.TakeUndeliveredEvents().Select(Read)];
 
-    public void MarkDelivered(string eventId)
-    {
-        if (store.Get<SimEvent>(eventId) is { } recorded)
-        {
-            store.Put("event", eventId, recorded with { Delivered = true });
-        }
-    }
+    /// <summary>An event taken for delivery and not applied: the next delivery (or reconciliation's sweep) applies it.</summary>
+    public void ReturnUndelivered(string eventId) => store.ReturnEvent(eventId);
 
     public IReadOnlyList<SimDispute> Disputes() => store.List<SimDispute>("dispute");
 
@@ -208,7 +204,7 @@ public sealed partial class PaymentSimulator
     private void Emit(Func<string, ProviderEvent> create)
     {
         var providerEvent = create(NewId("evt"));
-        store.Put("event", providerEvent.EventId, new SimEvent(
+        store.AddEvent(new SimEvent(
             providerEvent.EventId, providerEvent.Type, clock.GetUtcNow(), providerEvent.GetType().Name, JsonSerializer.Serialize(providerEvent, providerEvent.GetType(), EventJson), Delivered: false));
     }
 
