@@ -11,8 +11,8 @@ public enum WebhookOutcome
 }
 
 /// <summary>
-/// Applies one provider event, once: its id is recorded in the same transaction as its effect, so a
-/// redelivery changes nothing. Events arrive late, twice or out of order; each kind's handler makes
+/// Applies one provider event, once: its id is claimed in the same transaction as its effect (an insert-if-absent
+/// right before the save), so a redelivery, or a second delivery at the same moment, changes nothing and fails nothing. Events arrive late, twice or out of order; each kind's handler makes
 /// only monotonic changes (or re-reads the object from the provider), with the rules the aggregates own.
 /// </summary>
 public sealed record ApplyProviderEventCommand(ProviderEvent Event) : ICommand<WebhookOutcome>;
@@ -36,12 +36,13 @@ public sealed class ApplyProviderEventHandler(
             throw new ProviderEventNotUnderstoodException(unreadable, unreadable.Reason);
         }
 
-        if (!await inbox.TryRecordAsync(providerEvent.EventId, providerEvent.Type, cancellationToken))
+        // A cheap read first: a redelivery of a recorded event is answered before any handling (no provider call, no transaction).
+        if ((await inbox.FindRecordedAsync([providerEvent.EventId], cancellationToken)).Count > 0)
         {
             return WebhookOutcome.Duplicate;
         }
 
-        return providerEvent switch
+        var outcome = providerEvent switch
         {
             PaymentIntentChanged e => await paymentIntents.ApplyAsync(e, cancellationToken),
             ChargeRefunded e => await refunds.ApplyAsync(e, cancellationToken),
@@ -52,5 +53,9 @@ public sealed class ApplyProviderEventHandler(
             SubscriptionInvoiceChanged e => await subscriptionInvoices.ApplyAsync(e, cancellationToken),
             _ => WebhookOutcome.Ignored,
         };
+
+        // The claim comes after the handling (which may call the provider) so that no lock is held across that call; another
+        // delivery of the same event that got there first makes this one change nothing.
+        return await inbox.TryRecordAsync(providerEvent.EventId, providerEvent.Type, cancellationToken) ? outcome : WebhookOutcome.Duplicate;
     }
 }

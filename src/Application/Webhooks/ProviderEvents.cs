@@ -41,8 +41,9 @@ public sealed record UnhandledProviderEvent(string EventId, string Type) : Provi
 public interface IWebhookInbox
 {
     /// <summary>
-    /// Claims the event's id as the first write of the caller's transaction. False when it is recorded already, or is being
-    /// recorded at this moment by another delivery (the claim waits for that one): the caller then changes nothing.
+    /// Records the event as applied, in the caller's transaction, right before its effect is saved. False when another
+    /// delivery recorded it first (the claim waits for one committing at this moment): the transaction is then rolled back
+    /// and the effect discarded, and the caller answers duplicate.
     /// </summary>
     Task<bool> TryRecordAsync(string eventId, string type, CancellationToken cancellationToken);
 

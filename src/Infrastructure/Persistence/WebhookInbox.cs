@@ -33,11 +33,11 @@ internal sealed class ProcessedWebhookEventConfiguration : IEntityTypeConfigurat
 }
 
 /// <summary>
-/// The event's id is claimed by one insert-if-absent statement, the first write of the command's transaction: it commits
-/// with the event's effect or not at all. Two deliveries of one event at the same moment (two instances receiving the
-/// same webhook, a page delivering what the sweep is applying) queue on the claim (SQLite: the database write lock;
-/// SQL Server: the key-range lock of UPDLOCK, HOLDLOCK); the second finds the first's row and inserts nothing, so it
-/// applies nothing and writes nothing, with no constraint violation and no rolled-back save.
+/// The event's id is claimed by one insert-if-absent statement in the command's transaction, after the event's handling
+/// (which may read the provider) and right before its effect is saved: it commits with the effect or not at all. Two
+/// deliveries of one event at the same moment (two instances given the same webhook, a page delivering what the sweep is
+/// applying) queue on the claim (SQLite: the database write lock; SQL Server: the key-range lock of UPDLOCK, HOLDLOCK);
+/// the second finds the first's row, inserts nothing and rolls back its transaction: no constraint violation, no effect saved.
 /// </summary>
 internal sealed class WebhookInbox(AppDbContext db, TimeProvider clock) : IWebhookInbox
 {
@@ -57,11 +57,19 @@ internal sealed class WebhookInbox(AppDbContext db, TimeProvider clock) : IWebho
 
     public async Task<bool> TryRecordAsync(string eventId, string type, CancellationToken cancellationToken)
     {
-        // The claim is a write that must commit with the effect: the transaction begins here.
+        // The claim is a write that must commit with the effect: the transaction begins here unless the handling began it.
         var transaction = db.Database.CurrentTransaction ?? await db.Database.BeginTransactionAsync(cancellationToken);
         await using var command = CreateClaim(db.Database.GetDbConnection(), db.Database.IsSqlite(), eventId, type, clock.GetUtcNow());
         command.Transaction = transaction.GetDbTransaction();
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        if (await command.ExecuteNonQueryAsync(cancellationToken) == 1)
+        {
+            return true;
+        }
+
+        // Recorded by another delivery meanwhile: nothing of this one is kept (an invoice number it took goes back).
+        await transaction.RollbackAsync(CancellationToken.None);
+        db.ChangeTracker.Clear();
+        return false;
     }
 
     public async Task<IReadOnlySet<string>> FindRecordedAsync(IReadOnlyCollection<string> eventIds, CancellationToken cancellationToken)
