@@ -1,6 +1,5 @@
-using OpenTrain.Clean.Domain.Common;
+using System.Linq.Expressions;
 using OpenTrain.Clean.Domain.Invoices;
-using Riok.Mapperly.Abstractions;
 
 namespace OpenTrain.Clean.Application.Invoices;
 
@@ -31,28 +30,38 @@ public sealed record InvoiceResponse(
 
 public sealed record InvoiceLineResponse(InvoiceLineKind Kind, string Description, long Amount);
 
-[Mapper]
-internal static partial class InvoiceMappings
+/// <summary>
+/// Written once, as an expression: list reads and the Reports page select it in their query (EF Core reads the
+/// columns and the lines, never materializing the invoice), and <see cref="ToResponse"/> runs the same expression compiled.
+/// </summary>
+public static class InvoiceMappings
 {
-    [MapperIgnoreSource(nameof(Invoice.DomainEvents))]
-    [MapperIgnoreSource(nameof(Invoice.Version))]
-    [MapperIgnoreSource(nameof(Invoice.FundingAttempt))]
-    [MapperIgnoreSource(nameof(Invoice.CounterpartyName))]
-    [MapperIgnoreSource(nameof(Invoice.CounterpartyEmail))]
-    [MapProperty(nameof(Invoice.Total.Currency), nameof(InvoiceResponse.Currency))]
-    public static partial InvoiceResponse ToResponse(this Invoice invoice);
+    /// <summary>The response as the expression a query selects.</summary>
+    public static Expression<Func<Invoice, InvoiceResponse>> Response { get; } = i => new InvoiceResponse(
+        i.Id.Value,
+        i.Number,
+        i.Kind,
+        i.BillingType,
+        i.ProjectName,
+        i.Description,
+        i.EmployerId.Value,
+        i.TrainerId == null ? null : i.TrainerId.Value.Value,
+        i.JobId == null ? null : i.JobId.Value.Value,
+        i.ContractId == null ? null : i.ContractId.Value.Value,
+        i.MilestoneId == null ? null : i.MilestoneId.Value.Value,
+        i.Lines.Select(l => new InvoiceLineResponse(l.Kind, l.Description, l.AmountCents)).ToList(),
+        i.Total.Amount,
+        i.Total.Currency,
+        i.PaymentStatus,
+        i.PaymentReference,
+        i.IssuedAt,
+        i.PaidAt);
 
-    private static InvoiceLineResponse ToResponse(InvoiceLine line) => new(line.Kind, line.Description, line.Amount.Amount);
+    private static readonly Func<Invoice, InvoiceResponse> Compiled = Response.Compile();
 
-    private static long ToCents(Money money) => money.Amount;
-
-    private static Guid ToGuid(InvoiceId id) => id.Value;
-
-    private static Guid ToGuid(UserId id) => id.Value;
-
-    private static Guid ToGuid(JobId id) => id.Value;
-
-    private static Guid ToGuid(ContractId id) => id.Value;
-
-    private static Guid ToGuid(MilestoneId id) => id.Value;
+    public static InvoiceResponse ToResponse(this Invoice invoice)
+    {
+        ArgumentNullException.ThrowIfNull(invoice);
+        return Compiled(invoice);
+    }
 }

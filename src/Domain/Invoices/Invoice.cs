@@ -61,9 +61,10 @@ public sealed class InvoiceLine
     public Money Amount => new(AmountCents, Currency);
 
     // Stored as two plain columns: a line lives inside the invoice, where EF maps no value-object structs.
-    private long AmountCents { get; set; }
+    // Readable so that a read can select the cents in its query instead of materializing the invoice.
+    public long AmountCents { get; private set; }
 
-    private string Currency { get; set; } = Money.Usd;
+    public string Currency { get; private set; } = Money.Usd;
 }
 
 /// <summary>What the milestone and its parties looked like when the invoice was issued.</summary>

@@ -103,8 +103,16 @@ public sealed partial class WebhookDeliveryDispatcher(
             .Take(count)
             .Select(e => e.Id);
 
+        // Nothing due (the common case) is found by a read: no write statement, no turn on the write lock.
+        if (!await due.AnyAsync(cancellationToken))
+        {
+            return [];
+        }
+
         // The lease condition is checked again on each row the UPDATE changes: of two workers racing for an
-        // endpoint, the second finds it leased and leaves it.
+        // endpoint, the second finds it leased and leaves it. In a transaction of its own, so that in a process with
+        // the SQLite writer gate it queues there instead of sleeping in SQLite's busy handler.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var claimed = await db.Set<WebhookEndpoint>()
             .Where(e => due.Contains(e.Id)
                 && (EF.Property<DateTimeOffset?>(e, WebhookEndpointConfiguration.LeasedUntil) == null || EF.Property<DateTimeOffset?>(e, WebhookEndpointConfiguration.LeasedUntil) <= now))
@@ -117,11 +125,13 @@ public sealed partial class WebhookDeliveryDispatcher(
             return [];
         }
 
-        return await db.Set<WebhookEndpoint>().AsNoTracking()
+        var ours = await db.Set<WebhookEndpoint>().AsNoTracking()
             .Where(e => EF.Property<string?>(e, WebhookEndpointConfiguration.LeasedBy) == Owner
                 && EF.Property<DateTimeOffset?>(e, WebhookEndpointConfiguration.LeasedUntil) == until)
             .Select(e => e.Id)
             .ToListAsync(cancellationToken);
+        await transaction.CommitAsync(CancellationToken.None);
+        return ours;
     }
 
     private async Task DeliverToAsync(WebhookEndpointId endpointId, CancellationToken cancellationToken)

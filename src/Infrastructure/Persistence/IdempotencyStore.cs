@@ -167,8 +167,14 @@ internal sealed class IdempotencyStore(IServiceScopeFactory scopes, TimeProvider
         int deleted;
         do
         {
-            // One bounded statement per round (DELETE TOP (n) on SQL Server, a LIMITed key subquery on SQLite).
-            deleted = await db.Set<IdempotencyRecord>().Where(r => r.ExpiresAt <= now).Take(PurgeBatchSize).ExecuteDeleteAsync(cancellationToken);
+            // One bounded statement per round: DELETE TOP (n) on SQL Server; on SQLite the expired rows' rowids from the
+            // ExpiresAt index. (EF Core's SQLite form, DELETE … WHERE EXISTS (a LIMITed key subquery), ran that subquery
+            // for every row of the table while holding the write lock: O(all records) per round.)
+            deleted = db.Database.IsSqlite()
+                ? await db.Database.ExecuteSqlAsync(
+                    $"""DELETE FROM "IdempotencyRecords" WHERE rowid IN (SELECT rowid FROM "IdempotencyRecords" WHERE "ExpiresAt" <= {now.UtcTicks} LIMIT {PurgeBatchSize})""",
+                    cancellationToken)
+                : await db.Set<IdempotencyRecord>().Where(r => r.ExpiresAt <= now).Take(PurgeBatchSize).ExecuteDeleteAsync(cancellationToken);
             purged += deleted;
         }
         while (deleted == PurgeBatchSize);

@@ -157,6 +157,28 @@ public sealed class SafetyIdempotencyStoreTests : IDisposable
         var deletes = statements.Texts.Where(t => t.Contains("DELETE", StringComparison.OrdinalIgnoreCase)).ToList();
         Assert.Equal(3, deletes.Count);
         Assert.All(deletes, d => Assert.Contains("LIMIT", d, StringComparison.OrdinalIgnoreCase));
+
+        // Each round finds its rows through the ExpiresAt index: no statement walks the whole table under the write lock.
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(_database.ConnectionString);
+        await connection.OpenAsync();
+        foreach (var delete in deletes)
+        {
+            await using var explain = connection.CreateCommand();
+            explain.CommandText = "EXPLAIN QUERY PLAN " + delete;
+            foreach (var name in System.Text.RegularExpressions.Regex.Matches(delete, @"[@$][A-Za-z_][A-Za-z0-9_]*").Select(m => m.Value).Distinct())
+            {
+                explain.Parameters.AddWithValue(name, 0);
+            }
+
+            var plan = new List<string>();
+            await using var reader = await explain.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                plan.Add(reader.GetString(3));
+            }
+
+            Assert.DoesNotContain(plan, step => step.StartsWith("SCAN", StringComparison.Ordinal));
+        }
     }
 
     private async Task<int> CountAsync()

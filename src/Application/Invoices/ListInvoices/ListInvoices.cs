@@ -33,14 +33,15 @@ public sealed class ListInvoicesHandler(IReadStore store, ICurrentUser user) : I
         new((roots, a) => roots.VisibleTo<Invoice>(a.User).Where(i => i.Id == a.Id).Select(i => (DateTimeOffset?)i.IssuedAt));
 
     /// <summary>
-    /// A page newest first (<see cref="NewestFirst"/>: the instant, then the id; after a cursor, "not newer" first so the
+    /// A page newest first, selected as the response in the query (<see cref="NewestFirst"/>: the instant, then the id; after a cursor, "not newer" first so the
     /// index seeks to it); a null filter or cursor drops out of the SQL (EF Core makes one statement per null pattern).
     /// </summary>
-    private static readonly ReadsByRole<PageArgs, Invoice> Page = new((roots, a) => roots.VisibleTo<Invoice>(a.User)
+    private static readonly ReadsByRole<PageArgs, InvoiceResponse> Page = new((roots, a) => roots.VisibleTo<Invoice>(a.User)
         .Where(i => (a.Kind == null || i.Kind == a.Kind) && (a.Status == null || i.PaymentStatus == a.Status) && (a.Milestone == null || i.MilestoneId == a.Milestone))
         .Where(i => a.At == null || (i.IssuedAt <= a.At && (i.IssuedAt < a.At || i.Id < a.CursorId)))
         .OrderByDescending(i => i.IssuedAt).ThenByDescending(i => i.Id)
-        .Take(a.Take));
+        .Take(a.Take)
+        .Select(InvoiceMappings.Response));
 
     public async ValueTask<Page<InvoiceResponse>> Handle(ListInvoicesQuery query, CancellationToken cancellationToken)
     {
@@ -61,7 +62,7 @@ public sealed class ListInvoicesHandler(IReadStore store, ICurrentUser user) : I
             Page.For(user.Role),
             new PageArgs(user.Id, query.Kind, query.PaymentStatus, milestone, at, cursor, query.Limit + 1),
             cancellationToken);
-        return Paging.ToPage(rows.Select(i => i.ToResponse()).ToList(), query.Limit, i => i.Id.ToString());
+        return Paging.ToPage(rows, query.Limit, i => i.Id.ToString());
     }
 
     private readonly record struct PageArgs(UserId User, InvoiceKind? Kind, InvoicePaymentStatus? Status, MilestoneId? Milestone, DateTimeOffset? At, InvoiceId CursorId, int Take);

@@ -31,8 +31,8 @@ internal sealed class InvoiceConfiguration : IEntityTypeConfiguration<Invoice>
             line.Property(l => l.Kind).HasConversion<string>().HasMaxLength(32);
             line.Property(l => l.Description).HasMaxLength(Invoice.MaxLineDescriptionLength);
             line.Ignore(l => l.Amount);
-            line.Property<long>("AmountCents").HasColumnName("AmountCents");
-            line.Property<string>("Currency").HasColumnName("AmountCurrency").HasMaxLength(3).IsUnicode(false);
+            line.Property(l => l.AmountCents).HasColumnName("AmountCents");
+            line.Property(l => l.Currency).HasColumnName("AmountCurrency").HasMaxLength(3).IsUnicode(false);
         });
         builder.Navigation(i => i.Lines).HasField("_lines");
         builder.Ignore(i => i.DomainEvents);

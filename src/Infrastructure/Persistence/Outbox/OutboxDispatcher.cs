@@ -1,6 +1,7 @@
 using System.Data;
 using System.Text.Json;
 using Microsoft.Data.SqlClient;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -109,6 +110,17 @@ public sealed partial class OutboxDispatcher(
             inserted.[NextAttemptAt], inserted.[LockedBy], inserted.[LockedUntil], inserted.[LastError], inserted.[ProcessedAt];
         """;
 
+    /// <summary>SQLite: instants are UTC ticks (UtcTicksConverter), statuses their enum names.</summary>
+    private const string SqliteClaim = $$"""
+        UPDATE "OutboxMessages" SET "LockedBy" = $owner, "LockedUntil" = $until
+        WHERE "Id" IN (
+            SELECT "Id" FROM "OutboxMessages"
+            WHERE "Status" = '{{nameof(OutboxStatus.Pending)}}' AND "NextAttemptAt" <= $now AND ("LockedUntil" IS NULL OR "LockedUntil" < $now)
+            ORDER BY "NextAttemptAt"
+            LIMIT $batch)
+        RETURNING "Id", "Type", "Payload", "OccurredAt", "Status", "Attempts", "NextAttemptAt", "LockedBy", "LockedUntil", "LastError", "ProcessedAt";
+        """;
+
     private async Task<List<OutboxMessage>> ClaimAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
@@ -128,32 +140,23 @@ public sealed partial class OutboxDispatcher(
             return [.. leased.OrderBy(m => m.NextAttemptAt)];
         }
 
-        var due = db.OutboxMessages
-            .Where(m => m.Status == OutboxStatus.Pending && m.NextAttemptAt <= now && (m.LockedUntil == null || m.LockedUntil < now))
-            .OrderBy(m => m.NextAttemptAt)
-            .Take(options.Value.BatchSize)
-            .Select(m => m.Id);
-
-        // One statement picks and leases the batch (UPDATE … WHERE Id IN (SELECT … LIMIT n)), and the lease
-        // condition is checked again on each row it updates: of two dispatchers racing for a row, the second
-        // finds it leased and skips it, and it takes the next due rows instead of coming back empty. It runs in a
-        // transaction of its own so that, in a process with the writer gate, it queues there with the other writers
-        // instead of sleeping in SQLite's busy handler while they take turns.
+        // One statement picks and leases the batch and returns it. The outer UPDATE finds its rows by primary key:
+        // with the lease condition repeated there, SQLite's planner walked the (Status, NextAttemptAt) index over
+        // every pending row for each batch, and read the leased rows back by the same walk, so draining a backlog of
+        // n messages cost O(n) per batch. One statement under SQLite's single writer needs no second check: no other
+        // writer runs between its subquery and its update. It runs in a transaction of its own so that, in a process
+        // with the writer gate, it queues there with the other writers instead of sleeping in SQLite's busy handler.
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var claimed = await db.OutboxMessages
-            .Where(m => due.Contains(m.Id) && m.Status == OutboxStatus.Pending && (m.LockedUntil == null || m.LockedUntil < now))
-            .ExecuteUpdateAsync(s => s.SetProperty(m => m.LockedBy, Owner).SetProperty(m => m.LockedUntil, until), cancellationToken);
-        if (claimed == 0)
-        {
-            return [];
-        }
-
-        var ours = await db.OutboxMessages.AsNoTracking()
-            .Where(m => m.LockedBy == Owner && m.LockedUntil == until && m.Status == OutboxStatus.Pending)
-            .OrderBy(m => m.NextAttemptAt)
+        var claimed = await db.OutboxMessages.FromSqlRaw(
+                SqliteClaim,
+                new SqliteParameter("$batch", options.Value.BatchSize),
+                new SqliteParameter("$now", now.UtcTicks),
+                new SqliteParameter("$until", until.UtcTicks),
+                new SqliteParameter("$owner", Owner))
+            .AsNoTracking()
             .ToListAsync(cancellationToken);
         await transaction.CommitAsync(CancellationToken.None);
-        return ours;
+        return [.. claimed.OrderBy(m => m.NextAttemptAt)];
     }
 
     private enum Outcome
@@ -293,7 +296,7 @@ public sealed partial class OutboxDispatcher(
             {
                 await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
                 ours = await db.OutboxMessages
-                    .Where(m => ids.Contains(m.Id) && m.LockedBy == Owner && m.Status == OutboxStatus.Pending)
+                    .Where(m => ids.Contains(m.Id) && m.LockedBy == Owner)
                     .Select(m => m.Id)
                     .ToListAsync(cancellationToken);
                 foreach (var message in staged.Where(s => ours.Contains(s.Message.Id)))
@@ -377,7 +380,11 @@ public sealed partial class OutboxDispatcher(
         }
     }
 
-    /// <summary>Marks the messages processed where the lease is still ours; returns how many rows it marked.</summary>
+    /// <summary>
+    /// Marks the messages processed where the lease is still ours; returns how many rows it marked. A row leased by us
+    /// is pending (every way out of pending clears the lease), so the lease alone is checked: with the status as well,
+    /// SQLite's planner walked the status index over every pending row instead of looking the ids up.
+    /// </summary>
     private Task<int> MarkProcessedAsync(AppDbContext db, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
     {
         if (ids.Count == 0)
@@ -388,8 +395,8 @@ public sealed partial class OutboxDispatcher(
         var now = clock.GetUtcNow();
         var single = ids.First();
         var query = ids.Count == 1
-            ? db.OutboxMessages.Where(m => m.Id == single && m.LockedBy == Owner && m.Status == OutboxStatus.Pending)
-            : db.OutboxMessages.Where(m => ids.Contains(m.Id) && m.LockedBy == Owner && m.Status == OutboxStatus.Pending);
+            ? db.OutboxMessages.Where(m => m.Id == single && m.LockedBy == Owner)
+            : db.OutboxMessages.Where(m => ids.Contains(m.Id) && m.LockedBy == Owner);
         return query.ExecuteUpdateAsync(
             s => s.SetProperty(m => m.Status, OutboxStatus.Processed)
                 .SetProperty(m => m.ProcessedAt, now)
