@@ -46,7 +46,7 @@ internal sealed class TestDatabase : IDisposable
     public static SqliteAppDbContext Context(string connectionString, TimeProvider? clock = null) =>
         new(new DbContextOptionsBuilder<SqliteAppDbContext>()
             .UseSqlite(connectionString)
-            .AddInterceptors(new DomainEventsToOutboxInterceptor(clock ?? TimeProvider.System))
+            .AddInterceptors(new DomainEventsToOutboxInterceptor(clock ?? TimeProvider.System), new InvoiceDayTotals())
             .Options);
 
     public void Dispose()
