@@ -233,7 +233,12 @@ internal sealed class InvoiceDayTotals : SaveChangesInterceptor
         var parameter = command.CreateParameter();
         parameter.ParameterName = name;
         parameter.DbType = type;
-        parameter.Size = size;
+        if (size > 0)
+        {
+            // Microsoft.Data.Sqlite truncates text to an explicit size, even 0.
+            parameter.Size = size;
+        }
+
         parameter.Value = value;
         command.Parameters.Add(parameter);
     }
