@@ -55,11 +55,12 @@ public sealed class InvoiceReportHandler(IReadStore store, ICurrentUser user) : 
     private static readonly ReadsByRole<(InvoiceId Id, UserId User), DateTimeOffset?> CursorAt =
         new((roots, a) => roots.VisibleTo<Invoice>(a.User).Where(i => i.Id == a.Id).Select(i => (DateTimeOffset?)i.IssuedAt));
 
-    /// <summary>A page newest first (<see cref="NewestFirst"/>; after a cursor, "not newer" first so the index seeks to it).</summary>
-    private static readonly ReadsByRole<ReportArgs, Invoice> Page = new(Filtered.Then((invoices, a) => invoices
+    /// <summary>A page newest first (after a cursor, "not newer" first so the index seeks to it), selected as the response in the query.</summary>
+    private static readonly ReadsByRole<ReportArgs, InvoiceResponse> Page = new(Filtered.Then((invoices, a) => invoices
         .Where(i => a.At == null || (i.IssuedAt <= a.At && (i.IssuedAt < a.At || i.Id < a.CursorId)))
         .OrderByDescending(i => i.IssuedAt).ThenByDescending(i => i.Id)
-        .Take(a.Take)));
+        .Take(a.Take)
+        .Select(InvoiceMappings.Response)));
 
     /// <summary>Count and sum per payment status and currency over the whole filter.</summary>
     private static readonly ReadsByRole<ReportArgs, StatusTotal> Totals = new(Filtered.Then((invoices, a) => invoices
@@ -80,7 +81,7 @@ public sealed class InvoiceReportHandler(IReadStore store, ICurrentUser user) : 
     {
         var filter = query.Filter;
         var args = new ReportArgs(user.Id, filter.Kind, filter.PaymentStatus, filter.IssuedFrom, filter.IssuedTo, filter.JobId is { } job ? new JobId(job) : null, null, default, query.Limit + 1);
-        var rows = new List<Invoice>();
+        var rows = new List<InvoiceResponse>();
         if (query.StartingAfter is { } after)
         {
             var cursor = new InvoiceId(after);
@@ -94,7 +95,7 @@ public sealed class InvoiceReportHandler(IReadStore store, ICurrentUser user) : 
             rows = await store.ToListAsync(Page.For(user.Role), args, cancellationToken);
         }
 
-        var paged = Paging.ToPage(rows.Select(i => i.ToResponse()).ToList(), query.Limit, i => i.Id.ToString());
+        var paged = Paging.ToPage(rows, query.Limit, i => i.Id.ToString());
         var totals = user.Role == UserRole.Admin && args.Job is null
             ? await AdminTotalsAsync(args, cancellationToken)
             : await store.ToListAsync(Totals.For(user.Role), args, cancellationToken);
