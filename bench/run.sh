@@ -442,7 +442,8 @@ lifecycle_run() {
     figure "$prefix.api_cpu" "$(cores $((a1 - a0)) $((t1 - t0)))" cores
     figure "$prefix.machine_cpu" "$(cores $((m1 - m0)) $((t1 - t0)))" cores
     figure "$prefix.api_log_warnings" "$(grep -c -E '^(warn|fail)' "$WORK/api-$prefix.log" || true)" lines
-    grep -A1 -E '^(warn|fail)' "$WORK/api-$prefix.log" | grep -v -E '^(warn|fail|--)' | cut -c1-140 | sed -E 's/[0-9a-f]{8}-[0-9a-f-]{27}/<id>/g; s/[0-9]+/N/g' \
+    # No warning at all is the good case: grep finds nothing and must not end the run (set -e, pipefail).
+    { grep -A1 -E '^(warn|fail)' "$WORK/api-$prefix.log" || true; } | { grep -v -E '^(warn|fail|--)' || true; } | cut -c1-140 | sed -E 's/[0-9a-f]{8}-[0-9a-f-]{27}/<id>/g; s/[0-9]+/N/g' \
         | sort | uniq -c | sort -rn | head -5 | while read -r line; do log "$prefix warning: $line"; done
 }
 # The same run without the writer gate first: SQLite's sleeping busy handler, for the ratio.
