@@ -10,32 +10,29 @@ public sealed partial class StripePaymentGateway
     private const int PageSize = 100;
 
     /// <summary>
-    /// A sweep's read lists at most this many events (one request per 100: Stripe's rate limit). Stripe lists newest first,
-    /// so a read that stops here leaves the oldest events of its window unread: the page says so (truncated) and names the
-    /// last event listed, Stripe's <c>starting_after</c> cursor, from which the sweep's next read lists the rest.
-    /// </summary>
-    internal int MaxEventsPerSweep { get; set; } = 1000;
-
-    /// <summary>
     /// GET /v1/events with <c>created[gte]=since</c>, the handled types, newest first, page by page (<c>starting_after</c>)
-    /// from <paramref name="continueAfter"/> when given, until Stripe has no more or <see cref="MaxEventsPerSweep"/> is reached.
-    /// Stripe's order is total (events of one second included), so going on after the last event listed skips none.
+    /// from <paramref name="continueAfter"/> when given, until Stripe has no more or <see cref="StripeOptions.MaxEventsPerSweep"/>
+    /// are listed (one request per 100: Stripe's rate limit). Stripe lists newest first, so a read that stops at that cap
+    /// leaves the oldest events of its window unread: the page says so (truncated) and names the last event listed, the
+    /// <c>starting_after</c> from which the sweep's next read lists the rest. Stripe's order is total (events of one second
+    /// included), so going on after the last event listed skips none.
     /// </summary>
     public async Task<ProviderEventPage> ListEventsAsync(DateTimeOffset since, string? continueAfter, CancellationToken cancellationToken)
     {
+        var cap = Math.Max(1, options.Value.MaxEventsPerSweep);
         var types = StripeWebhookParser.HandledTypes.Where(t => t != "account.updated").ToList();
         var events = new List<Event>();
         var after = continueAfter;
         var hasMore = true;
         await Call("list events", async () =>
         {
-            while (hasMore && events.Count < MaxEventsPerSweep)
+            while (hasMore && events.Count < cap)
             {
                 var options = new EventListOptions
                 {
                     Created = new DateRangeOptions { GreaterThanOrEqual = since.UtcDateTime },
                     Types = types,
-                    Limit = Math.Min(PageSize, MaxEventsPerSweep - events.Count),
+                    Limit = Math.Min(PageSize, cap - events.Count),
                     StartingAfter = after,
                 };
                 var page = await new EventService(client).ListAsync(options, cancellationToken: cancellationToken);
