@@ -135,8 +135,11 @@ static Task Invoices(HttpContext http, Sessions sessions, bool totals) => sessio
     if (totals)
     {
         json.WritePropertyName("totals");
+        // An admin's totals add up the day totals the API keeps (docs/decisions/015); a party's, its own invoices.
         var sums = session.Command(
-            $"SELECT PaymentStatus, TotalCurrency, COUNT(*) AS Count, SUM(TotalCents) AS Total FROM Invoices WHERE {visible} GROUP BY PaymentStatus, TotalCurrency",
+            role == "admin"
+                ? "SELECT PaymentStatus, Currency, SUM(Count) AS Count, SUM(TotalCents) AS Total FROM InvoiceDayTotals GROUP BY PaymentStatus, Currency HAVING SUM(Count) > 0"
+                : $"SELECT PaymentStatus, TotalCurrency, COUNT(*) AS Count, SUM(TotalCents) AS Total FROM Invoices WHERE {visible} GROUP BY PaymentStatus, TotalCurrency",
             ("$user", user));
         using var reader = sums.ExecuteReader();
         WriteRows(json, reader);

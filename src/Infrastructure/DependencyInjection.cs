@@ -77,6 +77,7 @@ public static class DependencyInjection
         services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.SectionName));
         var connectionString = configuration.GetConnectionString(ConnectionStringName);
         services.AddSingleton<DomainEventsToOutboxInterceptor>();
+        services.AddSingleton<InvoiceDayTotals>();
 
         switch (database.Provider)
         {
@@ -84,7 +85,7 @@ public static class DependencyInjection
                 connectionString ??= $"Data Source={Path.Combine(DataDirectory(configuration, environment), "opentrain.db")}";
                 services.AddDbContextPool<AppDbContext, SqliteAppDbContext>((sp, options) => options
                     .UseSqlite(connectionString)
-                    .AddInterceptors(sp.GetRequiredService<DomainEventsToOutboxInterceptor>(), new SqlitePragmas())
+                    .AddInterceptors(sp.GetRequiredService<DomainEventsToOutboxInterceptor>(), sp.GetRequiredService<InvoiceDayTotals>(), new SqlitePragmas())
                     .AddInterceptors(database.SqliteWriterGate ? [sp.GetRequiredService<SqliteWriterGate>()] : []));
                 services.AddSingleton(new SqliteReadConnections(connectionString));
                 services.AddSingleton<SqliteWriterGate>();
@@ -97,7 +98,7 @@ public static class DependencyInjection
 
                 services.AddDbContextPool<AppDbContext, SqlServerAppDbContext>((sp, options) => options
                     .UseSqlServer(connectionString)
-                    .AddInterceptors(sp.GetRequiredService<DomainEventsToOutboxInterceptor>()));
+                    .AddInterceptors(sp.GetRequiredService<DomainEventsToOutboxInterceptor>(), sp.GetRequiredService<InvoiceDayTotals>()));
                 break;
             default:
                 throw new StartupRefusedException($"Unknown Database:Provider '{database.Provider}'. Use Sqlite or SqlServer.");

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using OpenTrain.Clean.Infrastructure.Persistence;
 using OpenTrain.Clean.Infrastructure.Persistence.Outbox;
 
@@ -43,10 +44,24 @@ internal sealed class TestDatabase : IDisposable
 
     public SqliteAppDbContext NewContext(TimeProvider? clock = null) => Context(ConnectionString, clock);
 
+    /// <summary>
+    /// Invoices written with plain SQL bypass the day totals the app keeps: count them again as an upgrade
+    /// does, by running the InvoiceDayTotals migration down and up again (its backfill).
+    /// </summary>
+    public void RecountInvoiceDayTotals()
+    {
+        using var db = NewContext();
+        var migrations = db.Database.GetMigrations().ToList();
+        var dayTotals = migrations.FindIndex(m => m.EndsWith("_InvoiceDayTotals", StringComparison.Ordinal));
+        var migrator = db.GetService<Microsoft.EntityFrameworkCore.Migrations.IMigrator>();
+        migrator.Migrate(migrations[dayTotals - 1]);
+        migrator.Migrate();
+    }
+
     public static SqliteAppDbContext Context(string connectionString, TimeProvider? clock = null) =>
         new(new DbContextOptionsBuilder<SqliteAppDbContext>()
             .UseSqlite(connectionString)
-            .AddInterceptors(new DomainEventsToOutboxInterceptor(clock ?? TimeProvider.System))
+            .AddInterceptors(new DomainEventsToOutboxInterceptor(clock ?? TimeProvider.System), new InvoiceDayTotals())
             .Options);
 
     public void Dispose()

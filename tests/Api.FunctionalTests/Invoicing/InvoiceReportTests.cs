@@ -222,6 +222,67 @@ public sealed class InvoiceReportTests(InvoicingReportFixture fixture) : IClassF
         await Expect.ProblemAsync(await Api.ReportAsync(fixture.EmployerA, query), HttpStatusCode.BadRequest, "malformed_request", field);
     }
 
+    /// <summary>
+    /// An admin's totals come from the day totals (whole UTC days) and the invoices (the partial days at the edges):
+    /// for every kind, status and range they are the count and sum of exactly the invoices the same filter lists.
+    /// </summary>
+    [Fact]
+    public async Task Report_WhenAnAdminFiltersByKindStatusAndIssueRange_TotalsExactlyTheInvoicesItLists()
+    {
+        DateTimeOffset Midnight(int day) => new(fixture.Day(day).UtcDateTime.Date, TimeSpan.Zero);
+        var ranges = new (DateTimeOffset? From, DateTimeOffset? To)[]
+        {
+            (null, null), (Midnight(1), Midnight(5)), (fixture.Day(2).AddHours(-1), fixture.Day(5).AddHours(1)), (fixture.Day(2), null), (null, fixture.Day(4).AddMinutes(30)),
+            (Midnight(2), fixture.Day(5)), (fixture.Day(1), Midnight(4)), (fixture.Day(5).AddMinutes(-1), fixture.Day(5).AddMinutes(1)), (Midnight(5), null),
+        };
+        string[] kinds = ["", "employer_funding", "trainer_payout", "subscription", "credit_note"];
+        string[] statuses = ["", "pending", "paid", "failed", "refunded"];
+        var listed = 0;
+        foreach (var (from, to) in ranges)
+        {
+            foreach (var kind in kinds)
+            {
+                foreach (var status in statuses)
+                {
+                    var query = string.Join('&', new[]
+                    {
+                        kind.Length > 0 ? $"kind={kind}" : null, status.Length > 0 ? $"paymentStatus={status}" : null,
+                        from is { } f ? $"issuedFrom={InvoicingReportFixture.Instant(f)}" : null, to is { } t ? $"issuedTo={InvoicingReportFixture.Instant(t)}" : null, "limit=100",
+                    }.OfType<string>());
+                    var report = await Api.ReportJsonAsync(fixture.Admin, query);
+                    var rows = report.Items();
+                    listed += rows.Count;
+
+                    var expected = rows.GroupBy(r => (Status: r.Str("paymentStatus")!, Currency: r.Str("currency")!))
+                        .OrderBy(g => Array.IndexOf(statuses, g.Key.Status)).ThenBy(g => g.Key.Currency, StringComparer.Ordinal)
+                        .Select(g => (g.Key.Status, g.Count(), g.Sum(r => r.Long("total")), g.Key.Currency));
+                    var totals = report.Items("totals").Select(t => (t.Str("paymentStatus")!, t.Get("count").GetInt32(), t.Long("total"), t.Str("currency")!));
+                    Assert.True(expected.SequenceEqual(totals), $"{query}: listed {string.Join("; ", expected)}, totalled {string.Join("; ", totals)}");
+                }
+            }
+        }
+
+        Assert.True(listed > 0);
+    }
+
+    /// <summary>Every path that issues an invoice or moves its status (funding, a declined card, payout, refund, subscription webhook) kept the day totals.</summary>
+    [Fact]
+    public async Task DayTotals_AfterEveryKindOfInvoiceAndStatusChange_EqualTheInvoicesGroupedByUtcDay()
+    {
+        var (invoices, dayTotals) = await fixture.Factory.QueryAsync(async db => (
+            await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(db.Set<Domain.Invoices.Invoice>()),
+            await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(db.Set<Application.Reports.InvoiceDayTotal>())));
+
+        var expected = invoices.GroupBy(i => (Application.Reports.InvoiceDayTotal.DayOf(i.IssuedAt), i.Kind, i.PaymentStatus, i.Total.Currency))
+            .Select(g => (g.Key.Item1, g.Key.Kind, g.Key.PaymentStatus, g.Key.Currency, g.Count(), g.Sum(i => i.Total.Amount)))
+            .Order();
+        var stored = dayTotals.Where(t => t.Count != 0 || t.TotalCents != 0)
+            .Select(t => (t.Day, t.Kind, t.PaymentStatus, t.Currency, t.Count, t.TotalCents))
+            .Order();
+        Assert.Equal(expected, stored);
+        Assert.Contains(dayTotals, t => t.Kind == Domain.Invoices.InvoiceKind.EmployerFunding && t.PaymentStatus == Domain.Invoices.InvoicePaymentStatus.Refunded && t.Count == 1);
+    }
+
     private async Task<IReadOnlyList<string>> NamesAsync(Actor caller, string query) => NamesIn(await Api.ReportJsonAsync(caller, query));
 
     private IReadOnlyList<string> NamesIn(JsonElement report) => fixture.NamesOf(report.Items().Select(i => i.Id()));

@@ -27,6 +27,7 @@ public sealed class ColumnFitTests
         ["Invoices.Number"] = "our own INV-YYYY-NNNNNN format",
         ["InvoiceLines.Description"] = "the milestone's description (at most 2000) or \"Refund of {number}: \" before it: shorter than the column by design",
         ["InvoiceSequences.Prefix"] = "our own invoice prefixes",
+        ["InvoiceDayTotals.Currency"] = "an invoice's currency, copied from Invoices.TotalCurrency in the same save",
         ["Notifications.Title"] = "our own titles (Notification.Create cuts any title to fit)",
         ["Milestones.PayoutLastError"] = "our own sentences (TransferErrors; Milestone cuts them to fit)",
         ["Milestones.LastFundingErrorCode"] = "the provider's decline code (FundingError cuts it to fit)",

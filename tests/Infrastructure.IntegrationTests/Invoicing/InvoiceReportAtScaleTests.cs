@@ -105,6 +105,46 @@ public sealed class InvoiceReportAtScaleTests : IClassFixture<InvoicingReportAtS
         Assert.True(next.Any(step => step.Contains("IssuedAt<", StringComparison.Ordinal)), $"{caller}: the next page does not seek to the cursor:\n{string.Join('\n', next)}");
     }
 
+    /// <summary>
+    /// Totals read no invoice outside an index range: an admin's whole days come from the day totals, a partial day,
+    /// a job, an employer's or a trainer's invoices are an index range. Before the day totals, every admin report
+    /// scanned all 100,000 invoices ('SCAN i'), and a job filter did too (no index led with the job).
+    /// </summary>
+    [Theory]
+    [InlineData("employer")]
+    [InlineData("trainer")]
+    [InlineData("employer paid in March")]
+    [InlineData("admin")]
+    [InlineData("admin by job")]
+    [InlineData("admin mid-day range")]
+    [InlineData("admin paid, within a day")]
+    public async Task Report_WhenTotalled_ReadsNoInvoiceOutsideAnIndexRange(string caller)
+    {
+        var (user, filter) = Case(caller);
+        var capture = new InvoicingCommandCapture();
+        var options = new DbContextOptionsBuilder<SqliteAppDbContext>().UseSqlite(_data.Database.ConnectionString).AddInterceptors(capture).Options;
+        InvoiceReportResponse report;
+        await using (var db = new SqliteAppDbContext(options))
+        {
+            report = await new InvoiceReportHandler(new ReadStore(db), user).Handle(new InvoiceReportQuery(filter, 20, null), CancellationToken.None);
+        }
+
+        Assert.Equal(_data.ExpectedCount(caller), report.Totals.Sum(t => t.Count));
+        var invoiceTotals = capture.Commands.Where(c => c.Sql.Contains("GROUP BY", StringComparison.Ordinal) && c.Sql.Contains("FROM \"Invoices\"", StringComparison.Ordinal)).ToList();
+        if (caller == "admin")
+        {
+            Assert.Empty(invoiceTotals);
+        }
+
+        foreach (var query in invoiceTotals)
+        {
+            var plan = await ExplainAsync(query);
+            Assert.True(
+                plan.Any(step => step.StartsWith("SEARCH", StringComparison.Ordinal)) && !plan.Any(step => step.StartsWith("SCAN", StringComparison.Ordinal)),
+                $"{caller}: the totals read invoices outside an index range:\n{string.Join('\n', plan)}");
+        }
+    }
+
     private async Task<IReadOnlyList<string>> ExplainAsync(InvoicingCapturedCommand query)
     {
         await using var connection = new SqliteConnection(_data.Database.ConnectionString);
@@ -134,6 +174,10 @@ public sealed class InvoiceReportAtScaleTests : IClassFixture<InvoicingReportAtS
         "employer paid in March" => (new TestUser(_data.BusyEmployer, UserRole.Employer),
             new InvoiceReportFilter(InvoiceKind.EmployerFunding, InvoicePaymentStatus.Paid, InvoicingReportAtScaleDatabase.March, InvoicingReportAtScaleDatabase.March.AddMonths(1), null)),
         "admin by job" => (new TestUser(new UserId(Guid.CreateVersion7()), UserRole.Admin), new InvoiceReportFilter(null, null, null, null, _data.BusyJob.Value)),
+        "admin mid-day range" => (new TestUser(new UserId(Guid.CreateVersion7()), UserRole.Admin),
+            new InvoiceReportFilter(null, null, InvoicingReportAtScaleDatabase.MidDayFrom, InvoicingReportAtScaleDatabase.MidDayTo, null)),
+        "admin paid, within a day" => (new TestUser(new UserId(Guid.CreateVersion7()), UserRole.Admin),
+            new InvoiceReportFilter(null, InvoicePaymentStatus.Paid, InvoicingReportAtScaleDatabase.MidDayFrom, InvoicingReportAtScaleDatabase.MidDayFrom.AddHours(10), null)),
         _ => throw new ArgumentOutOfRangeException(nameof(caller)),
     };
 
@@ -176,6 +220,11 @@ public sealed class InvoicingCommandCapture : Microsoft.EntityFrameworkCore.Diag
 public sealed class InvoicingReportAtScaleDatabase : IDisposable
 {
     public static readonly DateTimeOffset March = new(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>From 10 March 13:20 to 20 June 07:45 UTC: whole days between partial ones.</summary>
+    public static readonly DateTimeOffset MidDayFrom = new(2026, 3, 10, 13, 20, 0, TimeSpan.Zero);
+
+    public static readonly DateTimeOffset MidDayTo = new(2026, 6, 20, 7, 45, 0, TimeSpan.Zero);
 
     private readonly Dictionary<string, int> _expected = [];
 
@@ -257,6 +306,7 @@ public sealed class InvoicingReportAtScaleDatabase : IDisposable
         }
 
         transaction.Commit();
+        Database.RecountInvoiceDayTotals();
 
         var busy = rows.Where(r => r.Employer == BusyEmployer.Value).ToList();
         _expected["employer"] = busy.Count(r => r.Kind != "TrainerPayout");
@@ -264,6 +314,8 @@ public sealed class InvoicingReportAtScaleDatabase : IDisposable
         _expected["admin"] = rows.Count;
         _expected["employer paid in March"] = busy.Count(r => r.Kind == "EmployerFunding" && r.Status == "Paid" && r.IssuedAt >= March && r.IssuedAt < March.AddMonths(1));
         _expected["admin by job"] = rows.Count(r => r.Job == BusyJob.Value);
+        _expected["admin mid-day range"] = rows.Count(r => r.IssuedAt >= MidDayFrom && r.IssuedAt < MidDayTo);
+        _expected["admin paid, within a day"] = rows.Count(r => r.Status == "Paid" && r.IssuedAt >= MidDayFrom && r.IssuedAt < MidDayFrom.AddHours(10));
         using var db = Database.NewContext();
         Assert.Equal(100_000, db.Set<Invoice>().Count());
     }

@@ -49,6 +49,7 @@ public sealed class SqlServerScriptTests
         Assert.Contains(statements, s => s.Name == "PayoutClaims.SqlServerClaim");
         Assert.Contains(statements, s => s.Name == "InvoiceNumberSequence.SqlServerMerge");
         Assert.Contains(statements, s => s.Name == "WebhookInbox.SqlServerClaim");
+        Assert.Contains(statements, s => s.Name == "InvoiceDayTotals.SqlServerMerge");
         foreach (var (name, sql) in statements)
         {
             var script = SqlServerScript.Parse(sql, out var errors);
@@ -79,6 +80,20 @@ public sealed class SqlServerScriptTests
         Assert.IsType<UpdateStatement>(statement);
         Assert.Equal(1, inventory.OutputClauses);
         Assert.Superset(new HashSet<TableHintKind> { TableHintKind.UpdLock, TableHintKind.ReadPast, TableHintKind.Rowlock }, inventory.Tables[table].ToHashSet());
+    }
+
+    /// <summary>Two first invoices of a day, status and currency at once: the second waits on the key range instead of inserting the row twice.</summary>
+    [Fact]
+    public void DayTotalsUpsert_OnSqlServer_IsOneMergeThatHoldsItsKeyRangeUntilCommit()
+    {
+        var sql = SqlServerScript.RawStatements().Single(s => s.Name == "InvoiceDayTotals.SqlServerMerge").Sql;
+        var script = SqlServerScript.Parse(sql, out var errors);
+        Assert.Empty(errors);
+        var inventory = new SqlServerScript.Inventory();
+        script.Accept(inventory);
+
+        Assert.IsType<MergeStatement>(Assert.Single(Assert.Single(script.Batches).Statements));
+        Assert.Contains(TableHintKind.HoldLock, inventory.Tables["InvoiceDayTotals"]);
     }
 
     [Fact]

@@ -45,6 +45,9 @@ internal sealed class InvoiceConfiguration : IEntityTypeConfiguration<Invoice>
         builder.HasIndex(i => new { i.IssuedAt, i.Id });
         builder.HasIndex(i => i.ContractId);
 
+        // The report filtered by job: its totals read the job's invoices, not every invoice (docs/decisions/015).
+        builder.HasIndex(i => new { i.JobId, i.IssuedAt });
+
         // Stripe's invoice.paid / invoice.payment_failed name the provider's invoice.
         builder.HasIndex(i => new { i.PaymentReference, i.Kind });
     }

@@ -23,6 +23,35 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.SqlServer
 
             SqlServerModelBuilderExtensions.UseIdentityColumns(modelBuilder);
 
+            modelBuilder.Entity("OpenTrain.Clean.Application.Reports.InvoiceDayTotal", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<string>("PaymentStatus")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(3)");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("int");
+
+                    b.Property<long>("TotalCents")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Day", "Kind", "PaymentStatus", "Currency");
+
+                    b.ToTable("InvoiceDayTotals", (string)null);
+                });
+
             modelBuilder.Entity("OpenTrain.Clean.Domain.Billing.EmployerBillingProfile", b =>
                 {
                     b.Property<Guid>("Id")
@@ -404,6 +433,8 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.SqlServer
                         .IsUnique();
 
                     b.HasIndex("IssuedAt", "Id");
+
+                    b.HasIndex("JobId", "IssuedAt");
 
                     b.HasIndex("PaymentReference", "Kind");
 

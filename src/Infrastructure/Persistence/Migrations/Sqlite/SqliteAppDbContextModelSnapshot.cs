@@ -18,6 +18,35 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("OpenTrain.Clean.Application.Reports.InvoiceDayTotal", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PaymentStatus")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("TotalCents")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Day", "Kind", "PaymentStatus", "Currency");
+
+                    b.ToTable("InvoiceDayTotals", (string)null);
+                });
+
             modelBuilder.Entity("OpenTrain.Clean.Domain.Billing.EmployerBillingProfile", b =>
                 {
                     b.Property<Guid>("Id")
@@ -392,6 +421,8 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Migrations.Sqlite
                         .IsUnique();
 
                     b.HasIndex("IssuedAt", "Id");
+
+                    b.HasIndex("JobId", "IssuedAt");
 
                     b.HasIndex("PaymentReference", "Kind");
 
