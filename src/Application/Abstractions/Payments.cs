@@ -52,14 +52,27 @@ public interface IPaymentGateway
     Task<string?> FindRefundAsync(string chargeId, CancellationToken cancellationToken);
 
     /// <summary>
-    /// The events the provider recorded from <paramref name="since"/> on, oldest first, translated as its webhooks
-    /// are: reconciliation applies any whose delivery was lost (a late success of any funding attempt among them).
+    /// The events the provider recorded from <paramref name="since"/> on, translated as its webhooks are:
+    /// reconciliation applies any whose delivery was lost (a late success of any funding attempt among them).
+    /// The provider lists newest first and a listing reads a bounded number of events: when it stops at that cap the
+    /// page is <see cref="ProviderEventPage.Truncated"/> and its <see cref="ProviderEventPage.ContinueAfter"/> lists
+    /// the rest when passed back as <paramref name="continueAfter"/> with the same <paramref name="since"/>
+    /// (the events older than those listed, down to <paramref name="since"/>, none skipped, even within one second).
     /// </summary>
-    Task<IReadOnlyList<RecordedProviderEvent>> ListEventsAsync(DateTimeOffset since, CancellationToken cancellationToken);
+    Task<ProviderEventPage> ListEventsAsync(DateTimeOffset since, string? continueAfter, CancellationToken cancellationToken);
 }
 
 /// <summary>A provider event as the provider lists it: the event and when it happened there.</summary>
 public sealed record RecordedProviderEvent(Webhooks.ProviderEvent Event, DateTimeOffset CreatedAt);
+
+/// <summary>
+/// One bounded read of the provider's events, oldest first. <see cref="Truncated"/>: the read stopped at its cap and
+/// older events remain; <see cref="ContinueAfter"/> (the provider's cursor, opaque here) reads them next.
+/// </summary>
+public sealed record ProviderEventPage(IReadOnlyList<RecordedProviderEvent> Events, bool Truncated, string? ContinueAfter)
+{
+    public static ProviderEventPage Complete(IReadOnlyList<RecordedProviderEvent> events) => new(events, false, null);
+}
 
 public sealed record RefundRequest(
     string PaymentIntentId,

@@ -60,7 +60,7 @@ internal sealed class MeteredPaymentGateway(IPaymentGateway inner) : IPaymentGat
 
     public Task<string?> FindRefundAsync(string chargeId, CancellationToken cancellationToken) => inner.FindRefundAsync(chargeId, cancellationToken);
 
-    public Task<IReadOnlyList<RecordedProviderEvent>> ListEventsAsync(DateTimeOffset since, CancellationToken cancellationToken) => inner.ListEventsAsync(since, cancellationToken);
+    public Task<ProviderEventPage> ListEventsAsync(DateTimeOffset since, string? continueAfter, CancellationToken cancellationToken) => inner.ListEventsAsync(since, continueAfter, cancellationToken);
 
     public Task<RefundResult> RefundAsync(RefundRequest request, CancellationToken cancellationToken) => inner.RefundAsync(request, cancellationToken);
 

@@ -48,6 +48,6 @@ public abstract class ForwardingPaymentGateway(IPaymentGateway inner) : IPayment
 
     public virtual Task<string?> FindRefundAsync(string chargeId, CancellationToken cancellationToken) => Inner.FindRefundAsync(chargeId, cancellationToken);
 
-    public virtual Task<IReadOnlyList<RecordedProviderEvent>> ListEventsAsync(DateTimeOffset since, CancellationToken cancellationToken) =>
-        Inner.ListEventsAsync(since, cancellationToken);
+    public virtual Task<ProviderEventPage> ListEventsAsync(DateTimeOffset since, string? continueAfter, CancellationToken cancellationToken) =>
+        Inner.ListEventsAsync(since, continueAfter, cancellationToken);
 }

@@ -201,8 +201,8 @@ internal sealed class SafetyFaultyGateway(IPaymentGateway inner, SafetyFaults fa
 
     public Task<string?> FindRefundAsync(string chargeId, CancellationToken cancellationToken) => inner.FindRefundAsync(chargeId, cancellationToken);
 
-    public Task<IReadOnlyList<RecordedProviderEvent>> ListEventsAsync(DateTimeOffset since, CancellationToken cancellationToken) =>
-        faults.AroundGatewayAsync(nameof(ListEventsAsync), () => inner.ListEventsAsync(since, cancellationToken));
+    public Task<ProviderEventPage> ListEventsAsync(DateTimeOffset since, string? continueAfter, CancellationToken cancellationToken) =>
+        faults.AroundGatewayAsync(nameof(ListEventsAsync), () => inner.ListEventsAsync(since, continueAfter, cancellationToken));
 }
 
 /// <summary>

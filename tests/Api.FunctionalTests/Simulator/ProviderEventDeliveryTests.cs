@@ -33,7 +33,7 @@ public sealed class ProviderEventDeliveryTests
             await api.HireOnNewJobAsync(employer, trainer);
         }
 
-        var recorded = await factory.Simulator.ListEventsAsync(DateTimeOffset.UnixEpoch, CancellationToken.None);
+        var recorded = (await factory.Simulator.ListEventsAsync(DateTimeOffset.UnixEpoch, continueAfter: null, CancellationToken.None)).Events;
         Assert.True(recorded.Count >= 6, $"{recorded.Count} events recorded");
 
         var delivered = await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
@@ -100,7 +100,7 @@ public sealed class ProviderEventDeliveryTests
 
         await Expect.StatusAsync(await api.PostAsync("/simulator/events/deliver", null), HttpStatusCode.OK);
         var missed = await api.HireOnNewJobAsync(employer, trainer);
-        var listed = await factory.Simulator.ListEventsAsync(DateTimeOffset.UnixEpoch, CancellationToken.None);
+        var listed = (await factory.Simulator.ListEventsAsync(DateTimeOffset.UnixEpoch, continueAfter: null, CancellationToken.None)).Events;
         var notDelivered = Assert.Single(listed, e => e.Event is PaymentIntentChanged p && p.Metadata["milestone_id"] == missed.MilestoneId.ToString());
         var before = InboxStatements(factory);
 

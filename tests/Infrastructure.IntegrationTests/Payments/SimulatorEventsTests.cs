@@ -34,7 +34,7 @@ public sealed class SimulatorEventsTests : IDisposable
             _clock.Advance(TimeSpan.FromMinutes(1));
         }
 
-        var listed = await simulator.ListEventsAsync(Moments.Now.AddSeconds(30), CancellationToken.None);
+        var listed = (await simulator.ListEventsAsync(Moments.Now.AddSeconds(30), continueAfter: null, CancellationToken.None)).Events;
 
         Assert.Equal(intents[1..], listed.Select(e => ((PaymentIntentChanged)e.Event).Result.PaymentIntentId));
         Assert.Equal([Moments.Now.AddMinutes(1), Moments.Now.AddMinutes(2)], listed.Select(e => e.CreatedAt));
@@ -84,7 +84,7 @@ public sealed class SimulatorEventsTests : IDisposable
         old.Put("event", earlier.Id, earlier);
 
         var reopened = Simulator(new SimulatorStore(_ledger));
-        var listed = await reopened.ListEventsAsync(Moments.Now.AddDays(-1), CancellationToken.None);
+        var listed = (await reopened.ListEventsAsync(Moments.Now.AddDays(-1), continueAfter: null, CancellationToken.None)).Events;
 
         Assert.Equal(["evt_old_1", "evt_old_2"], listed.Select(e => e.Event.EventId));
         Assert.Equal("acct_2", ((ConnectedAccountUpdated)listed[1].Event).AccountId);

@@ -6,6 +6,14 @@ namespace OpenTrain.Clean.TestSupport.FakeStripe;
 /// <summary>What happens at Stripe outside our calls (a customer, a bank, a cardholder): the tests make it happen.</summary>
 public sealed partial class FakeStripeServer
 {
+    /// <summary>What GET /v1/events takes here (Stripe takes more; one this fake does not honour is refused, never ignored).</summary>
+    private static readonly string[] EventListParameters = ["created", "limit", "starting_after", "types"];
+
+    private static readonly string[] CreatedBounds = ["created[gte]", "created[gt]", "created[lte]", "created[lt]"];
+
+    /// <summary>The recorded events' ids, in the order they were recorded.</summary>
+    private readonly List<string> _eventOrder = [];
+
     /// <summary>The trainer finished hosted onboarding: payouts enabled, transfers active, nothing due.</summary>
     public JsonObject EnableAccount(string accountId)
     {
@@ -127,23 +135,61 @@ public sealed partial class FakeStripeServer
         lock (_gate)
         {
             _objects[id] = JsonNode.Parse(json)!.AsObject();
+            _eventOrder.Add(id);
         }
 
         return (id, json);
     }
 
-    /// <summary>GET /v1/events: the events this fake recorded (none unless a test records them), newest first, filtered like Stripe's.</summary>
+    /// <summary>
+    /// GET /v1/events like Stripe's: the events this fake recorded (none unless a test records them), newest first (by
+    /// <c>created</c>, then the later recorded first: a total order, so <c>starting_after</c> skips none of one second),
+    /// filtered by <c>created[gte|gt|lte|lt]</c> and <c>types[]</c>, at most <c>limit</c> (1 to 100, default 10) a page
+    /// with <c>has_more</c>. A parameter this fake does not honour, a limit out of range or an unknown
+    /// <c>starting_after</c> is a 400 the caller sees and a violation.
+    /// </summary>
     private Answer ListEvents(Dictionary<string, string> query)
     {
-        var since = query.TryGetValue("created[gte]", out var gte) && long.TryParse(gte, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) ? seconds : 0;
+        foreach (var key in query.Keys)
+        {
+            if (!EventListParameters.Contains(key.Split('[')[0], StringComparer.Ordinal)
+                || (key.StartsWith("created[", StringComparison.Ordinal) && !CreatedBounds.Contains(key, StringComparer.Ordinal)))
+            {
+                return Violation(400, "parameter_unknown", key, $"Received unknown parameter: {key}");
+            }
+        }
+
+        long? Bound(string name) => query.TryGetValue(name, out var value) ? long.Parse(value, NumberStyles.None, CultureInfo.InvariantCulture) : null;
+        var (gte, gt, lte, lt) = (Bound("created[gte]"), Bound("created[gt]"), Bound("created[lte]"), Bound("created[lt]"));
+        var limit = query.TryGetValue("limit", out var asked) ? int.Parse(asked, NumberStyles.None, CultureInfo.InvariantCulture) : 10;
+        if (limit is < 1 or > 100)
+        {
+            return Violation(400, "parameter_invalid_integer", "limit", "This value must be greater than or equal to 1 and less than or equal to 100.");
+        }
+
         var types = query.Where(q => q.Key.StartsWith("types[", StringComparison.Ordinal)).Select(q => q.Value).ToHashSet(StringComparer.Ordinal);
-        var events = _objects.Values
-            .Where(o => o["object"]?.GetValue<string>() == "event")
-            .Where(e => e["created"]!.GetValue<long>() >= since && (types.Count == 0 || types.Contains(e["type"]!.GetValue<string>())))
-            .Reverse()
-            .Select(e => (JsonObject)e.DeepClone())
+        var events = _eventOrder
+            .Select((id, recorded) => (Event: _objects[id], Recorded: recorded))
+            .Select(e => (e.Event, e.Recorded, Created: e.Event["created"]!.GetValue<long>()))
+            .Where(e => (gte is null || e.Created >= gte) && (gt is null || e.Created > gt) && (lte is null || e.Created <= lte) && (lt is null || e.Created < lt))
+            .Where(e => types.Count == 0 || types.Contains(e.Event["type"]!.GetValue<string>()))
+            .OrderByDescending(e => e.Created)
+            .ThenByDescending(e => e.Recorded)
+            .Select(e => e.Event)
             .ToList();
-        var page = FakeStripeObjects.List("/v1/events", [.. events]);
+        if (query.TryGetValue("starting_after", out var after))
+        {
+            var index = events.FindIndex(e => e["id"]!.GetValue<string>() == after);
+            if (index < 0)
+            {
+                return Violation(400, "resource_missing", "starting_after", $"No such event: '{after}'");
+            }
+
+            events = events[(index + 1)..];
+        }
+
+        var page = FakeStripeObjects.List("/v1/events", [.. events.Take(limit).Select(e => (JsonObject)e.DeepClone())]);
+        page["has_more"] = events.Count > limit;
         return new Answer(200, page.ToJsonString(), null, NewRequestId());
     }
 }

@@ -27,8 +27,13 @@ public sealed partial class PaymentSimulator
 
     private static readonly JsonSerializerOptions EventJson = new(JsonSerializerDefaults.Web);
 
-    public Task<IReadOnlyList<RecordedProviderEvent>> ListEventsAsync(DateTimeOffset since, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<RecordedProviderEvent>>([.. store.EventsSince(since).Select(e => new RecordedProviderEvent(Read(e), e.CreatedAt))]);
+    /// <summary>
+    /// Every event recorded from <paramref name="since"/> on, oldest first, in one read: the simulator has no rate limit, so
+    /// its page is never truncated and it makes no cursor; a <paramref name="continueAfter"/> (never one of its own) changes
+    /// nothing but costs a re-read the inbox skips.
+    /// </summary>
+    public Task<ProviderEventPage> ListEventsAsync(DateTimeOffset since, string? continueAfter, CancellationToken cancellationToken) =>
+        Task.FromResult(ProviderEventPage.Complete([.. store.EventsSince(since).Select(e => new RecordedProviderEvent(Read(e), e.CreatedAt))]));
 
     /// <summary>
     /// Takes the events not yet handed to the webhook handling, oldest first: each is taken by one delivery only, as

@@ -24,6 +24,12 @@ public sealed class StripeOptions
     /// <summary>Stripe.net's own retries of network failures (they reuse the idempotency key).</summary>
     public int MaxNetworkRetries { get; set; } = 2;
 
+    /// <summary>
+    /// How many events one reconciliation sweep lists at most (GET /v1/events, 100 a request: Stripe's rate limit). Stripe
+    /// lists newest first: when more fall in a sweep's window, the next sweeps read the older rest before moving on.
+    /// </summary>
+    public int MaxEventsPerSweep { get; set; } = 1000;
+
     /// <summary>The platform's country: trainers elsewhere get the "recipient" service agreement (cross-border payouts).</summary>
     public string PlatformCountry { get; set; } = "US";
 
