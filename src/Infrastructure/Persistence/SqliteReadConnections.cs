@@ -58,7 +58,7 @@ internal sealed class SqliteReadConnections(string connectionString) : IDisposab
         using (var pragmas = connection.CreateCommand())
         {
             // query_only: this connection can never write, whatever runs on it.
-            pragmas.CommandText = "PRAGMA busy_timeout = 10000; PRAGMA query_only = 1; PRAGMA mmap_size = 268435456;";
+            pragmas.CommandText = "PRAGMA busy_timeout = 10000; PRAGMA query_only = 1;";
             pragmas.ExecuteNonQuery();
         }
 
