@@ -34,7 +34,7 @@ public sealed record InvoiceLineResponse(InvoiceLineKind Kind, string Descriptio
 /// Written once, as an expression: list reads and the Reports page select it in their query (EF Core reads the
 /// columns and the lines, never materializing the invoice), and <see cref="ToResponse"/> runs the same expression compiled.
 /// </summary>
-public static class InvoiceMappings
+internal static class InvoiceMappings
 {
     /// <summary>The response as the expression a query selects.</summary>
     public static Expression<Func<Invoice, InvoiceResponse>> Response { get; } = i => new InvoiceResponse(
