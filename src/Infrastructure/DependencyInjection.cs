@@ -76,7 +76,7 @@ public static class DependencyInjection
         var database = configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
         services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.SectionName));
         var connectionString = configuration.GetConnectionString(ConnectionStringName);
-        services.AddSingleton<DomainEventsToOutboxInterceptor>();
+        services.AddSingleton(sp => DomainEventsToOutboxInterceptor.ForHandlersOf(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IServiceProviderIsService>()));
         services.AddSingleton<InvoiceDayTotals>();
 
         switch (database.Provider)

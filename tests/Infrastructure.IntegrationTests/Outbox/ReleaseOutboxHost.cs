@@ -10,6 +10,7 @@ using Microsoft.Extensions.Time.Testing;
 using OpenTrain.Clean.Application;
 using OpenTrain.Clean.Application.Abstractions;
 using OpenTrain.Clean.Domain.Common;
+using OpenTrain.Clean.Domain.Jobs;
 using OpenTrain.Clean.Domain.Milestones;
 using OpenTrain.Clean.Infrastructure;
 using OpenTrain.Clean.Infrastructure.Persistence;
@@ -52,6 +53,9 @@ internal sealed class ReleaseOutboxHost : IAsyncDisposable
         services.AddSingleton(log);
         services.AddScoped<IDomainEventHandler<MilestoneUpdated>, ReleaseRecordingHandler>();
         services.AddScoped<IDomainEventHandler<MilestoneCancelled>, ReleaseAlwaysFailingHandler>();
+
+        // The product handles no JobCreated, so it would get no outbox row (decision 016); the tests subscribe to it.
+        services.AddScoped<IDomainEventHandler<JobCreated>, ReleaseJobCreatedHandler>();
         var provider = services.BuildServiceProvider();
 
         // The API and the Worker migrate at start through this hosted service; do the same here.
@@ -126,6 +130,15 @@ internal sealed class ReleaseRecordingHandler(ReleaseDeliveryLog log) : IDomainE
         // Yield so that the two dispatchers' work interleaves.
         await Task.Yield();
         log.Record(context.EventId);
+    }
+}
+
+internal sealed class ReleaseJobCreatedHandler(ReleaseDeliveryLog log) : IDomainEventHandler<JobCreated>
+{
+    public Task HandleAsync(JobCreated domainEvent, EventContext context, CancellationToken cancellationToken)
+    {
+        log.Record(context.EventId);
+        return Task.CompletedTask;
     }
 }
 

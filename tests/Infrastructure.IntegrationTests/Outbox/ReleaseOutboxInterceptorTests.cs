@@ -53,6 +53,27 @@ public sealed class ReleaseOutboxInterceptorTests : IAsyncLifetime
         Assert.Equal(job.Id, payload!.JobId);
     }
 
+    // Guards: decision 016 in the product's composition: an event no handler is registered for (JobArchived) gets no outbox row.
+    [Fact]
+    public async Task ExecuteAsync_WhenAnEventHasNoHandler_WritesNoOutboxRowForIt()
+    {
+        var job = Job.Create(Employer, "RLHF preference labelling", null, _clock.GetUtcNow());
+        await using (var scope = _host.Services.CreateAsyncScope())
+        {
+            var jobs = scope.ServiceProvider.GetRequiredService<IRepository<Job, JobId>>();
+            await scope.ServiceProvider.GetRequiredService<IUnitOfWork>().ExecuteAsync(
+                _ =>
+                {
+                    jobs.Add(job);
+                    job.Archive([], _clock.GetUtcNow());
+                    return Task.FromResult(0);
+                },
+                CancellationToken.None);
+        }
+
+        Assert.Equal([nameof(JobCreated)], (await _host.RowsAsync()).Select(r => r.Type));
+    }
+
     // Guards: ... and rolled back together — no event survives a change that did not commit.
     [Fact]
     public async Task ExecuteAsync_WhenTransactionRollsBackAfterSaving_LeavesNoOutboxRow()

@@ -1,9 +1,14 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using OpenTrain.Clean.Application.Abstractions;
 using OpenTrain.Clean.Domain.Common;
+using OpenTrain.Clean.Domain.Contracts;
+using OpenTrain.Clean.Domain.IntegratorEvents;
 using OpenTrain.Clean.Domain.Jobs;
 using OpenTrain.Clean.Domain.Milestones;
+using OpenTrain.Clean.Infrastructure.Persistence;
 using OpenTrain.Clean.Infrastructure.Persistence.Outbox;
 
 namespace OpenTrain.Clean.Infrastructure.IntegrationTests.Persistence;
@@ -43,6 +48,59 @@ public sealed class OutboxInterceptorTests : IDisposable
         using var payload = JsonDocument.Parse(funded.Payload);
         Assert.Equal(milestone.Id.Value, payload.RootElement.GetProperty("milestoneId").GetProperty("value").GetGuid());
         Assert.Equal("pi_1", payload.RootElement.GetProperty("paymentIntentId").GetString());
+    }
+
+    // Guards: decision 016: in the product the interceptor writes outbox rows only for events a handler is registered for;
+    // the integrator feed still records every event of the save.
+    [Fact]
+    public async Task SaveChanges_WhenBuiltForTheRegisteredHandlers_WritesRowsOnlyForHandledEventsAndRecordsEveryIntegratorEvent()
+    {
+        var services = new ServiceCollection();
+        services.AddScoped<IDomainEventHandler<MilestoneFunded>, IgnoringHandler>();
+        services.AddScoped<IDomainEventHandler<TrainerHired>, IgnoringHandler>();
+        using var provider = services.BuildServiceProvider();
+        var interceptor = DomainEventsToOutboxInterceptor.ForHandlersOf(_clock, provider.GetRequiredService<IServiceProviderIsService>());
+        var hire = new Hire(Moments.Now);
+        var milestone = hire.AddMilestone(Moments.Now);
+        Hire.Fund(milestone, Moments.Now.AddMinutes(1));
+        IAggregateRoot[] aggregates = [hire.Job, hire.Contract, milestone];
+
+        await using (var db = new SqliteAppDbContext(new DbContextOptionsBuilder<SqliteAppDbContext>()
+            .UseSqlite(_database.ConnectionString)
+            .AddInterceptors(interceptor)
+            .Options))
+        {
+            hire.AddTo(db);
+            await db.SaveChangesAsync();
+        }
+
+        Assert.All(aggregates, a => Assert.Empty(a.DomainEvents));
+        await using var check = _database.NewContext();
+        Assert.Equal(
+            [nameof(MilestoneFunded), nameof(TrainerHired)],
+            (await check.OutboxMessages.Select(r => r.Type).ToListAsync()).Order(StringComparer.Ordinal));
+
+        // The same save through the interceptor that writes every event: the feed is the same.
+        var everyEvent = new Hire(Moments.Now);
+        Hire.Fund(everyEvent.AddMilestone(Moments.Now), Moments.Now.AddMinutes(1));
+        await using (var db = _database.NewContext(_clock))
+        {
+            everyEvent.AddTo(db);
+            await db.SaveChangesAsync();
+        }
+
+        var feed = await check.Set<IntegratorEvent>().AsNoTracking().ToListAsync();
+        Assert.Equal(
+            feed.Where(e => e.ResourceId == everyEvent.Milestones[0].Id.Value || e.ResourceId == everyEvent.Contract.Id.Value).Select(e => e.Type).Order(StringComparer.Ordinal),
+            feed.Where(e => e.ResourceId == milestone.Id.Value || e.ResourceId == hire.Contract.Id.Value).Select(e => e.Type).Order(StringComparer.Ordinal));
+        Assert.Contains(feed, e => e.Type == "milestone.created" && e.ResourceId == milestone.Id.Value);
+    }
+
+    private sealed class IgnoringHandler : IDomainEventHandler<MilestoneFunded>, IDomainEventHandler<TrainerHired>
+    {
+        public Task HandleAsync(MilestoneFunded domainEvent, EventContext context, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task HandleAsync(TrainerHired domainEvent, EventContext context, CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     [Fact]

@@ -1,7 +1,10 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTrain.Clean.Application.Abstractions;
 using OpenTrain.Clean.Domain.Common;
 using OpenTrain.Clean.Infrastructure.IntegratorEvents;
 
@@ -10,10 +13,43 @@ namespace OpenTrain.Clean.Infrastructure.Persistence.Outbox;
 /// <summary>
 /// On every save: bumps the concurrency version of each changed aggregate and turns its domain
 /// events into outbox rows, so they commit or roll back with the change. Nothing is dispatched here.
+/// An event no <see cref="IDomainEventHandler{TEvent}"/> is registered for gets no outbox row (the
+/// dispatcher would only mark it processed); its integrator events are recorded all the same
+/// (docs/decisions/016).
 /// </summary>
-public sealed class DomainEventsToOutboxInterceptor(TimeProvider clock) : SaveChangesInterceptor
+public sealed class DomainEventsToOutboxInterceptor : SaveChangesInterceptor
 {
     internal static readonly JsonSerializerOptions PayloadOptions = new(JsonSerializerDefaults.Web) { Converters = { new MoneyJsonConverter() } };
+
+    private readonly TimeProvider _clock;
+    private readonly Func<Type, bool> _handled;
+
+    /// <summary>Writes an outbox row for every domain event, handled or not.</summary>
+    public DomainEventsToOutboxInterceptor(TimeProvider clock)
+        : this(clock, static _ => true)
+    {
+    }
+
+    private DomainEventsToOutboxInterceptor(TimeProvider clock, Func<Type, bool> handled)
+    {
+        _clock = clock;
+        _handled = handled;
+    }
+
+    /// <summary>
+    /// Writes an outbox row only for the events that <paramref name="services"/> has a handler for: the
+    /// dispatcher resolves <c>IDomainEventHandler&lt;TEvent&gt;</c> of the event's own type from the same
+    /// registrations (the container does no variance), so an event without one would be claimed, read and
+    /// marked processed for nothing.
+    /// </summary>
+    public static DomainEventsToOutboxInterceptor ForHandlersOf(TimeProvider clock, IServiceProviderIsService services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var known = new ConcurrentDictionary<Type, bool>();
+        return new DomainEventsToOutboxInterceptor(
+            clock,
+            eventType => known.GetOrAdd(eventType, static (type, s) => s.IsService(typeof(IDomainEventHandler<>).MakeGenericType(type)), services));
+    }
 
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
@@ -53,7 +89,7 @@ public sealed class DomainEventsToOutboxInterceptor(TimeProvider clock) : SaveCh
             .Where(entry => entry.State != EntityState.Unchanged || entry.Entity.DomainEvents.Count > 0 || HasChangedOwnedEntries(entry))
             .ToList();
 
-        var now = clock.GetUtcNow();
+        var now = _clock.GetUtcNow();
         var saved = new List<SavedDomainEvent>();
         foreach (var entry in aggregates)
         {
@@ -66,6 +102,11 @@ public sealed class DomainEventsToOutboxInterceptor(TimeProvider clock) : SaveCh
             foreach (var domainEvent in entry.Entity.DomainEvents)
             {
                 saved.Add(new SavedDomainEvent(entry.Entity, domainEvent, ordinal++));
+                if (!_handled(domainEvent.GetType()))
+                {
+                    continue;
+                }
+
                 context.Add(new OutboxMessage
                 {
                     Id = Guid.CreateVersion7(),
