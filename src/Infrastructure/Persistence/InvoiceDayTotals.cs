@@ -112,7 +112,7 @@ internal sealed class InvoiceDayTotals : SaveChangesInterceptor
     internal static List<(Key Row, int Count, long Cents)> Changes(DbContext context)
     {
         var sums = new Dictionary<Key, (int Count, long Cents)>();
-        foreach (var entry in context.ChangeTracker.Entries<Invoice>())
+        foreach (var entry in DetectedInvoiceEntries(context))
         {
             switch (entry.State)
             {
@@ -130,6 +130,34 @@ internal sealed class InvoiceDayTotals : SaveChangesInterceptor
         }
 
         return [.. sums.Where(s => s.Value != (0, 0L)).Select(s => (s.Key, s.Value.Count, s.Value.Cents)).OrderBy(s => s.Key)];
+    }
+
+    /// <summary>
+    /// The tracked invoices with their changes detected, without scanning every other tracked entity: with automatic
+    /// detection on, <c>Entries&lt;Invoice&gt;()</c> runs DetectChanges over the whole context, on every save.
+    /// </summary>
+    private static List<EntityEntry<Invoice>> DetectedInvoiceEntries(DbContext context)
+    {
+        var tracker = context.ChangeTracker;
+        var autoDetect = tracker.AutoDetectChangesEnabled;
+        tracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            var entries = tracker.Entries<Invoice>().ToList();
+            if (autoDetect)
+            {
+                foreach (var entry in entries)
+                {
+                    entry.DetectChanges();
+                }
+            }
+
+            return entries;
+        }
+        finally
+        {
+            tracker.AutoDetectChangesEnabled = autoDetect;
+        }
     }
 
     private async ValueTask Apply(DbContext? context, bool synchronous, CancellationToken cancellationToken)

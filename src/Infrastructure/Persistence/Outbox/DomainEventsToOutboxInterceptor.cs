@@ -83,7 +83,24 @@ public sealed class DomainEventsToOutboxInterceptor : SaveChangesInterceptor
             return;
         }
 
+        // One scan of the tracked entities. Everything below reads the entries as it left them: with automatic
+        // detection on, each Entries() call and each navigation entry would scan every tracked entity again.
+        // SaveChanges scans once more after the interceptors, which picks up the version bumps made here.
         context.ChangeTracker.DetectChanges();
+        var autoDetect = context.ChangeTracker.AutoDetectChangesEnabled;
+        context.ChangeTracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            await CaptureDetected(context, synchronous, cancellationToken);
+        }
+        finally
+        {
+            context.ChangeTracker.AutoDetectChangesEnabled = autoDetect;
+        }
+    }
+
+    private async ValueTask CaptureDetected(DbContext context, bool synchronous, CancellationToken cancellationToken)
+    {
         var aggregates = context.ChangeTracker.Entries<IAggregateRoot>()
             .Where(entry => entry.State != EntityState.Deleted && entry.State != EntityState.Detached)
             .Where(entry => entry.State != EntityState.Unchanged || entry.Entity.DomainEvents.Count > 0 || HasChangedOwnedEntries(entry))
