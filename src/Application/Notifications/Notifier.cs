@@ -27,5 +27,5 @@ public sealed class Notifier(
         notifications.Add(Notification.Create(recipient, kind, title, body, milestoneId, eventId, clock.GetUtcNow()));
     }
 
-    public static string Describe(Milestone milestone) => $"\"{milestone.Title}\" ({milestone.Amount})";
+    public static string Describe(string title, Money amount) => $"\"{title}\" ({amount})";
 }
