@@ -31,6 +31,17 @@ public sealed class PayoutOptions
     /// <summary>Batches one lane takes in one run of the payout job (Worker:PayoutInterval) before it yields.</summary>
     public int MaxBatchesPerRun { get; set; } = 20;
 
+    /// <summary>
+    /// After the provider's rate limit (429) without a Retry-After, how long every lane of the process holds its next transfer.
+    /// </summary>
+    public TimeSpan RateLimitPause { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The longest pause a lane waits out in the middle of its batch; a longer one (a Retry-After) stops the batch's sending:
+    /// the rest stays leased and falls due when its lease ends, and no claim is made while the pause lasts.
+    /// </summary>
+    public TimeSpan MaxRateLimitWait { get; set; } = TimeSpan.FromSeconds(5);
+
     public static readonly TimeSpan[] DefaultRetrySchedule =
         [TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(30), TimeSpan.FromHours(2), TimeSpan.FromHours(6)];
 

@@ -24,6 +24,7 @@ public sealed partial class PayoutProcess(
     IOptions<PayoutOptions> options,
     TimeProvider clock,
     IServiceScopeFactory scopes,
+    ProviderRateLimit rateLimit,
     ILogger<PayoutProcess> logger)
 {
     /// <summary>
@@ -35,6 +36,13 @@ public sealed partial class PayoutProcess(
     public async Task<PayoutRound> PayDueAsync(int? batchSize, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
+        var maxWait = options.Value.MaxRateLimitWait;
+        if (rateLimit.PausedUntil - now > maxWait)
+        {
+            // The provider asked us to wait longer than a lane waits: nothing is leased that could not be sent.
+            return new PayoutRound(0, 0);
+        }
+
         var leaseUntil = now.Add(options.Value.ClaimLease);
         var due = await claims.ClaimDueAsync(batchSize ?? options.Value.BatchSize, now, leaseUntil, cancellationToken);
         if (due.Count == 0)
@@ -45,22 +53,59 @@ public sealed partial class PayoutProcess(
         // 1. The claim: the leases are still this worker's, the accounts can receive transfers (else deferred), committed.
         var instructions = await unitOfWork.ExecuteAsync(ct => steps.ClaimBatchAsync(due, leaseUntil, ct), cancellationToken);
 
-        // 2. The transfers, outside any transaction. A stop between two leaves the rest leased: they fall due again.
+        // 2. The transfers, outside any transaction, none while the provider's rate limit pauses us. A stop between two
+        //    (a shutdown, a pause longer than a lane waits) leaves the rest leased: they fall due again when the lease ends.
         var outcomes = new List<(MilestoneId MilestoneId, TransferResult Result)>(instructions.Count);
         foreach (var instruction in instructions)
         {
-            if (cancellationToken.IsCancellationRequested)
+            if (cancellationToken.IsCancellationRequested || !await WaitOutRateLimitAsync(maxWait, cancellationToken))
             {
                 break;
             }
 
-            outcomes.Add((instruction.MilestoneId, await TransferAsync(instruction)));
+            var result = await TransferAsync(instruction);
+            outcomes.Add((instruction.MilestoneId, result));
+            if (result.RateLimited)
+            {
+                var pause = result.RetryAfter ?? options.Value.RateLimitPause;
+                rateLimit.PauseUntil(clock.GetUtcNow().Add(pause));
+                LogRateLimited(instruction.MilestoneId.Value, pause.TotalSeconds);
+            }
         }
 
         // 3. The outcomes, in one transaction of their own.
         await RecordAsync(outcomes);
         cancellationToken.ThrowIfCancellationRequested();
         return new PayoutRound(due.Count, outcomes.Count);
+    }
+
+    /// <summary>
+    /// Holds the next transfer while the provider's rate limit pauses this process: true to send it, false to stop the batch
+    /// (a pause longer than <paramref name="maxWait"/>, or a shutdown). The wait is in real time and made once: the
+    /// application's clock may be a test's, which does not move by itself.
+    /// </summary>
+    private async Task<bool> WaitOutRateLimitAsync(TimeSpan maxWait, CancellationToken cancellationToken)
+    {
+        var pause = rateLimit.PausedUntil - clock.GetUtcNow();
+        if (pause <= TimeSpan.Zero)
+        {
+            return true;
+        }
+
+        if (pause > maxWait)
+        {
+            return false;
+        }
+
+        try
+        {
+            await Task.Delay(pause, cancellationToken);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
     }
 
     private async Task RecordAsync(List<(MilestoneId MilestoneId, TransferResult Result)> outcomes)
@@ -123,6 +168,9 @@ public sealed partial class PayoutProcess(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Payout of milestone {MilestoneId} did not complete this round")]
     private partial void LogFailed(Exception exception, Guid milestoneId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Payout of milestone {MilestoneId}: the provider's rate limit; no transfer is sent for {PauseSeconds} s")]
+    private partial void LogRateLimited(Guid milestoneId, double pauseSeconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The outcomes of {Count} payouts were not recorded; they fall due again when their lease ends")]
     private partial void LogBatchFailed(Exception exception, int count);

@@ -184,7 +184,9 @@ public sealed partial class PayoutSteps(
                 return false;
             case TransferOutcome.Retryable:
             case TransferOutcome.Unknown:
-                milestone.DeferPayout(PayoutPendingReason.Retrying, now.Add(options.Value.RetryDelay(milestone.Payout.Attempts)), result.Error, now);
+                // On the retry schedule, and never before the provider said it may be called again (its Retry-After).
+                var delay = options.Value.RetryDelay(milestone.Payout.Attempts);
+                milestone.DeferPayout(PayoutPendingReason.Retrying, now.Add(result.RetryAfter > delay ? result.RetryAfter.Value : delay), result.Error, now);
                 return false;
             case TransferOutcome.Failed:
                 milestone.FailPayout(result.Error ?? "The payment provider refused the transfer.", now);
