@@ -11,7 +11,7 @@
 # Knobs (environment): BENCH_DURATION (s per measured wrk run, default 10), BENCH_CONNECTIONS (32),
 # BENCH_GROWTH_SECONDS (8), BENCH_LIFECYCLE_CLIENTS (16), BENCH_OUTBOX_MESSAGES (30000), BENCH_LARGE_MILESTONES (1000000),
 # BENCH_LIFECYCLE_SECONDS (20), BENCH_LARGE_INVOICES (100000), BENCH_PAYOUTS (3000), BENCH_PAYOUT_TIMEOUT (90),
-# BENCH_PAYOUT_CONFIGS ("label:batch:lanes ...", default "default:10:4"), BENCH_PAYOUT_PROFILE=1 (perf the payout worker), BENCH_SKIP_BUILD=1, BENCH_SKIP_MICRO=1, BENCH_DEADLINE (1200),
+# BENCH_PAYOUT_CONFIGS ("label:batch:lanes ...", default "default:50:4"), BENCH_PAYOUT_PROFILE=1 (perf the payout worker), BENCH_SKIP_BUILD=1, BENCH_SKIP_MICRO=1, BENCH_DEADLINE (1200),
 # BENCH_SECTIONS ("read pdf profile growth lifecycle outbox payout micro": the parts to run; read always runs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -555,7 +555,7 @@ payout_run() {
     stop_pid "$pid"
 }
 figure payouts.previous.drain_per_second 10 payouts/s
-for config in ${BENCH_PAYOUT_CONFIGS:-"default:10:4"}; do
+for config in ${BENCH_PAYOUT_CONFIGS:-"default:50:4"}; do
     IFS=: read -r label batch lanes <<<"$config"
     payout_run "$label" "$batch" "$lanes"
 done

@@ -30,6 +30,7 @@ public static class DependencyInjection
         services.AddScoped<Milestones.RefundMilestone.RefundProcess>();
         services.AddScoped<Payouts.Execution.PayoutSteps>();
         services.AddScoped<Payouts.Execution.PayoutProcess>();
+        services.AddSingleton<Payouts.Execution.ProviderRateLimit>();
         services.AddScoped<Invoices.InvoiceIssuer>();
         services.AddScoped<Payouts.Accounts.PayoutAccountSync>();
         services.AddScoped<Notifications.Notifier>();

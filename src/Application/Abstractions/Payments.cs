@@ -127,7 +127,9 @@ public enum TransferOutcome
 }
 
 /// <param name="Error">What employers and trainers read: one of <see cref="TransferErrors"/>; the provider's detail goes to the logs.</param>
-public sealed record TransferResult(TransferOutcome Outcome, string? TransferId = null, string? Error = null);
+/// <param name="RateLimited">The provider refused the call for its rate limit (HTTP 429): no transfer was made, and no call should follow for a while.</param>
+/// <param name="RetryAfter">How long the provider asked us to wait before calling again (its Retry-After), when it said.</param>
+public sealed record TransferResult(TransferOutcome Outcome, string? TransferId = null, string? Error = null, bool RateLimited = false, TimeSpan? RetryAfter = null);
 
 /// <summary>Plain sentences about a payout that did not go out; never the provider's or the database's own words.</summary>
 public static class TransferErrors

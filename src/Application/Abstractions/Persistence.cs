@@ -11,6 +11,22 @@ public interface IRepository<TAggregate, in TId>
 {
     ValueTask<TAggregate?> FindAsync(TId id, CancellationToken cancellationToken);
 
+    /// <summary>The aggregates of these ids that exist, tracked for a change like <see cref="FindAsync"/>; the EF Core repositories read them in one query (a batch).</summary>
+    async Task<IReadOnlyList<TAggregate>> ListAsync(IReadOnlyCollection<TId> ids, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        var found = new List<TAggregate>(ids.Count);
+        foreach (var id in ids)
+        {
+            if (await FindAsync(id, cancellationToken) is { } aggregate)
+            {
+                found.Add(aggregate);
+            }
+        }
+
+        return found;
+    }
+
     void Add(TAggregate aggregate);
 }
 
@@ -39,6 +55,9 @@ public interface IPayoutClaims
 public interface IInvoiceNumberSequence
 {
     Task<string> NextAsync(InvoiceKind kind, int year, CancellationToken cancellationToken);
+
+    /// <summary><paramref name="count"/> consecutive numbers in one statement (a batch of invoices of one kind and year).</summary>
+    Task<IReadOnlyList<string>> NextAsync(InvoiceKind kind, int year, int count, CancellationToken cancellationToken);
 }
 
 /// <summary>

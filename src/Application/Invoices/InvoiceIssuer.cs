@@ -36,6 +36,37 @@ public sealed class InvoiceIssuer(IInvoiceRepository invoices, IInvoiceNumberSeq
         return Add(Invoice.IssuePayout(number, subject, milestone.Amount, transferId, now));
     }
 
+    /// <summary>
+    /// The trainers' records of a batch of payouts, as <see cref="IssuePayoutAsync"/> issues each: the jobs and the trainers'
+    /// names in one query each, then the consecutive numbers in one statement (the first write of the caller's transaction).
+    /// </summary>
+    public async Task<IReadOnlyList<Invoice>> IssuePayoutsAsync(IReadOnlyList<(Milestone Milestone, string TransferId)> payouts, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(payouts);
+        if (payouts.Count == 0)
+        {
+            return [];
+        }
+
+        var jobIds = payouts.Select(p => p.Milestone.JobId).Distinct().ToList();
+        var titles = (await store.ToListAsync(store.Query<Job>().Where(j => jobIds.Contains(j.Id)).Select(j => new { j.Id, j.Title }), cancellationToken))
+            .ToDictionary(j => j.Id, j => j.Title);
+        var names = await store.NamesOfAsync([.. payouts.Select(p => p.Milestone.TrainerId).Distinct()], UserRole.Trainer, cancellationToken);
+        var taken = await numbers.NextAsync(InvoiceKind.TrainerPayout, now.Year, payouts.Count, cancellationToken);
+        var issued = new List<Invoice>(payouts.Count);
+        for (var i = 0; i < payouts.Count; i++)
+        {
+            var (milestone, transferId) = payouts[i];
+            var title = titles.TryGetValue(milestone.JobId, out var found) ? found : throw new NotFoundException("Job", milestone.JobId);
+            var (name, email) = names[milestone.TrainerId];
+            var subject = new InvoiceSubject(
+                milestone.EmployerId, milestone.TrainerId, milestone.JobId, milestone.ContractId, milestone.Id, null, title, milestone.Description, name, email);
+            issued.Add(Add(Invoice.IssuePayout(taken[i], subject, milestone.Amount, transferId, now)));
+        }
+
+        return issued;
+    }
+
     /// <summary>A plan's invoice from the provider's billing, referenced by the provider's invoice id.</summary>
     public async Task<Invoice> IssueSubscriptionAsync(
         UserId employerId, BillingPlan plan, Money amount, InvoicePaymentStatus status, string providerInvoiceId, DateTimeOffset now, CancellationToken cancellationToken)

@@ -19,6 +19,24 @@ internal static class InvoiceParties
         return (Label(profile?.Name, email, role), email);
     }
 
+    /// <summary>The names of several parties of one role, in one query (a batch of invoices).</summary>
+    public static async Task<IReadOnlyDictionary<UserId, (string Name, string? Email)>> NamesOfAsync(
+        this IReadStore store, IReadOnlyCollection<UserId> parties, UserRole role, CancellationToken cancellationToken)
+    {
+        var profiles = (await store.ToListAsync(
+            store.Query<UserProfile>().Where(u => parties.Contains(u.Id)).Select(u => new { u.Id, u.Name, u.Email }),
+            cancellationToken)).ToDictionary(p => p.Id);
+        var names = new Dictionary<UserId, (string Name, string? Email)>(parties.Count);
+        foreach (var party in parties)
+        {
+            var profile = profiles.GetValueOrDefault(party);
+            var email = string.IsNullOrWhiteSpace(profile?.Email) ? null : profile.Email;
+            names[party] = (Label(profile?.Name, email, role), email);
+        }
+
+        return names;
+    }
+
     /// <summary>The name printed for a party: its name, else its e-mail, else its role (an invoice issued before names were frozen).</summary>
     public static string Label(string? name, string? email, UserRole role) =>
         !string.IsNullOrWhiteSpace(name) && !UserProfile.IsPlaceholderName(name) ? name

@@ -10,16 +10,17 @@ using static OpenTrain.Clean.Api.FunctionalTests.Safety.SafetyCrashPoints;
 namespace OpenTrain.Clean.Api.FunctionalTests.Release;
 
 /// <summary>
-/// Issue 13: a payout batch pays each payout in a scope of its own. What one payout loaded (its trainer's
-/// account, its milestone) is never reused by the next, and a payout that fails leaves the others paid
-/// once each, with one transfer and one payout invoice.
+/// Issue 13: a payout batch is claimed, sent and recorded together. An account the provider disabled before our copy
+/// knew is caught by the provider's refusal, a milestone changed during the transfers is recorded on its own, and a
+/// payout that fails leaves the others paid once each, with one transfer and one payout invoice.
 /// </summary>
 public sealed class ReleasePayoutBatchTests
 {
-    // Guards: the per-payout scope (PayoutProcess.PayDueAsync): a batch sharing one change tracker would find the
-    // trainer's account as the first payout loaded it, still enabled, and send the second transfer to a disabled account.
+    // Guards: a batch checks its trainers' accounts once, in our copy, when it claims (PayoutSteps.ClaimBatchAsync); an account
+    // the provider disabled before our copy learnt it is the provider's to catch: it refuses each transfer, the batch asks
+    // the provider about the account once (PayoutSteps.RecordOutcomesAsync), and every payout waits for the trainer's setup.
     [Fact]
-    public async Task PayoutBatch_WhenTheTrainersAccountIsDisabledDuringTheFirstTransfer_TheSecondPayoutReadsItAgainAndWaits()
+    public async Task PayoutBatch_WhenTheProviderDisabledTheAccountBeforeOurCopyKnew_EachTransferIsRefusedAndThePayoutsWaitForSetup()
     {
         using var factory = SafetyHost.Start();
         var api = factory.CreateApiClient();
@@ -30,29 +31,80 @@ public sealed class ReleasePayoutBatchTests
         await api.FundedAsync(employer, second);
         await api.ApprovedAsync(employer, hire.MilestoneId);
         await api.ApprovedAsync(employer, second);
+        var accountId = await factory.QueryAsync(async db =>
+            (await db.Set<TrainerPayoutAccount>().SingleAsync(a => a.Id == new UserId(trainer.Id))).ConnectedAccountId!);
+
+        // The provider disables the trainer's transfers; its webhook has not reached us, so our copy still says enabled.
+        Assert.NotNull(factory.Simulator.CompleteOnboarding(accountId, transfers: false));
+        var accountReads = factory.Faults.GatewayCalls("GetConnectedAccountAsync");
+        Assert.Equal(2, await factory.RunPayoutJobAsync());
+
+        foreach (var id in new[] { hire.MilestoneId, second })
+        {
+            var waiting = await factory.LoadMilestoneAsync(id);
+            Assert.Equal(MilestoneStatus.PayoutPending, waiting.Status);
+            Assert.Equal(PayoutPendingReason.PayoutSetupIncomplete, waiting.Payout.Reason);
+            Assert.Null(waiting.NextPayoutAttemptAt);
+            Assert.Empty(factory.TransfersOf(id));
+            Assert.DoesNotContain(await factory.LoadInvoicesOfMilestoneAsync(id), i => i.Kind == InvoiceKind.TrainerPayout);
+        }
+
+        Assert.Equal(2, factory.Faults.GatewayCalls("TransferAsync"));
+        Assert.Equal(accountReads + 1, factory.Faults.GatewayCalls("GetConnectedAccountAsync"));
+        Assert.False((await factory.QueryAsync(db => db.Set<TrainerPayoutAccount>().SingleAsync(a => a.Id == new UserId(trainer.Id)))).CanReceiveTransfers);
+    }
+
+    // Guards: the batch's one record transaction (PayoutProcess.RecordAsync) falling back to one transaction per payout when a
+    // milestone of the batch changed during the transfers: the others are still paid once, and the changed one is recorded
+    // as it now stands (a dispute opened meanwhile parks the transfer for an admin), never lost with the batch.
+    [Fact]
+    public async Task PayoutBatch_WhenADisputeOpensOnOneMilestoneDuringTheTransfers_TheOthersArePaidOnceAndTheDisputedOneIsParked()
+    {
+        using var factory = SafetyHost.Start();
+        var api = factory.CreateApiClient();
+        var employer = await api.EmployerAsync();
+        var trainer = await api.PayoutReadyTrainerAsync();
+        var hire = await api.HireOnNewJobAsync(employer, trainer);
+        var milestones = new List<Guid> { hire.MilestoneId };
+        for (var i = 0; i < 2; i++)
+        {
+            var added = await api.AddMilestoneAsync(employer, hire.ContractId, amount: 30_000 + i);
+            await api.FundedAsync(employer, added);
+            milestones.Add(added);
+        }
+
+        foreach (var id in milestones)
+        {
+            await api.ApprovedAsync(employer, id);
+        }
 
         var hold = factory.Faults.HoldGateway("TransferAsync");
         var run = factory.RunPayoutJobAsync();
         await hold.Entered;
 
-        // While the first transfer is in flight, the provider disables the trainer's payouts.
+        // While the batch's first transfer is in flight, the employer's bank disputes the funding of one milestone.
+        var disputed = milestones[^1];
         await factory.QueryAsync(async db =>
         {
-            var account = await db.Set<TrainerPayoutAccount>().SingleAsync(a => a.Id == new UserId(trainer.Id));
-            account.ApplyProviderStatus(payoutsEnabled: false, transfersActive: false, ["external_account"], detailsSubmitted: true, factory.Clock.GetUtcNow());
+            var milestone = await db.Set<Milestone>().SingleAsync(m => m.Id == new MilestoneId(disputed));
+            milestone.OpenDispute("dp_batch", factory.Clock.GetUtcNow());
             return await db.SaveChangesAsync();
         });
         hold.Release();
-        Assert.Equal(1, await run);
+        Assert.Equal(3, await run);
 
-        var milestones = new[] { await factory.LoadMilestoneAsync(hire.MilestoneId), await factory.LoadMilestoneAsync(second) };
-        var paid = Assert.Single(milestones, m => m.Status == MilestoneStatus.Paid);
-        var waiting = Assert.Single(milestones, m => m.Status == MilestoneStatus.PayoutPending);
-        Assert.Equal(PayoutPendingReason.PayoutSetupIncomplete, waiting.Payout.Reason);
-        Assert.Empty(factory.TransfersOf(waiting.Id.Value));
-        Assert.DoesNotContain(await factory.LoadInvoicesOfMilestoneAsync(waiting.Id.Value), i => i.Kind == InvoiceKind.TrainerPayout);
-        Assert.Equal(1, factory.Faults.GatewayCalls("TransferAsync"));
-        await AssertPaidOnceAsync(factory, paid.Id.Value);
+        foreach (var id in milestones.Where(id => id != disputed))
+        {
+            await AssertPaidOnceAsync(factory, id);
+        }
+
+        var parked = await factory.LoadMilestoneAsync(disputed);
+        var transfer = Assert.Single(factory.TransfersOf(disputed));
+        Assert.Equal(MilestoneStatus.PayoutPending, parked.Status);
+        Assert.Equal(PayoutStatus.Failed, parked.Payout.Status);
+        Assert.Contains(transfer.Id, parked.Payout.LastError, StringComparison.Ordinal);
+        Assert.DoesNotContain(await factory.LoadInvoicesOfMilestoneAsync(disputed), i => i.Kind == InvoiceKind.TrainerPayout);
+        Assert.Equal(3, factory.Faults.GatewayCalls("TransferAsync"));
     }
 
     // Guards: one payout's failure stays its own: the others of the batch are paid once, each with one payout invoice.

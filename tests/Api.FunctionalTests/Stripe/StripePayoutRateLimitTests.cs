@@ -114,6 +114,57 @@ public sealed class StripePayoutRateLimitTests(StripeRetryingApiFixture api)
         }
     }
 
+    // Guards: the provider's Retry-After (ProviderRateLimit, PayoutSteps' retry time): after a 429 asking for two minutes, the
+    // batch sends nothing more and no run claims or sends until they pass; the refused payout's next attempt is no sooner;
+    // then each payout is paid once, under its own key.
+    [Fact]
+    public async Task PayoutRun_WhenStripeAnswers429WithRetryAfter_NoTransferIsSentUntilItPassesThenEachIsPaidOnceUnderItsKey()
+    {
+        var employer = await api.Client.EmployerAsync();
+        var (trainer, _) = await api.TrainerReadyForPayoutsAsync();
+        var milestones = new List<Guid>();
+        for (var i = 0; i < 3; i++)
+        {
+            var milestoneId = await api.FundedMilestoneAsync(employer, trainer.Id);
+            await api.Client.PostJsonAsync($"/api/v1/milestones/{milestoneId}/approve", employer, null, HttpStatusCode.OK);
+            milestones.Add(milestoneId);
+        }
+
+        api.Fake.FailNext(FakeStripeFailure.RateLimitRetryAfter, "POST", "/v1/transfers");
+        var started = api.Factory.Clock.GetUtcNow();
+
+        await api.PayDuePayoutsAsync();
+
+        // One transfer was asked for and refused; the rest of the batch waits (Stripe.net does not retry without Stripe-Should-Retry).
+        var refused = Assert.Single(milestones, m => AttemptsOf(m).Count > 0);
+        Assert.Equal([429], AttemptsOf(refused).Select(a => a.Status));
+        Assert.All(milestones.Where(m => m != refused), m => Assert.Empty(AttemptsOf(m)));
+        var payout = (await api.Client.MilestoneAsync(refused, employer)).GetProperty("payout");
+        Assert.Equal("retrying", payout.GetProperty("reason").GetString());
+        Assert.True(payout.GetProperty("nextAttemptAt").GetDateTimeOffset() >= started + TimeSpan.FromSeconds(120), "the next attempt honours Retry-After: 120");
+
+        // A minute later the provider's pause still holds: no run sends anything.
+        api.Factory.Clock.Advance(TimeSpan.FromMinutes(1));
+        await api.PayDuePayoutsAsync();
+        Assert.Equal(1, milestones.Sum(m => AttemptsOf(m).Count));
+
+        api.Factory.Clock.Advance(TimeSpan.FromSeconds(61));
+        await api.PayDuePayoutsAsync();
+
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var milestoneId in milestones)
+        {
+            Assert.Equal("paid", (await api.Client.MilestoneAsync(milestoneId, employer)).GetProperty("status").GetString());
+            Assert.Single(api.TransfersOf(milestoneId));
+            var attempts = AttemptsOf(milestoneId);
+            Assert.Equal(200, attempts[^1].Status);
+            var key = Assert.Single(attempts.Select(a => a.IdempotencyKey).Distinct());
+            Assert.True(keys.Add(key!), $"Two payouts share the idempotency key {key}.");
+        }
+
+        Assert.Equal([429, 200], AttemptsOf(refused).Select(a => a.Status));
+    }
+
     private List<FakeStripeRequest> AttemptsOf(Guid milestoneId) =>
         [.. api.Fake.Requests.Where(r => r.Is("POST", "/v1/transfers") && r.Field("transfer_group") == milestoneId.ToString())];
 }

@@ -38,6 +38,35 @@ public sealed class InvoiceNumberSequenceTests : IDisposable
         Assert.Equal(["SUB-2026-000001", "SUB-2026-000002"], numbers);
     }
 
+    // Guards: a payout batch's invoice numbers (PayoutSteps.RecordOutcomesAsync): consecutive, from one statement, and
+    // given back together when the batch's transaction rolls back.
+    [Fact]
+    public async Task NextAsync_ForABatch_HandsOutConsecutiveNumbersAndARollbackGivesThemAllBack()
+    {
+        Assert.Equal("PAY-2026-000001", await Next(InvoiceKind.TrainerPayout, 2026));
+        await using (var db = _database.NewContext())
+        {
+            var sequence = new InvoiceNumberSequence(db);
+            await Assert.ThrowsAsync<InvalidOperationException>(() => new UnitOfWork(db).ExecuteAsync<IReadOnlyList<string>>(
+                async ct =>
+                {
+                    Assert.Equal(["PAY-2026-000002", "PAY-2026-000003"], await sequence.NextAsync(InvoiceKind.TrainerPayout, 2026, 2, ct));
+                    throw new InvalidOperationException("the batch failed after taking its numbers");
+                },
+                CancellationToken.None));
+        }
+
+        await using (var db = _database.NewContext())
+        {
+            var sequence = new InvoiceNumberSequence(db);
+            var batch = await new UnitOfWork(db).ExecuteAsync(ct => sequence.NextAsync(InvoiceKind.TrainerPayout, 2026, 3, ct), CancellationToken.None);
+            Assert.Equal(["PAY-2026-000002", "PAY-2026-000003", "PAY-2026-000004"], batch);
+        }
+
+        Assert.Equal("PAY-2026-000005", await Next(InvoiceKind.TrainerPayout, 2026));
+        Assert.Equal("INV-2026-000001", await Next(InvoiceKind.EmployerFunding, 2026));
+    }
+
     [Fact]
     public async Task NextAsync_WhenTheTransactionRollsBack_GivesTheNumberBack()
     {

@@ -12,6 +12,12 @@ public enum FakeStripeFailure
     /// </summary>
     RateLimitShouldRetry,
 
+    /// <summary>
+    /// HTTP 429 <c>rate_limit_error</c> with <c>Retry-After: 120</c> and no <c>Stripe-Should-Retry</c>: Stripe.net does not
+    /// retry it, and whoever called must not call again for two minutes.
+    /// </summary>
+    RateLimitRetryAfter,
+
     /// <summary>HTTP 429 shaped as <c>invalid_request_error</c> / code <c>rate_limit</c>, as some Stripe responses are.</summary>
     RateLimitAsInvalidRequest,
 

@@ -141,5 +141,8 @@ public sealed partial class FakeStripeServer
 
         /// <summary>Sent with <c>Stripe-Should-Retry: true</c> (and Retry-After), as Stripe does when a retry may succeed.</summary>
         public bool ShouldRetry { get; init; }
+
+        /// <summary>Seconds sent as Retry-After without Stripe-Should-Retry.</summary>
+        public int? RetryAfterSeconds { get; init; }
     }
 }

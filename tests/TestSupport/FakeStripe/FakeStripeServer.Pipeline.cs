@@ -57,6 +57,11 @@ public sealed partial class FakeStripeServer
             context.Response.Headers["Idempotent-Replayed"] = "true";
         }
 
+        if (answer.RetryAfterSeconds is { } seconds)
+        {
+            context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         if (answer.ShouldRetry)
         {
             context.Response.Headers["Stripe-Should-Retry"] = "true";
@@ -94,6 +99,11 @@ public sealed partial class FakeStripeServer
         if (failure is FakeStripeFailure.RateLimitShouldRetry)
         {
             return (Error(429, "rate_limit_error", null, "Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits.") with { ShouldRetry = true }, false);
+        }
+
+        if (failure is FakeStripeFailure.RateLimitRetryAfter)
+        {
+            return (Error(429, "rate_limit_error", null, "Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits.") with { RetryAfterSeconds = 120 }, false);
         }
 
         if (failure is FakeStripeFailure.RateLimitAsInvalidRequest)

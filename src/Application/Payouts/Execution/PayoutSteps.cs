@@ -40,6 +40,35 @@ public sealed partial class PayoutSteps(
         }
 
         var account = await payoutAccounts.FindAsync(milestone.TrainerId, cancellationToken);
+        return Instruct(milestone, account, leased, now);
+    }
+
+    /// <summary>
+    /// <see cref="ClaimAsync"/> for a batch the payout job leased until <paramref name="leasedUntil"/>: the milestones and
+    /// their trainers' accounts in one query each. Payouts whose lease is no longer this worker's are left out; those whose
+    /// trainer's payout setup is unfinished are deferred. The instructions come in the order of <paramref name="milestoneIds"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<PayoutInstruction>> ClaimBatchAsync(IReadOnlyList<MilestoneId> milestoneIds, DateTimeOffset leasedUntil, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(milestoneIds);
+        var now = clock.GetUtcNow();
+        var loaded = (await milestones.ListAsync(milestoneIds, cancellationToken)).ToDictionary(m => m.Id);
+        var accounts = (await payoutAccounts.ListAsync([.. loaded.Values.Select(m => m.TrainerId).Distinct()], cancellationToken)).ToDictionary(a => a.Id);
+        var instructions = new List<PayoutInstruction>(loaded.Count);
+        foreach (var id in milestoneIds)
+        {
+            if (loaded.TryGetValue(id, out var milestone) && milestone.NextPayoutAttemptAt == leasedUntil && milestone.IsPayoutDue(leasedUntil)
+                && Instruct(milestone, accounts.GetValueOrDefault(milestone.TrainerId), leased: true, now) is { } instruction)
+            {
+                instructions.Add(instruction);
+            }
+        }
+
+        return instructions;
+    }
+
+    private PayoutInstruction? Instruct(Milestone milestone, TrainerPayoutAccount? account, bool leased, DateTimeOffset now)
+    {
         if (account is null || !account.CanReceiveTransfers)
         {
             // Woken when the account becomes enabled (PayoutAccountEnabled), not by the clock.
@@ -82,37 +111,89 @@ public sealed partial class PayoutSteps(
         }
 
         var now = clock.GetUtcNow();
+        var stillEnabled = result.Outcome == TransferOutcome.DestinationNotReady
+            && await StillEnabledAsync(milestone.TrainerId, now, cancellationToken);
+        if (Apply(milestone, result, stillEnabled, now))
+        {
+            await invoiceIssuer.IssuePayoutAsync(milestone, result.TransferId ?? string.Empty, now, cancellationToken);
+        }
+
+        return milestone.Payout.Status;
+    }
+
+    /// <summary>
+    /// <see cref="RecordOutcomeAsync"/> for a batch, in the caller's one transaction: the reads and the provider's account
+    /// checks first, then the outcomes, then the payout invoices with their numbers in one statement (the first write).
+    /// </summary>
+    public async Task<IReadOnlyList<PayoutStatus>> RecordOutcomesAsync(IReadOnlyList<(MilestoneId MilestoneId, TransferResult Result)> outcomes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(outcomes);
+        var now = clock.GetUtcNow();
+        var pending = new List<(Milestone Milestone, TransferResult Result)>(outcomes.Count);
+        var statuses = new PayoutStatus[outcomes.Count];
+        var enabled = new Dictionary<UserId, bool>();
+        for (var i = 0; i < outcomes.Count; i++)
+        {
+            var (milestoneId, result) = outcomes[i];
+            ArgumentNullException.ThrowIfNull(result);
+            var milestone = await milestones.FindAsync(milestoneId, cancellationToken) ?? throw new NotFoundException("Milestone", milestoneId.Value);
+            pending.Add((milestone, result));
+            if (milestone.Status == MilestoneStatus.PayoutPending && result.Outcome == TransferOutcome.DestinationNotReady
+                && !enabled.ContainsKey(milestone.TrainerId))
+            {
+                enabled[milestone.TrainerId] = await StillEnabledAsync(milestone.TrainerId, now, cancellationToken);
+            }
+        }
+
+        var paid = new List<(Milestone Milestone, string TransferId)>();
+        for (var i = 0; i < pending.Count; i++)
+        {
+            var (milestone, result) = pending[i];
+            if (milestone.Status == MilestoneStatus.PayoutPending && Apply(milestone, result, enabled.GetValueOrDefault(milestone.TrainerId), now))
+            {
+                paid.Add((milestone, result.TransferId ?? string.Empty));
+            }
+
+            statuses[i] = milestone.Payout.Status;
+        }
+
+        await invoiceIssuer.IssuePayoutsAsync(paid, now, cancellationToken);
+        return statuses;
+    }
+
+    /// <summary>Applies one transfer's outcome to its pending milestone; true when it was paid (its payout invoice is due).</summary>
+    private bool Apply(Milestone milestone, TransferResult result, bool stillEnabled, DateTimeOffset now)
+    {
         switch (result.Outcome)
         {
             case TransferOutcome.Succeeded when milestone.IsDisputed:
                 // The money left before the dispute reached us: record the transfer for an admin, never lose it.
                 LogPaidWhileDisputed(milestone.Id.Value, result.TransferId);
                 milestone.FailPayout($"Transfer {result.TransferId} was made while the funding charge is disputed.", now);
-                break;
+                return false;
             case TransferOutcome.Succeeded:
                 milestone.MarkPaid(result.TransferId ?? string.Empty, now);
-                await invoiceIssuer.IssuePayoutAsync(milestone, result.TransferId ?? string.Empty, now, cancellationToken);
-                break;
-            case TransferOutcome.DestinationNotReady when await StillEnabledAsync(milestone.TrainerId, now, cancellationToken):
+                return true;
+            case TransferOutcome.DestinationNotReady when stillEnabled:
                 // The provider refused the transfer yet reports the account enabled: retry on the schedule.
                 milestone.DeferPayout(PayoutPendingReason.Retrying, now.Add(options.Value.RetryDelay(milestone.Payout.Attempts)), result.Error, now);
-                break;
+                return false;
             case TransferOutcome.DestinationNotReady:
                 // Woken by PayoutAccountEnabled when the account becomes able to receive transfers.
                 milestone.DeferPayout(PayoutPendingReason.PayoutSetupIncomplete, null, result.Error, now);
-                break;
+                return false;
             case TransferOutcome.Retryable:
             case TransferOutcome.Unknown:
-                milestone.DeferPayout(PayoutPendingReason.Retrying, now.Add(options.Value.RetryDelay(milestone.Payout.Attempts)), result.Error, now);
-                break;
+                // On the retry schedule, and never before the provider said it may be called again (its Retry-After).
+                var delay = options.Value.RetryDelay(milestone.Payout.Attempts);
+                milestone.DeferPayout(PayoutPendingReason.Retrying, now.Add(result.RetryAfter > delay ? result.RetryAfter.Value : delay), result.Error, now);
+                return false;
             case TransferOutcome.Failed:
                 milestone.FailPayout(result.Error ?? "The payment provider refused the transfer.", now);
-                break;
+                return false;
             default:
                 throw new ArgumentOutOfRangeException(nameof(result), result.Outcome, null);
         }
-
-        return milestone.Payout.Status;
     }
 
     /// <summary>

@@ -52,17 +52,24 @@ public sealed partial class StripePaymentGateway
                 LogTransferNotMade(exception, RequestId(exception), error.Type, error.Code, outcome);
             }
 
-            return new TransferResult(outcome, Error: outcome switch
-            {
-                TransferOutcome.DestinationNotReady => TransferErrors.DestinationNotReady,
-                TransferOutcome.Failed => TransferErrors.Refused,
-                _ => TransferErrors.Retrying,
-            });
+            var rateLimited = IsRateLimit(exception);
+            return new TransferResult(
+                outcome,
+                Error: outcome switch
+                {
+                    TransferOutcome.DestinationNotReady => TransferErrors.DestinationNotReady,
+                    TransferOutcome.Failed => TransferErrors.Refused,
+                    _ => TransferErrors.Retrying,
+                },
+                RateLimited: rateLimited,
+                RetryAfter: rateLimited ? RetryAfter(exception) : null);
         }
         catch (Exception exception) when (IsOutcomeUnknown(exception, cancellationToken))
         {
             LogUnavailable(exception, "create transfer");
-            return new TransferResult(TransferOutcome.Unknown, Error: TransferErrors.Unknown);
+            var rateLimited = exception is StripeException stripe && IsRateLimit(stripe);
+            return new TransferResult(
+                TransferOutcome.Unknown, Error: TransferErrors.Unknown, RateLimited: rateLimited, RetryAfter: rateLimited ? RetryAfter((StripeException)exception) : null);
         }
     }
 
@@ -114,6 +121,18 @@ public sealed partial class StripePaymentGateway
                 },
                 cancellationToken: cancellationToken));
         return link.Url;
+    }
+
+    /// <summary>Stripe's rate limit: HTTP 429, however its error is typed.</summary>
+    internal static bool IsRateLimit(StripeException exception) =>
+        (int)exception.HttpStatusCode == 429 || exception.StripeError?.Type == "rate_limit_error" || exception.StripeError?.Code == "rate_limit";
+
+    /// <summary>The response's Retry-After (seconds or a date), when Stripe sent one.</summary>
+    internal static TimeSpan? RetryAfter(StripeException exception)
+    {
+        var header = exception.StripeResponse?.Headers?.RetryAfter;
+        var delay = header?.Delta ?? (header?.Date is { } date ? date - DateTimeOffset.UtcNow : null);
+        return delay > TimeSpan.Zero ? delay : null;
     }
 
     internal static TransferOutcome Classify(StripeException exception)

@@ -15,6 +15,18 @@ internal class EfRepository<TAggregate, TId>(AppDbContext db) : IRepository<TAgg
     public ValueTask<TAggregate?> FindAsync(TId id, CancellationToken cancellationToken) =>
         Db.Set<TAggregate>().FindAsync([id], cancellationToken);
 
+    public async Task<IReadOnlyList<TAggregate>> ListAsync(IReadOnlyCollection<TId> ids, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
+        var key = Db.Model.FindEntityType(typeof(TAggregate))!.FindPrimaryKey()!.Properties[0].Name;
+        return await Db.Set<TAggregate>().Where(a => ids.Contains(EF.Property<TId>(a, key))).ToListAsync(cancellationToken);
+    }
+
     public void Add(TAggregate aggregate) => Db.Set<TAggregate>().Add(aggregate);
 }
 
