@@ -104,8 +104,9 @@ public static class DependencyInjection
                 throw new StartupRefusedException($"Unknown Database:Provider '{database.Provider}'. Use Sqlite or SqlServer.");
         }
 
+        ScopedContext.Register(services);
         services.AddScoped<IUnitOfWork, UnitOfWork>();
-        services.AddScoped<IReadStore, ReadStore>();
+        services.AddScoped<IReadStore>(sp => new ReadStore(sp.GetRequiredService<ScopedContext>(), sp.GetService<SqliteReadConnections>()));
         services.AddScoped<IInvoiceNumberSequence, InvoiceNumberSequence>();
         services.AddScoped<IPayoutClaims, PayoutClaims>();
         services.AddScoped<IMilestoneRepository, MilestoneRepository>();

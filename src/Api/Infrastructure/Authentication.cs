@@ -28,6 +28,11 @@ internal static class Authentication
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(options =>
         {
             options.MapInboundClaims = false;
+
+            // A token's signature and claims are checked once per token, not once per request.
+            var handlers = options.TokenHandlers.Select(handler => new ValidatedTokens(handler)).ToList();
+            options.TokenHandlers.Clear();
+            handlers.ForEach(options.TokenHandlers.Add);
             options.TokenValidationParameters = new TokenValidationParameters
             {
                 ValidIssuer = auth.Issuer,

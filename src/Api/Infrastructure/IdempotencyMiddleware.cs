@@ -19,15 +19,30 @@ internal sealed class IdempotencyMiddleware(RequestDelegate next)
     public const string ReplayedHeader = "Idempotent-Replayed";
     public const int MaxKeyLength = 255;
 
-    public async Task InvokeAsync(HttpContext context, IIdempotencyStore store, ICurrentUser user, IProblemDetailsService problems, IEnumerable<IExceptionHandler> exceptionHandlers, TimeProvider clock)
+    public Task InvokeAsync(HttpContext context)
     {
         var request = context.Request;
         if (!request.Headers.TryGetValue(HeaderName, out var values) || HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)
             || context.User.Identity?.IsAuthenticated != true || !request.Path.StartsWithSegments("/api", StringComparison.Ordinal))
         {
-            await next(context);
-            return;
+            return next(context);
         }
+
+        // Resolved only for a request that carries a key: the others (every read) pay nothing here.
+        var services = context.RequestServices;
+        return KeyedAsync(
+            context,
+            values,
+            services.GetRequiredService<IIdempotencyStore>(),
+            services.GetRequiredService<ICurrentUser>(),
+            services.GetRequiredService<IProblemDetailsService>(),
+            services.GetServices<IExceptionHandler>(),
+            services.GetRequiredService<TimeProvider>());
+    }
+
+    private async Task KeyedAsync(HttpContext context, Microsoft.Extensions.Primitives.StringValues values, IIdempotencyStore store, ICurrentUser user, IProblemDetailsService problems, IEnumerable<IExceptionHandler> exceptionHandlers, TimeProvider clock)
+    {
+        var request = context.Request;
 
         var key = values.ToString();
         if (values.Count != 1 || key.Length is 0 or > MaxKeyLength || key.Any(char.IsControl))

@@ -8,17 +8,23 @@ namespace OpenTrain.Clean.Infrastructure.Persistence;
 /// changes and its transaction); outside one, on SQLite, they run on a rented read connection that
 /// keeps its statements prepared (<see cref="SqliteReadConnections"/>).
 /// </summary>
-internal sealed class ReadStore(AppDbContext db, SqliteReadConnections? readConnections = null) : IReadStore, IDisposable
+internal sealed class ReadStore(ScopedContext scoped, SqliteReadConnections? readConnections = null) : IReadStore, IDisposable
 {
     private SqliteAppDbContext? _rented;
+
+    /// <summary>A store on one context, without read connections (tests, tools).</summary>
+    public ReadStore(AppDbContext db)
+        : this(new ScopedContext(() => db))
+    {
+    }
 
     private DbContext Context
     {
         get
         {
-            if (readConnections is null || db.InUnitOfWork || db.Database.CurrentTransaction is not null)
+            if (readConnections is null || scoped.IfLeased is { } db && (db.InUnitOfWork || db.Database.CurrentTransaction is not null))
             {
-                return db;
+                return scoped.Context;
             }
 
             return _rented ??= readConnections.Rent();

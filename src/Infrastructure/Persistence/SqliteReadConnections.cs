@@ -4,7 +4,6 @@ using System.Data.Common;
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace OpenTrain.Clean.Infrastructure.Persistence;
 
@@ -12,7 +11,7 @@ namespace OpenTrain.Clean.Infrastructure.Persistence;
 /// SQLite's read side: open, read-only connections, each with its own context, rented by a request
 /// for its queries outside a unit of work. Microsoft.Data.Sqlite compiles the SQL text again for
 /// every new command, which was most of a read's cost; these connections stay open so each keeps
-/// the statements it has compiled (<see cref="PreparedStatements"/>) and the per-connection PRAGMAs
+/// the statements it has compiled (<see cref="StatementCachingConnection"/>) and the per-connection PRAGMAs
 /// run once. WAL lets them read while a writer commits; each statement reads the latest commit.
 /// </summary>
 internal sealed class SqliteReadConnections(string connectionString) : IDisposable
@@ -65,7 +64,6 @@ internal sealed class SqliteReadConnections(string connectionString) : IDisposab
         var options = new DbContextOptionsBuilder<SqliteAppDbContext>()
             .UseSqlite(connection)
             .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking)
-            .AddInterceptors(PreparedStatements.Instance)
             .Options;
         return new SqliteAppDbContext(options);
     }
@@ -78,7 +76,12 @@ internal sealed class SqliteReadConnections(string connectionString) : IDisposab
     }
 }
 
-/// <summary>A connection that keeps one prepared command per SQL text it has run.</summary>
+/// <summary>
+/// A connection that keeps one prepared command per SQL text it has run, and hands out commands that
+/// run on them: EF Core sets a command's text, then its parameters, runs it and disposes it; the
+/// statement stays compiled here for the next request. No interceptor is involved, so EF Core's
+/// per-command diagnostics (event data, interceptor dispatch) stay off on these connections.
+/// </summary>
 internal sealed class StatementCachingConnection(string connectionString) : SqliteConnection(connectionString)
 {
     /// <summary>Distinct SQL texts are few (one per query shape); past this a shape runs unprepared.</summary>
@@ -86,38 +89,28 @@ internal sealed class StatementCachingConnection(string connectionString) : Sqli
 
     private readonly Dictionary<string, SqliteCommand> _statements = new(StringComparer.Ordinal);
 
-    public DbCommand Reuse(DbCommand fresh)
-    {
-        if (fresh.Transaction is not null || fresh.CommandType != CommandType.Text)
-        {
-            return fresh;
-        }
+    /// <summary>How many statements this connection keeps compiled.</summary>
+    public int Statements => _statements.Count;
 
-        if (!_statements.TryGetValue(fresh.CommandText, out var prepared))
+    /// <summary>The prepared command for <paramref name="sql"/>, or null if this connection keeps no more.</summary>
+    public SqliteCommand? Statement(string sql)
+    {
+        if (!_statements.TryGetValue(sql, out var prepared))
         {
             if (_statements.Count >= MaxStatements)
             {
-                return fresh;
+                return null;
             }
 
             prepared = CreateCommand();
-            prepared.CommandText = fresh.CommandText;
-            _statements[fresh.CommandText] = prepared;
+            prepared.CommandText = sql;
+            _statements[sql] = prepared;
         }
 
-        prepared.CommandTimeout = fresh.CommandTimeout;
-        prepared.Parameters.Clear();
-        var parameters = new SqliteParameter[fresh.Parameters.Count];
-        fresh.Parameters.CopyTo(parameters, 0);
-        fresh.Parameters.Clear();
-        fresh.Dispose();
-        foreach (var parameter in parameters)
-        {
-            prepared.Parameters.Add(parameter);
-        }
-
-        return new ReusedCommand(prepared);
+        return prepared;
     }
+
+    protected override DbCommand CreateDbCommand() => new CachedStatementCommand(this);
 
     protected override void Dispose(bool disposing)
     {
@@ -135,60 +128,99 @@ internal sealed class StatementCachingConnection(string connectionString) : Sqli
     }
 }
 
-/// <summary>Hands EF Core the connection's prepared command for the SQL it is about to run.</summary>
-internal sealed class PreparedStatements : DbCommandInterceptor
-{
-    public static readonly PreparedStatements Instance = new();
-
-    public override DbCommand CommandInitialized(CommandEndEventData eventData, DbCommand result)
-    {
-        ArgumentNullException.ThrowIfNull(eventData);
-        return eventData.Connection is StatementCachingConnection connection ? connection.Reuse(result) : result;
-    }
-}
-
 /// <summary>
-/// A prepared command lent to EF Core for one execution: EF disposes what it ran, and disposing
-/// this leaves the statement compiled on its connection for the next request.
+/// A command of a read connection: setting its text picks the connection's prepared command for that
+/// text, and everything else goes to it. Disposing it clears the parameters and leaves the statement
+/// compiled. Read connections run no transactions.
 /// </summary>
 [SuppressMessage("Security", "CA2100:Review SQL queries for security vulnerabilities", Justification = "The SQL is EF Core's, parameterized.")]
-internal sealed class ReusedCommand(SqliteCommand inner) : DbCommand
+internal sealed class CachedStatementCommand(StatementCachingConnection connection) : DbCommand
 {
+    private SqliteCommand? _inner;
+    private bool _owned;
+    private int _timeout = 30;
+
     [AllowNull]
-    public override string CommandText { get => inner.CommandText; set => throw new NotSupportedException(); }
+    public override string CommandText
+    {
+        get => _inner?.CommandText ?? string.Empty;
+        set
+        {
+            ReleaseInner();
+            var sql = value ?? string.Empty;
+            _inner = connection.Statement(sql);
+            _owned = _inner is null;
+            _inner ??= new SqliteCommand(sql, connection);
+            _inner.CommandTimeout = _timeout;
+            _inner.Parameters.Clear();
+        }
+    }
 
-    public override int CommandTimeout { get => inner.CommandTimeout; set => inner.CommandTimeout = value; }
+    public override int CommandTimeout
+    {
+        get => _timeout;
+        set
+        {
+            _timeout = value;
+            _inner?.CommandTimeout = value;
+        }
+    }
 
-    public override CommandType CommandType { get => inner.CommandType; set => inner.CommandType = value; }
+    public override CommandType CommandType { get => CommandType.Text; set => _ = value == CommandType.Text ? value : throw new NotSupportedException("Read connections run SQL text only."); }
 
-    public override bool DesignTimeVisible { get => inner.DesignTimeVisible; set => inner.DesignTimeVisible = value; }
+    public override bool DesignTimeVisible { get; set; }
 
-    public override UpdateRowSource UpdatedRowSource { get => inner.UpdatedRowSource; set => inner.UpdatedRowSource = value; }
+    public override UpdateRowSource UpdatedRowSource { get; set; }
 
-    protected override DbConnection? DbConnection { get => inner.Connection; set => throw new NotSupportedException(); }
+    protected override DbConnection? DbConnection { get => connection; set => _ = value == connection ? value : throw new NotSupportedException("A read connection's command stays on its connection."); }
 
-    protected override DbParameterCollection DbParameterCollection => inner.Parameters;
+    protected override DbParameterCollection DbParameterCollection => Inner.Parameters;
 
-    protected override DbTransaction? DbTransaction { get => inner.Transaction; set => inner.Transaction = (SqliteTransaction?)value; }
+    protected override DbTransaction? DbTransaction { get => null; set => _ = value is null ? value : throw new NotSupportedException("Read connections run no transactions."); }
 
-    public override void Cancel() => inner.Cancel();
+    private SqliteCommand Inner => _inner ?? throw new InvalidOperationException("Set the command's text first: it picks the prepared statement.");
 
-    public override int ExecuteNonQuery() => inner.ExecuteNonQuery();
+    public override void Cancel() => _inner?.Cancel();
 
-    public override object? ExecuteScalar() => inner.ExecuteScalar();
+    public override int ExecuteNonQuery() => Inner.ExecuteNonQuery();
 
-    public override void Prepare() => inner.Prepare();
+    public override object? ExecuteScalar() => Inner.ExecuteScalar();
 
-    protected override DbParameter CreateDbParameter() => inner.CreateParameter();
+    public override void Prepare() => Inner.Prepare();
 
-    protected override DbDataReader ExecuteDbDataReader(CommandBehavior behavior) => inner.ExecuteReader(behavior);
+    protected override DbParameter CreateDbParameter() => new SqliteParameter();
+
+    protected override DbDataReader ExecuteDbDataReader(CommandBehavior behavior) => Inner.ExecuteReader(behavior);
+
+    protected override Task<DbDataReader> ExecuteDbDataReaderAsync(CommandBehavior behavior, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult<DbDataReader>(Inner.ExecuteReader(behavior));
+    }
 
     protected override void Dispose(bool disposing)
     {
-        // The statement stays prepared on its connection; only EF's parameters go.
         if (disposing)
         {
-            inner.Parameters.Clear();
+            ReleaseInner();
         }
+
+        base.Dispose(disposing);
+    }
+
+    private void ReleaseInner()
+    {
+        if (_inner is null)
+        {
+            return;
+        }
+
+        _inner.Parameters.Clear();
+        if (_owned)
+        {
+            _inner.Dispose();
+        }
+
+        _inner = null;
     }
 }

@@ -70,17 +70,21 @@ internal static class OpenApiSetup
     /// <summary>The document (served as OpenAPI 3.1, with the caller's address as its server) and Swagger UI; both anonymous.</summary>
     public static WebApplication UseOpenApiDocument(this WebApplication app)
     {
-        app.UseSwagger(options =>
+        // Both live under /swagger: every other request skips their path matching.
+        app.UseWhen(context => context.Request.Path.StartsWithSegments(UiPath, StringComparison.OrdinalIgnoreCase), swagger =>
         {
-            options.OpenApiVersion = OpenApiSpecVersion.OpenApi3_1;
-            options.PreSerializeFilters.Add((document, request) =>
-                document.Servers = [new OpenApiServer { Url = $"{request.Scheme}://{request.Host}{request.PathBase}", Description = "This instance" }]);
-        });
-        app.UseSwaggerUI(options =>
-        {
-            options.SwaggerEndpoint(DocumentPath, "OpenTrain.Clean v1");
-            options.EnablePersistAuthorization();
-            options.DisplayOperationId();
+            swagger.UseSwagger(options =>
+            {
+                options.OpenApiVersion = OpenApiSpecVersion.OpenApi3_1;
+                options.PreSerializeFilters.Add((document, request) =>
+                    document.Servers = [new OpenApiServer { Url = $"{request.Scheme}://{request.Host}{request.PathBase}", Description = "This instance" }]);
+            });
+            swagger.UseSwaggerUI(options =>
+            {
+                options.SwaggerEndpoint(DocumentPath, "OpenTrain.Clean v1");
+                options.EnablePersistAuthorization();
+                options.DisplayOperationId();
+            });
         });
         return app;
     }
