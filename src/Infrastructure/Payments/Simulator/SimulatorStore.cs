@@ -18,8 +18,7 @@ public sealed class SimulatorStore
 
     /// <summary>
     /// This process's writers take turns here instead of in SQLite's busy handler, which sleeps (up to 100 ms a time)
-    /// while another connection writes: the lifecycle bench counted 40 such sleeps a second, all in this ledger.
-    /// Other processes sharing the file still meet the busy handler.
+    /// while another connection writes. Other processes sharing the file still meet the busy handler.
     /// </summary>
     private readonly object _writer = new();
 
