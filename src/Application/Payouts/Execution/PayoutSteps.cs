@@ -132,11 +132,12 @@ public sealed partial class PayoutSteps(
         var pending = new List<(Milestone Milestone, TransferResult Result)>(outcomes.Count);
         var statuses = new PayoutStatus[outcomes.Count];
         var enabled = new Dictionary<UserId, bool>();
+        var loaded = (await milestones.ListAsync([.. outcomes.Select(o => o.MilestoneId)], cancellationToken)).ToDictionary(m => m.Id);
         for (var i = 0; i < outcomes.Count; i++)
         {
             var (milestoneId, result) = outcomes[i];
             ArgumentNullException.ThrowIfNull(result);
-            var milestone = await milestones.FindAsync(milestoneId, cancellationToken) ?? throw new NotFoundException("Milestone", milestoneId.Value);
+            var milestone = loaded.GetValueOrDefault(milestoneId) ?? throw new NotFoundException("Milestone", milestoneId.Value);
             pending.Add((milestone, result));
             if (milestone.Status == MilestoneStatus.PayoutPending && result.Outcome == TransferOutcome.DestinationNotReady
                 && !enabled.ContainsKey(milestone.TrainerId))
